@@ -1,0 +1,48 @@
+"""Prometheus metrics, one registry per app so tests and replicas never share counters."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+
+class Metrics:
+    """The figures SPEC section 4 promises on ``/metrics``."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.deliveries = Counter(
+            "warden_deliveries_total",
+            "Webhook deliveries by event and outcome.",
+            ["event", "outcome"],
+            registry=self.registry,
+        )
+        self.queue_depth = Gauge(
+            "warden_queue_depth", "Deliveries waiting to be processed.", registry=self.registry
+        )
+        self.processing_seconds = Histogram(
+            "warden_processing_seconds",
+            "Time from claiming a delivery to finishing it.",
+            ["event"],
+            registry=self.registry,
+        )
+        self.github_requests = Counter(
+            "warden_github_requests_total",
+            "Requests sent to GitHub, by HTTP status (0 for no answer).",
+            ["status"],
+            registry=self.registry,
+        )
+        self.rate_limit_remaining = Gauge(
+            "warden_github_rate_limit_remaining",
+            "Primary rate limit left, per installation.",
+            ["installation"],
+            registry=self.registry,
+        )
+        self.jobs = Counter(
+            "warden_jobs_total",
+            "Scheduled job runs by job and outcome.",
+            ["job", "outcome"],
+            registry=self.registry,
+        )
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

@@ -1,0 +1,355 @@
+"""The public member list and the emeritus list, rendered from the team."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+Role = Literal["member", "maintainer"]
+Format = Literal["csv", "markdown"]
+
+ADMIN_NOTE = "Admin"
+LEFT_NOTE = "Left {date}"
+HEADER = ("Name", "GitHub username", "Notes")
+#: No single reconcile may remove more than this share of the team unconfirmed.
+MAX_REMOVAL_FRACTION = 0.25
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member of the canonical team, as the teams API lists them."""
+
+    login: str
+    role: Role = "member"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a public or emeritus list."""
+
+    name: str
+    login: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NotesChange:
+    """A listed member whose Notes Warden changed."""
+
+    login: str
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RosterDiff:
+    """What a reconcile changes, in logins as the lists spell them.
+
+    ``rejoined`` are current members taken off the emeritus list (usually
+    also in ``added``).
+    """
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    rejoined: tuple[str, ...] = ()
+    notes_changed: tuple[NotesChange, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """Whether the public or the emeritus list changes at all."""
+        return bool(self.added or self.removed or self.rejoined or self.notes_changed)
+
+
+@dataclass(frozen=True)
+class RosterUpdate:
+    """The new list texts, what changed, and invitations still pending."""
+
+    public: str
+    emeritus: str
+    diff: RosterDiff
+    pending: tuple[str, ...]
+
+
+def _key(login: str) -> str:
+    return login.strip().lstrip("@").casefold()
+
+
+def maintainers(members: Iterable[Member]) -> frozenset[str]:
+    """Logins of the team's maintainers (the admins when ``admins: maintainers``)."""
+    return frozenset(m.login for m in members if m.role == "maintainer")
+
+
+def format_for_path(path: str) -> Format:
+    """The list format a roster file's name implies (``.md`` is Markdown)."""
+    return "markdown" if path.lower().endswith((".md", ".markdown")) else "csv"
+
+
+def removal_fraction(old: Iterable[str], new: Iterable[str]) -> float:
+    """The share of ``old`` logins missing from ``new`` (0.0 for an empty ``old``)."""
+    before = {_key(login) for login in old}
+    if not before:
+        return 0.0
+    return len(before - {_key(login) for login in new}) / len(before)
+
+
+# Parsing and rendering
+
+
+def _split_notes(cell: str) -> tuple[str, ...]:
+    return tuple(note.strip() for note in cell.split(",") if note.strip())
+
+
+def _row(cells: list[str]) -> Row | None:
+    """A row from its cells, or None for the header and blank lines."""
+    cells = [cell.strip() for cell in cells] + ["", "", ""]
+    name, login, notes = cells[:3]
+    if not (name or login) or (name.casefold(), login.casefold()) == ("name", "github username"):
+        return None
+    return Row(name, _clean_login(login), _split_notes(notes))
+
+
+def _clean_login(cell: str) -> str:
+    """A login from a cell that may hold ``@login``, `` `login` `` or ``[login](url)``."""
+    link = re.fullmatch(r"\[([^\]]*)\]\([^)]*\)", cell)
+    text = link.group(1) if link else cell
+    return text.strip().strip("`").lstrip("@").strip()
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of ``text``, split only at LF and CRLF (other breaks are content)."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def _parse_csv(text: str) -> list[Row]:
+    rows = (_row(cells) for cells in csv.reader(_lines(text)))
+    return [row for row in rows if row is not None]
+
+
+def _csv_field(value: str) -> str:
+    if any(char in value for char in ',"\r\n') or value != value.strip():
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _render_csv(rows: Iterable[Row]) -> list[str]:
+    lines = [",".join(HEADER)]
+    for row in rows:
+        lines.append(",".join(_csv_field(v) for v in (row.name, row.login, ", ".join(row.notes))))
+    return lines
+
+
+def _md_cells(line: str) -> list[str]:
+    """The cells of a Markdown table line; ``\\|`` is a literal pipe."""
+    inner = line.strip().removeprefix("|").removesuffix("|")
+    return [cell.replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", inner)]
+
+
+def _split_markdown(text: str) -> tuple[list[str], list[str], list[str]]:
+    """(lines before the table, the table's lines, lines after it)."""
+    lines = _lines(text)
+    start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("|")), len(lines))
+    end = start
+    while end < len(lines) and lines[end].lstrip().startswith("|"):
+        end += 1
+    return lines[:start], lines[start:end], lines[end:]
+
+
+def _parse_markdown(text: str) -> list[Row]:
+    table = _split_markdown(text)[1]
+    rows = (_row(_md_cells(line)) for line in table if not re.fullmatch(r"[\s|:-]+", line))
+    return [row for row in rows if row is not None]
+
+
+def _md_cell(value: str) -> str:
+    return value.replace("|", "\\|")
+
+
+def _render_markdown(rows: Iterable[Row], existing: str) -> list[str]:
+    """The table in place of the old one, keeping any text around it."""
+    head, old_table, tail = _split_markdown(existing)
+    table = ["| " + " | ".join(HEADER) + " |", "| --- | --- | --- |"]
+    for row in rows:
+        cells = (row.name, row.login, ", ".join(row.notes))
+        table.append("| " + " | ".join(_md_cell(cell) for cell in cells) + " |")
+    if not old_table and head and head[-1].strip():
+        head = [*head, ""]
+    return head + table + tail
+
+
+def parse_list(text: str, fmt: Format) -> tuple[Row, ...]:
+    """The rows of a list file (header, blank lines, CRLF and quoting handled)."""
+    return tuple(_parse_csv(text) if fmt == "csv" else _parse_markdown(text))
+
+
+def _sort_key(row: Row) -> tuple[str, str]:
+    return (row.name.casefold(), row.login.casefold())
+
+
+def render_list(rows: Iterable[Row], fmt: Format, existing: str = "") -> str:
+    """A list file with ``rows`` sorted by name, then login.
+
+    ``existing`` is the current file: its line endings are kept, and for
+    Markdown so is any text around the table.
+    """
+    ordered = sorted(rows, key=_sort_key)
+    lines = _render_csv(ordered) if fmt == "csv" else _render_markdown(ordered, existing)
+    newline = "\r\n" if "\r\n" in existing else "\n"
+    return newline.join(lines) + newline
+
+
+# Reconciling
+
+
+def _wanted_notes(login: str, admins: set[str], notes: Mapping[str, set[str]]) -> list[str]:
+    wanted = [ADMIN_NOTE] if _key(login) in admins else []
+    return wanted + [note for note, holders in notes.items() if _key(login) in holders]
+
+
+def _merge_notes(current: tuple[str, ...], wanted: list[str], managed: set[str]) -> tuple[str, ...]:
+    """Managed notes as wanted, then unmanaged ones in the file's order.
+
+    Notes that are already right are returned untouched, whatever their order.
+    """
+    unmanaged = [note for note in current if note.casefold() not in managed]
+    spelled = {note.casefold(): note for note in current}
+    merged = [spelled.get(note.casefold(), note) for note in wanted] + unmanaged
+    if {note.casefold() for note in merged} == {note.casefold() for note in current}:
+        return current
+    return tuple(merged)
+
+
+@dataclass(frozen=True)
+class _Team:
+    """The reconcile inputs, keyed case-insensitively."""
+
+    members: dict[str, Member]
+    admins: set[str]
+    notes: dict[str, set[str]]
+    pending: set[str]
+    names: dict[str, str]
+
+    @property
+    def managed(self) -> set[str]:
+        return {note.casefold() for note in (ADMIN_NOTE, *self.notes)}
+
+    def wanted(self, login: str) -> list[str]:
+        return _wanted_notes(login, self.admins, self.notes)
+
+
+def _dedupe(rows: Iterable[Row]) -> list[Row]:
+    """The rows with each login once (the first wins); rows without a login stay."""
+    seen: set[str] = set()
+    kept = []
+    for row in rows:
+        key = _key(row.login)
+        if key and key in seen:
+            continue
+        seen.add(key)
+        kept.append(row)
+    return kept
+
+
+def _update_public(team: _Team, rows: list[Row]) -> tuple[list[Row], list[Row], list[NotesChange]]:
+    """(rows staying, with their notes brought up to date; leavers; notes changes)."""
+    staying: list[Row] = []
+    leavers: list[Row] = []
+    changes: list[NotesChange] = []
+    for row in rows:
+        key = _key(row.login)
+        if key and key not in team.members and key not in team.pending:
+            leavers.append(row)
+            continue
+        if key in team.members:
+            notes = _merge_notes(row.notes, team.wanted(row.login), team.managed)
+            if notes != row.notes:
+                changes.append(NotesChange(row.login, row.notes, notes))
+            row = Row(row.name, row.login, notes)
+        staying.append(row)
+    return staying, leavers, changes
+
+
+def _newcomers(team: _Team, listed: set[str], emeritus: dict[str, Row]) -> list[Row]:
+    """Rows for members not on the public list yet."""
+    rows = []
+    for key, member in team.members.items():
+        if key in listed:
+            continue
+        former = emeritus.get(key)
+        name = former.name if former else team.names.get(key, member.login)
+        rows.append(Row(name or member.login, member.login, tuple(team.wanted(member.login))))
+    return rows
+
+
+def _update_emeritus(team: _Team, rows: list[Row], leavers: list[Row], today: date) -> list[Row]:
+    """The emeritus rows: rejoined members out, leavers in with the date they left."""
+    gone = {_key(row.login) for row in leavers}
+    kept = [row for row in rows if _key(row.login) not in team.members.keys() | gone]
+    left = (LEFT_NOTE.format(date=today.isoformat()),)
+    return kept + [Row(row.name, row.login, left) for row in leavers]
+
+
+def _render_if_changed(old: list[Row], new: list[Row], fmt: Format, text: str) -> str:
+    """``text`` itself when its rows are unchanged (no churn), else a fresh render."""
+    if sorted(old, key=_sort_key) == sorted(new, key=_sort_key) and old == _dedupe(old):
+        return text
+    return render_list(new, fmt, text)
+
+
+def reconcile(
+    members: Iterable[Member],
+    *,
+    admins: Iterable[str],
+    notes: Mapping[str, Iterable[str]],
+    pending: Iterable[str],
+    public_text: str,
+    emeritus_text: str,
+    today: date,
+    fmt: Format = "csv",
+    names: Mapping[str, str] | None = None,
+) -> RosterUpdate:
+    """Bring the public and emeritus lists in line with the team.
+
+    ``notes`` maps a note (``Release Manager``) to the logins that get it;
+    ``names`` gives display names (from GitHub profiles) for new members.
+    Names and unmanaged notes in the file are kept; ``Admin`` and the
+    ``notes`` notes are Warden's to add and drop. Leavers move to the
+    emeritus list with the note ``Left YYYY-MM-DD``; a member who rejoins is
+    taken off it. Invitees still pending are not added, and if already
+    listed they are left alone (not moved to emeritus). A list whose rows do
+    not change is returned byte for byte as it was.
+    """
+    invited = list(pending)
+    team = _Team(
+        members={_key(m.login): m for m in members},
+        admins={_key(login) for login in admins},
+        notes={note: {_key(login) for login in logins} for note, logins in notes.items()},
+        pending={_key(login) for login in invited},
+        names={_key(login): name for login, name in (names or {}).items()},
+    )
+    public, emeritus = list(parse_list(public_text, fmt)), list(parse_list(emeritus_text, fmt))
+    staying, leavers, changes = _update_public(team, _dedupe(public))
+    former = {_key(row.login): row for row in _dedupe(emeritus) if row.login}
+    added = sorted(_newcomers(team, {_key(row.login) for row in staying}, former), key=_sort_key)
+    diff = RosterDiff(
+        added=tuple(row.login for row in added),
+        removed=tuple(row.login for row in sorted(leavers, key=_sort_key)),
+        rejoined=tuple(
+            r.login for r in sorted(former.values(), key=_sort_key) if _key(r.login) in team.members
+        ),
+        notes_changed=tuple(changes),
+    )
+    return RosterUpdate(
+        public=_render_if_changed(public, staying + added, fmt, public_text),
+        emeritus=_render_if_changed(
+            emeritus, _update_emeritus(team, _dedupe(emeritus), leavers, today), fmt, emeritus_text
+        ),
+        diff=diff,
+        pending=tuple(
+            {_key(login): login for login in invited if _key(login) not in team.members}.values()
+        ),
+    )

@@ -1,0 +1,47 @@
+"""Opens and closes what the server and the CLI share: store, HTTP session, GitHub app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import aiohttp
+
+from app.clock import SYSTEM_CLOCK, Clock
+from app.context import Context
+from app.github import GitHubApp
+from app.metrics import Metrics
+from app.settings import Settings
+from app.store import Store, open_store
+
+
+@asynccontextmanager
+async def open_runtime(
+    settings: Settings,
+    *,
+    clock: Clock = SYSTEM_CLOCK,
+    metrics: Metrics | None = None,
+    max_inline_wait: float = 10.0,
+) -> AsyncIterator[Context]:
+    """A ready ``Context``; everything it opened is closed on exit."""
+    metrics = metrics or Metrics()
+    store: Store = open_store(settings.database_url)
+    await store.open()
+    timeout = aiohttp.ClientTimeout(total=30, connect=10)
+    session = aiohttp.ClientSession(timeout=timeout)
+    try:
+        github = None
+        if settings.app_id is not None and settings.private_key is not None:
+            github = GitHubApp(
+                session,
+                app_id=settings.app_id,
+                private_key=settings.private_key.reveal(),
+                base_url=settings.api_url,
+                metrics=metrics,
+                clock=clock,
+                max_inline_wait=max_inline_wait,
+            )
+        yield Context(settings, store, clock, metrics, github)
+    finally:
+        await session.close()
+        await store.close()

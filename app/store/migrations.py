@@ -1,0 +1,70 @@
+"""Versioned schema migrations, written once for both SQL dialects."""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Each entry is applied once, in order, inside a transaction. Never edit a
+# released entry: add a new one. Placeholders: {id} auto-increment primary
+# key, {blob} binary, {float} double precision.
+MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
+    (
+        1,
+        "inbox, jobs, redeliveries, audit log",
+        [
+            """CREATE TABLE deliveries (
+                seq {id},
+                id TEXT NOT NULL UNIQUE,
+                event TEXT NOT NULL,
+                action TEXT,
+                installation_id BIGINT,
+                ordering_key TEXT,
+                body {blob} NOT NULL,
+                received_at {float} NOT NULL,
+                status TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at {float} NOT NULL,
+                lease_until {float},
+                claimed_by TEXT,
+                last_error TEXT,
+                finished_at {float}
+            )""",
+            "CREATE INDEX deliveries_status_seq ON deliveries (status, seq)",
+            "CREATE INDEX deliveries_key_seq ON deliveries (ordering_key, seq)",
+            "CREATE INDEX deliveries_received ON deliveries (received_at)",
+            """CREATE TABLE jobs (
+                name TEXT PRIMARY KEY,
+                last_started_at {float},
+                last_finished_at {float},
+                next_due_at {float} NOT NULL,
+                last_error TEXT,
+                runs INTEGER NOT NULL DEFAULT 0
+            )""",
+            """CREATE TABLE redeliveries (
+                guid TEXT PRIMARY KEY,
+                requested_at {float} NOT NULL,
+                outcome TEXT NOT NULL
+            )""",
+            """CREATE TABLE audit_log (
+                seq {id},
+                at {float} NOT NULL,
+                installation_id BIGINT,
+                delivery_id TEXT,
+                kind TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                detail TEXT NOT NULL
+            )""",
+        ],
+    ),
+]
+
+DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {
+    "sqlite": {"id": "INTEGER PRIMARY KEY AUTOINCREMENT", "blob": "BLOB", "float": "REAL"},
+    "postgresql": {"id": "BIGSERIAL PRIMARY KEY", "blob": "BYTEA", "float": "DOUBLE PRECISION"},
+}
+
+
+def statements_for(dialect: str, statements: list[str]) -> list[str]:
+    """The migration statements with the dialect's types filled in."""
+    types = DIALECT_TYPES[dialect]
+    return [s.format(**types) for s in statements]

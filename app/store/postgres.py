@@ -1,0 +1,151 @@
+"""PostgreSQL backend: several replicas share one database safely."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import asyncpg
+
+from app.errors import StoreError
+from app.store.base import CLAIM, CLAIMABLE, Delivery, NewDelivery, Row, Store
+
+_PLACEHOLDER = re.compile(r"\?")
+
+
+def to_dollar(sql: str) -> str:
+    """Rewrite ``?`` placeholders as PostgreSQL's ``$1, $2, ...``."""
+    counter = iter(range(1, 10_000))
+    return _PLACEHOLDER.sub(lambda _: f"${next(counter)}", sql)
+
+
+def split_schema(url: str) -> tuple[str, str | None]:
+    """Take Warden's own ``?schema=NAME`` option out of a PostgreSQL URL."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schema = next((v for k, v in query if k == "schema"), None)
+    rest = urlencode([(k, v) for k, v in query if k != "schema"])
+    if schema is not None and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
+        raise StoreError(f"schema={schema!r} in DATABASE_URL must be a lower-case SQL name.")
+    return urlunsplit(parts._replace(query=rest)), schema
+
+
+class PostgresStore(Store):
+    """A connection pool, plus one connection that holds the leader's advisory lock."""
+
+    dialect = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        self.url, self.schema = split_schema(url)
+        self._pool: asyncpg.Pool | None = None
+        self._leader_conn: asyncpg.Connection | None = None
+        name = f"warden-scheduler:{self.schema or 'public'}"
+        self._lock_key = int.from_bytes(
+            hashlib.sha256(name.encode()).digest()[:8], "big", signed=True
+        )
+
+    async def open(self) -> None:
+        settings = {"search_path": self.schema} if self.schema else {}
+        try:
+            if self.schema:
+                conn = await asyncpg.connect(self.url)
+                try:
+                    await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+                finally:
+                    await conn.close()
+            self._pool = await asyncpg.create_pool(
+                self.url, min_size=1, max_size=10, server_settings=settings
+            )
+        except (OSError, asyncpg.PostgresError) as exc:
+            raise StoreError(f"cannot connect to PostgreSQL: {exc}") from None
+        await self.migrate()
+
+    async def close(self) -> None:
+        if self._leader_conn is not None:
+            await self._leader_conn.close()
+            self._leader_conn = None
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    def _db(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise StoreError("the database is not open")
+        return self._pool
+
+    async def ping(self) -> bool:
+        try:
+            await self._db().fetchval("SELECT 1")
+        except (OSError, asyncpg.PostgresError, StoreError):
+            return False
+        return True
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        await self._db().execute(to_dollar(sql), *args)
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        return [dict(r) for r in await self._db().fetch(to_dollar(sql), *args)]
+
+    async def _run_script(self, sql: str) -> None:
+        await self.execute(sql)
+
+    async def _apply_migration(self, version: int, description: str, script: list[str]) -> None:
+        async with self._db().acquire() as conn, conn.transaction():
+            # Two replicas starting together must not both migrate.
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key ^ 1)
+            done = await conn.fetchval("SELECT 1 FROM schema_version WHERE version = $1", version)
+            if done:
+                return
+            for statement in script:
+                await conn.execute(statement)
+            await conn.execute(
+                "INSERT INTO schema_version (version, description) VALUES ($1, $2)",
+                version,
+                description,
+            )
+
+    async def insert_deliveries(self, deliveries: Sequence[NewDelivery]) -> list[bool]:
+        sql = to_dollar(
+            "INSERT INTO deliveries (id, event, action, installation_id, ordering_key, body, "
+            "received_at, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?) "
+            "ON CONFLICT (id) DO NOTHING RETURNING seq"
+        )
+        inserted: list[bool] = []
+        async with self._db().acquire() as conn, conn.transaction():
+            for d in deliveries:
+                seq = await conn.fetchval(
+                    sql,
+                    d.id,
+                    d.event,
+                    d.action,
+                    d.installation_id,
+                    d.ordering_key,
+                    d.body,
+                    d.received_at,
+                    d.received_at,
+                )
+                inserted.append(seq is not None)
+        return inserted
+
+    async def claim_delivery(self, worker: str, now: float, lease: float) -> Delivery | None:
+        claimable = CLAIMABLE.rstrip() + " FOR UPDATE OF d SKIP LOCKED"
+        row = await self.fetchrow(CLAIM.format(claimable=claimable), worker, now + lease, now, now)
+        return Delivery.from_row(row) if row else None
+
+    async def try_lead(self) -> bool:
+        """Hold a session advisory lock; it is released if this process dies."""
+        if self._leader_conn is not None:
+            try:
+                await self._leader_conn.fetchval("SELECT 1")
+                return True
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                self._leader_conn = None
+        conn = await asyncpg.connect(self.url)
+        if await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key):
+            self._leader_conn = conn
+            return True
+        await conn.close()
+        return False
