@@ -126,7 +126,10 @@ class Inbox:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.ctx.store.release_worker(self.worker_id, self.ctx.clock.time())
+        try:
+            await self.ctx.store.release_worker(self.worker_id, self.ctx.clock.time())
+        except Exception as exc:  # their leases expire and another worker takes them
+            log.warning("could not hand back claimed deliveries: %s", exc)
 
     async def _heartbeat(self) -> None:
         while True:

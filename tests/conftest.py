@@ -83,7 +83,9 @@ def settings_for(tmp_path: Path) -> Callable[..., Settings]:
     def make(**overrides: Any) -> Settings:
         base: dict[str, Any] = {
             "app_id": "1",
-            "private_key": Secret("-----BEGIN RSA PRIVATE KEY-----\nfake\n-----END RSA PRIVATE KEY-----"),
+            "private_key": Secret(
+                "-----BEGIN RSA PRIVATE KEY-----\nfake\n-----END RSA PRIVATE KEY-----"
+            ),
             "webhook_secret": Secret(SECRET),
             "database_url": f"sqlite:///{tmp_path / 'warden.sqlite3'}",
             "tick_seconds": 3600.0,
@@ -113,5 +115,8 @@ def webhook_headers(
 def example_payload(name: str, installation_id: int = 42) -> dict[str, Any]:
     """A real payload from @octokit/webhooks-examples, as an App installation receives it."""
     data: dict[str, Any] = json.loads((DATA / f"{name}.json").read_text())
-    data["installation"] = {"id": installation_id, "node_id": "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI="}
+    data["installation"] = {
+        "id": installation_id,
+        "node_id": "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI=",
+    }
     return data

@@ -25,7 +25,10 @@ async def test_a_delivery_is_stored_once_and_a_repeat_is_reported(store: Store) 
     stored = await store.get_delivery("d-1")
     assert stored is not None
     assert (stored.event, stored.action, stored.installation_id, stored.status) == (
-        "issues", "opened", 7, "queued"
+        "issues",
+        "opened",
+        7,
+        "queued",
     )
     assert stored.body == b'{"n": 1}'
 
@@ -98,8 +101,15 @@ async def test_job_state_records_runs(store: Store) -> None:
 
 async def test_audit_log_is_append_only_and_ordered(store: Store) -> None:
     for n in range(3):
-        await store.append_audit(AuditEntry(at=float(n), kind="vote.opened", subject="issue:1",
-                                            detail={"n": n}, delivery_id=f"d-{n}"))
+        await store.append_audit(
+            AuditEntry(
+                at=float(n),
+                kind="vote.opened",
+                subject="issue:1",
+                detail={"n": n},
+                delivery_id=f"d-{n}",
+            )
+        )
     entries = await store.audit_entries("issue:1")
     assert [e.detail["n"] for e in entries] == [0, 1, 2]
     assert entries[0].delivery_id == "d-0"

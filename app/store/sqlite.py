@@ -27,6 +27,7 @@ class SqliteStore(Store):
         self._conn: sqlite3.Connection | None = None
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._lock_file: int | None = None
+        self._closed = False
 
     async def open(self) -> None:
         await self._call(self._connect)
@@ -50,15 +51,20 @@ class SqliteStore(Store):
         self._conn = conn
 
     async def close(self) -> None:
+        if self._closed:
+            return
         if self._conn is not None:
             conn, self._conn = self._conn, None
             await self._call(conn.close)
+        self._closed = True
         if self._lock_file is not None:
             os.close(self._lock_file)
             self._lock_file = None
         self._thread.shutdown(wait=True)
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        if self._closed:
+            raise StoreError("the database is closed")
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._thread, fn, *args)
 

@@ -1,0 +1,79 @@
+"""The command line: serve refuses unsafe settings, tick lists jobs, deliveries and replay work."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+PEM = "-----BEGIN RSA PRIVATE KEY-----\\nMIIB\\n-----END RSA PRIVATE KEY-----"
+
+
+def warden(
+    *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT, timeout: float = 30
+) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "DATABASE_"))}
+    full_env.update(env or {})
+    full_env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=timeout,
+    )
+
+
+def test_serve_refuses_app_credentials_without_a_webhook_secret(tmp_path: Path) -> None:
+    result = warden("serve", env={"GITHUB_APP_ID": "1", "GITHUB_PRIVATE_KEY": PEM}, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        "warden: GITHUB_WEBHOOK_SECRET is not set: Warden refuses to serve "
+        "webhooks it cannot verify."
+    ]
+
+
+def test_tick_help_lists_the_job_names() -> None:
+    result = warden("tick", "--help")
+    assert result.returncode == 0
+    assert "redeliver" in result.stdout
+
+
+def test_tick_rejects_an_unknown_job(tmp_path: Path) -> None:
+    result = warden("tick", "nonsense", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "invalid choice: 'nonsense'" in result.stderr
+
+
+def test_deliveries_on_an_empty_database(tmp_path: Path) -> None:
+    result = warden(
+        "deliveries", env={"DATABASE_URL": f"sqlite:///{tmp_path}/w.sqlite3"}, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "no deliveries stored yet"
+
+
+def test_replay_of_an_unknown_delivery_says_so(tmp_path: Path) -> None:
+    result = warden(
+        "replay",
+        "no-such-id",
+        env={"DATABASE_URL": f"sqlite:///{tmp_path}/w.sqlite3"},
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert "delivery no-such-id is not stored here" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["mysql://localhost/x"])
+def test_an_unknown_database_url_is_one_clear_line(tmp_path: Path, url: str) -> None:
+    result = warden("deliveries", env={"DATABASE_URL": url}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "warden: DATABASE_URL must start with sqlite:/// or postgresql://, got 'mysql'."
+    )
