@@ -1,0 +1,1 @@
+"""Small Warden servers that tests run as subprocesses."""
