@@ -134,9 +134,12 @@ class Inbox:
     async def _heartbeat(self) -> None:
         while True:
             await asyncio.sleep(LEASE_SECONDS / 3)
-            await self.ctx.store.extend_leases(
-                self.worker_id, self.ctx.clock.time() + LEASE_SECONDS
-            )
+            now = self.ctx.clock.time()
+            try:
+                await self.ctx.store.extend_leases(self.worker_id, now + LEASE_SECONDS)
+                await self.ctx.store.reap_expired_leases(now)
+            except Exception:
+                log.exception("could not renew leases; trying again shortly")
 
     async def _work(self) -> None:
         while True:

@@ -120,3 +120,6 @@ def example_payload(name: str, installation_id: int = 42) -> dict[str, Any]:
         "node_id": "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI=",
     }
     return data
+
+
+pytest_plugins = ["tests.sandbox_fixtures"]

@@ -65,7 +65,9 @@ async def test_a_delivery_waiting_to_retry_holds_back_its_subject(store: Store) 
 async def test_an_expired_lease_lets_another_worker_take_over(store: Store) -> None:
     await store.insert_deliveries([delivery(1)])
     assert await store.claim_delivery("dead", 5000.0, 30.0) is not None
+    await store.reap_expired_leases(5010.0)
     assert await store.claim_delivery("alive", 5010.0, 30.0) is None
+    await store.reap_expired_leases(5031.0)
     taken = await store.claim_delivery("alive", 5031.0, 30.0)
     assert taken is not None and taken.attempts == 2
 

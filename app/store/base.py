@@ -19,8 +19,7 @@ QUEUED, PROCESSING, DONE, FAILED = "queued", "processing", "done", "failed"
 # deliveries about one subject in order while the rest run concurrently.
 CLAIMABLE = """
     SELECT d.seq FROM deliveries d
-    WHERE ((d.status = 'queued' AND d.next_attempt_at <= ?)
-           OR (d.status = 'processing' AND d.lease_until < ?))
+    WHERE d.status = 'queued' AND d.next_attempt_at <= ?
       AND (d.ordering_key IS NULL OR NOT EXISTS (
             SELECT 1 FROM deliveries e
             WHERE e.ordering_key = d.ordering_key AND e.seq < d.seq
@@ -223,6 +222,14 @@ class Store(ABC):
             "AND claimed_by = ?",
             now,
             worker,
+        )
+
+    async def reap_expired_leases(self, now: float) -> None:
+        """Queue again what a dead worker had claimed (its lease ran out)."""
+        await self.execute(
+            "UPDATE deliveries SET status = 'queued', lease_until = NULL "
+            "WHERE status = 'processing' AND lease_until < ?",
+            now,
         )
 
     async def release_all_processing(self, now: float) -> None:

@@ -29,8 +29,12 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
                 last_error TEXT,
                 finished_at {float}
             )""",
-            "CREATE INDEX deliveries_status_seq ON deliveries (status, seq)",
-            "CREATE INDEX deliveries_key_seq ON deliveries (ordering_key, seq)",
+            "CREATE INDEX deliveries_queued ON deliveries (seq) WHERE status = 'queued'",
+            "CREATE INDEX deliveries_claimed ON deliveries (lease_until) "
+            "WHERE status = 'processing'",
+            "CREATE INDEX deliveries_status ON deliveries (status)",
+            "CREATE INDEX deliveries_key_seq ON deliveries (ordering_key, seq) "
+            "WHERE status IN ('queued', 'processing')",
             "CREATE INDEX deliveries_received ON deliveries (received_at)",
             """CREATE TABLE jobs (
                 name TEXT PRIMARY KEY,

@@ -132,7 +132,7 @@ class PostgresStore(Store):
 
     async def claim_delivery(self, worker: str, now: float, lease: float) -> Delivery | None:
         claimable = CLAIMABLE.rstrip() + " FOR UPDATE OF d SKIP LOCKED"
-        row = await self.fetchrow(CLAIM.format(claimable=claimable), worker, now + lease, now, now)
+        row = await self.fetchrow(CLAIM.format(claimable=claimable), worker, now + lease, now)
         return Delivery.from_row(row) if row else None
 
     async def try_lead(self) -> bool:

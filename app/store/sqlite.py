@@ -1,4 +1,4 @@
-"""SQLite backend: the embedded default, one process, WAL, every commit fsynced."""
+"""SQLite backend: the embedded default, one process, WAL, intake commits fsynced."""
 
 from __future__ import annotations
 
@@ -17,61 +17,75 @@ from app.store.base import CLAIM, CLAIMABLE, Delivery, NewDelivery, Row, Store
 T = TypeVar("T")
 
 
+class _Lane:
+    """One connection used from one thread, so its statements never interleave."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"sqlite-{name}")
+        self.conn: sqlite3.Connection | None = None
+
+    def connect(self, path: str, synchronous: str) -> None:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(f"PRAGMA synchronous={synchronous}")
+        conn.execute("PRAGMA busy_timeout=10000")
+        self.conn = conn
+
+    def db(self) -> sqlite3.Connection:
+        if self.conn is None:
+            raise StoreError("the database is not open")
+        return self.conn
+
+
 class SqliteStore(Store):
-    """One connection used from one thread, so statements never interleave."""
+    """One connection on one thread. Intake commits are fsynced before the 202
+    (synchronous=FULL); other writes use synchronous=NORMAL, since losing a
+    status update to a power cut only means a delivery runs again, and every
+    handler is idempotent. WAL keeps commits in order, so a later FULL commit
+    also makes the earlier NORMAL ones durable.
+    """
 
     dialect = "sqlite"
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._conn: sqlite3.Connection | None = None
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        self._main = _Lane("main")
         self._lock_file: int | None = None
         self._closed = False
 
     async def open(self) -> None:
-        await self._call(self._connect)
-        await self.migrate()
-
-    def _connect(self) -> None:
         if self.path != ":memory:":
             parent = Path(self.path).parent
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(
-                    f"cannot create {parent} for the database: {exc.strerror}"
-                ) from None
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA busy_timeout=5000")
-        conn.execute("PRAGMA foreign_keys=ON")
-        self._conn = conn
+                raise StoreError(f"cannot create {parent}: {exc.strerror}") from None
+        await self._call(self._main, self._main.connect, self.path, "NORMAL")
+        await self.migrate()
 
     async def close(self) -> None:
         if self._closed:
             return
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
-            await self._call(conn.close)
+        lane = self._main
+        if lane.conn is not None:
+            conn, lane.conn = lane.conn, None
+            await self._call(lane, conn.close)
+        lane.thread.shutdown(wait=True)
         self._closed = True
         if self._lock_file is not None:
             os.close(self._lock_file)
             self._lock_file = None
-        self._thread.shutdown(wait=True)
 
-    async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+    async def _call(self, lane: _Lane, fn: Callable[..., T], *args: Any) -> T:
         if self._closed:
             raise StoreError("the database is closed")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._thread, fn, *args)
+        return await loop.run_in_executor(lane.thread, fn, *args)
 
     def _db(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise StoreError("the database is not open")
-        return self._conn
+        return self._main.db()
 
     async def ping(self) -> bool:
         try:
@@ -81,13 +95,13 @@ class SqliteStore(Store):
         return True
 
     async def execute(self, sql: str, *args: Any) -> None:
-        await self._call(self._execute, sql, args)
+        await self._call(self._main, self._execute, sql, args)
 
     def _execute(self, sql: str, args: Sequence[Any]) -> None:
         self._db().execute(sql, args)
 
     async def fetch(self, sql: str, *args: Any) -> list[Row]:
-        return await self._call(self._fetch, sql, args)
+        return await self._call(self._main, self._fetch, sql, args)
 
     def _fetch(self, sql: str, args: Sequence[Any]) -> list[Row]:
         return [dict(r) for r in self._db().execute(sql, args).fetchall()]
@@ -111,14 +125,15 @@ class SqliteStore(Store):
                 db.execute("ROLLBACK")
                 raise
 
-        await self._call(apply)
+        await self._call(self._main, apply)
 
     async def insert_deliveries(self, deliveries: Sequence[NewDelivery]) -> list[bool]:
-        return await self._call(self._insert, deliveries)
+        return await self._call(self._main, self._insert, deliveries)
 
     def _insert(self, deliveries: Sequence[NewDelivery]) -> list[bool]:
-        db = self._db()
+        db = self._main.db()
         inserted: list[bool] = []
+        db.execute("PRAGMA synchronous=FULL")
         db.execute("BEGIN IMMEDIATE")
         try:
             for d in deliveries:
@@ -142,11 +157,13 @@ class SqliteStore(Store):
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        finally:
+            db.execute("PRAGMA synchronous=NORMAL")
         return inserted
 
     async def claim_delivery(self, worker: str, now: float, lease: float) -> Delivery | None:
         sql = CLAIM.format(claimable=CLAIMABLE)
-        row = await self.fetchrow(sql, worker, now + lease, now, now)
+        row = await self.fetchrow(sql, worker, now + lease, now)
         return Delivery.from_row(row) if row else None
 
     async def try_lead(self) -> bool:

@@ -1,0 +1,195 @@
+"""Durable-intake throughput and ack latency, as ratios against a bare aiohttp server.
+
+Run: ``make bench`` (or ``.venv/bin/python benchmarks/intake.py``). Both servers run
+as subprocesses on loopback and are measured in the same run, so the ratios
+hold on a noisy machine even when the absolute figures do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import SECRET, example_payload, webhook_headers  # noqa: E402
+
+FAKE_PEM = "-----BEGIN RSA PRIVATE KEY-----\\nunused\\n-----END RSA PRIVATE KEY-----"
+
+
+def serve(kind: str, port: int) -> None:
+    from aiohttp import web
+
+    if kind == "bare":
+
+        async def accept(request: web.Request) -> web.Response:
+            await request.read()
+            return web.json_response({"message": "queued"}, status=202)
+
+        app = web.Application()
+        app.router.add_post("/webhook", accept)
+    else:
+        from gidgethub import routing
+
+        from app.server import create_app
+        from app.settings import load_settings
+
+        app = create_app(
+            load_settings(dotenv=None),
+            router=routing.Router(),
+            jobs=[],
+            run_workers=kind == "warden",
+            run_scheduler=False,
+        )
+    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(kind: str, tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "GITHUB_APP_ID": "1",
+        "GITHUB_PRIVATE_KEY": FAKE_PEM,
+        "GITHUB_WEBHOOK_SECRET": SECRET,
+        "DATABASE_URL": f"sqlite:///{tmp / (kind + '.sqlite3')}",
+        "LOG_LEVEL": "warning",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--serve", kind, "--port", str(port)], env=env, cwd=ROOT
+    )
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return proc, f"http://127.0.0.1:{port}/webhook"
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{kind} server did not start")
+
+
+def bodies(n: int) -> list[tuple[bytes, dict[str, str]]]:
+    payload = json.dumps(example_payload("issues.opened")).encode()
+    return [(payload, webhook_headers(payload, delivery=str(uuid.uuid4()))) for _ in range(n)]
+
+
+async def flood(url: str, n: int, concurrency: int) -> float:
+    """Send n deliveries as fast as ``concurrency`` connections allow; deliveries/s."""
+    work = bodies(n)
+    queue: asyncio.Queue[tuple[bytes, dict[str, str]]] = asyncio.Queue()
+    for item in work:
+        queue.put_nowait(item)
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def worker() -> None:
+            while not queue.empty():
+                body, headers = queue.get_nowait()
+                async with session.post(url, data=body, headers=headers) as r:
+                    assert r.status == 202, r.status
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return n / (time.perf_counter() - start)
+
+
+async def paced(url: str, rate: float, seconds: float) -> list[float]:
+    """Send at a fixed rate; return each ack latency in milliseconds."""
+    n = int(rate * seconds)
+    work = bodies(n)
+    latencies: list[float] = []
+    connector = aiohttp.TCPConnector(limit=256)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def one(body: bytes, headers: dict[str, str]) -> None:
+            t0 = time.perf_counter()
+            async with session.post(url, data=body, headers=headers) as r:
+                assert r.status == 202, r.status
+            latencies.append((time.perf_counter() - t0) * 1000)
+
+        start = time.perf_counter()
+        tasks = []
+        for i, (body, headers) in enumerate(work):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(body, headers)))
+        await asyncio.gather(*tasks)
+    return latencies
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+async def measure(args: argparse.Namespace) -> None:
+    results: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in args.kinds.split(","):
+            proc, url = start(kind, Path(tmp))
+            try:
+                await flood(url, 200, 16)  # warm up
+                throughput = await flood(url, args.count, args.concurrency)
+                latencies = await paced(url, args.rate, args.seconds)
+            finally:
+                proc.terminate()
+                proc.wait(10)
+            results[kind] = {
+                "throughput": throughput,
+                "p50": statistics.median(latencies),
+                "p99": pct(latencies, 99),
+            }
+    bare, warden = results["bare"], results[args.kinds.split(",")[-1]]
+    print(
+        f"intake benchmark: {args.count} deliveries at concurrency {args.concurrency}; "
+        f"latency at {args.rate:.0f}/s for {args.seconds:.0f}s (SQLite, fsync on commit)"
+    )
+    print(f"{'':<22}{'bare aiohttp':>14}{'warden':>14}{'ratio':>10}")
+    print(
+        f"{'throughput (deliv/s)':<22}{bare['throughput']:>14.0f}{warden['throughput']:>14.0f}"
+        f"{warden['throughput'] / bare['throughput']:>10.2f}"
+    )
+    for key in ("p50", "p99"):
+        print(
+            f"{'ack ' + key + ' (ms)':<22}{bare[key]:>14.2f}{warden[key]:>14.2f}"
+            f"{warden[key] / bare[key]:>10.2f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--serve", choices=["bare", "warden", "intake-only"])
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--kinds", default="bare,warden", help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--rate", type=float, default=1000.0)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.port)
+    else:
+        asyncio.run(measure(args))
+
+
+if __name__ == "__main__":
+    main()
