@@ -40,6 +40,13 @@ def retry_after_of(exc: BaseException, now: float) -> float | None:
     return None
 
 
+def describe_error(exc: BaseException) -> str:
+    """One line for logs and ``warden deliveries``: what failed, with GitHub's status."""
+    if isinstance(exc, HTTPException):
+        return f"GitHub answered {int(exc.status_code)}: {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _is_rate_limited(exc: HTTPException) -> bool:
     if exc.status_code == 429 or isinstance(exc, RateLimitExceeded):
         return True
@@ -268,4 +275,4 @@ class GitHubApp:
         return data["token"], expires.timestamp()
 
 
-__all__ = ["BadRequest", "GitHubAPI", "GitHubApp", "TokenCache", "retry_after_of"]
+__all__ = ["BadRequest", "GitHubAPI", "GitHubApp", "TokenCache", "describe_error", "retry_after_of"]

@@ -16,7 +16,7 @@ from typing import Any
 from gidgethub import routing, sansio
 
 from app.context import Context
-from app.github import retry_after_of
+from app.github import describe_error, retry_after_of
 from app.logs import log_context
 from app.store import Delivery, NewDelivery, Store
 
@@ -188,7 +188,7 @@ class Inbox:
     async def _failed(self, delivery: Delivery, exc: Exception) -> str:
         now = self.ctx.clock.time()
         wait = retry_after_of(exc, now)
-        error = f"{type(exc).__name__}: {exc}"
+        error = describe_error(exc)
         if wait is not None and delivery.attempts < self.max_attempts:
             delay = max(wait, min(600.0, 2.0**delivery.attempts))
             log.warning(
