@@ -168,7 +168,7 @@ async def _until_not_processing(stack: Stack, delivery_id: str) -> None:
     async with asyncio.timeout(10):
         while True:
             d = await stack.ctx.store.get_delivery(delivery_id)
-            if d is not None and d.attempts >= 1 and d.status != "processing":
-                if d.status == "failed" or d.next_attempt_at > stack.clock.time():
-                    return
+            settled = d is not None and d.attempts >= 1 and d.status != "processing"
+            if settled and (d.status == "failed" or d.next_attempt_at > stack.clock.time()):
+                return
             await asyncio.sleep(0.02)
