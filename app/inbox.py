@@ -10,11 +10,12 @@ import os
 import socket
 import traceback
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from gidgethub import routing, sansio
 
+from app.batch import Batcher
 from app.context import Context
 from app.github import describe_error, retry_after_of
 from app.logs import log_context
@@ -24,7 +25,6 @@ log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 30.0
 POLL_SECONDS = 0.5
-MAX_BATCH = 256
 
 
 def ordering_key(event: str, data: Any) -> str | None:
@@ -53,46 +53,27 @@ class Intake:
     def __init__(self, store: Store, on_stored: Callable[[], None]) -> None:
         self._store = store
         self._on_stored = on_stored
-        self._pending: asyncio.Queue[tuple[NewDelivery, asyncio.Future[bool]]] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
+        self._batcher: Batcher[NewDelivery, bool] = Batcher(self._write, "intake-writer")
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._write_loop(), name="intake-writer")
+        self._batcher.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self._batcher.stop()
 
     async def submit(self, delivery: NewDelivery) -> bool:
         """Return once the delivery is committed: True if new, False if already stored."""
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        await self._pending.put((delivery, future))
-        return await future
+        return await self._batcher.submit(delivery)
 
-    async def _write_loop(self) -> None:
-        while True:
-            batch = [await self._pending.get()]
-            while len(batch) < MAX_BATCH and not self._pending.empty():
-                batch.append(self._pending.get_nowait())
-            await self._write(batch)
-
-    async def _write(self, batch: list[tuple[NewDelivery, asyncio.Future[bool]]]) -> None:
-        # One id twice in a batch: the second is a duplicate of the first.
-        unique = list({d.id: d for d, _ in reversed(batch)}.values())
-        try:
-            stored = await self._store.insert_deliveries(unique)
-            results = dict(zip((d.id for d in unique), stored, strict=True))
-        except Exception as exc:  # the request path answers 503; nothing was acknowledged
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
-            return
-        for delivery, future in batch:
-            new = results.pop(delivery.id, False)
-            if not future.done():
-                future.set_result(new)
+    async def _write(self, batch: Sequence[NewDelivery]) -> list[bool]:
+        # One id twice in a batch: only its first copy is new.
+        unique = list({d.id: d for d in reversed(batch)}.values())
+        stored = dict(
+            zip((d.id for d in unique), await self._store.insert_deliveries(unique), strict=True)
+        )
+        results = [stored.pop(d.id, False) for d in batch]
         self._on_stored()
+        return results
 
 
 Dispatch = Callable[[Delivery], Awaitable[None]]
@@ -108,7 +89,10 @@ class Inbox:
         self.max_attempts = max_attempts
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._wake = asyncio.Event()
+        self._slot_freed = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._running: set[asyncio.Task[str]] = set()
+        self._completer: Batcher[str, None] = Batcher(self._complete, "completer")
 
     def wake(self) -> None:
         self._wake.set()
@@ -117,15 +101,17 @@ class Inbox:
         if self.ctx.store.dialect == "sqlite" and await self.ctx.store.try_lead():
             # We hold the database file's lock, so whoever claimed these is dead.
             await self.ctx.store.release_all_processing(self.ctx.clock.time())
+        self._completer.start()
         self._tasks = [
-            asyncio.create_task(self._work(), name=f"worker-{i}") for i in range(self.worker_count)
+            asyncio.create_task(self._feed(), name="inbox-feeder"),
+            asyncio.create_task(self._heartbeat(), name="lease-heartbeat"),
         ]
-        self._tasks.append(asyncio.create_task(self._heartbeat(), name="lease-heartbeat"))
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        for task in [*self._tasks, *self._running]:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks, *self._running, return_exceptions=True)
+        await self._completer.stop()
         try:
             await self.ctx.store.release_worker(self.worker_id, self.ctx.clock.time())
         except Exception as exc:  # their leases expire and another worker takes them
@@ -141,21 +127,39 @@ class Inbox:
             except Exception:
                 log.exception("could not renew leases; trying again shortly")
 
-    async def _work(self) -> None:
+    async def _feed(self) -> None:
+        """Claim as many due deliveries as there are free workers, and start them."""
         while True:
+            free = self.worker_count - len(self._running)
+            if free <= 0:
+                self._slot_freed.clear()
+                await self._slot_freed.wait()
+                continue
             try:
-                delivery = await self.ctx.store.claim_delivery(
-                    self.worker_id, self.ctx.clock.time(), LEASE_SECONDS
+                batch = await self.ctx.store.claim_deliveries(
+                    self.worker_id, self.ctx.clock.time(), LEASE_SECONDS, free
                 )
             except Exception:
-                log.exception("could not claim a delivery; retrying shortly")
-                delivery = None
-            if delivery is None:
+                log.exception("could not claim deliveries; retrying shortly")
+                batch = []
+            if not batch:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
                 continue
-            await self.process(delivery)
+            for delivery in batch:
+                task = asyncio.create_task(self.process(delivery), name=f"delivery-{delivery.id}")
+                self._running.add(task)
+                task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[str]) -> None:
+        self._running.discard(task)
+        self._slot_freed.set()
+        self._wake.set()  # a finished delivery may unblock the next one about its subject
+
+    async def _complete(self, ids: Sequence[str]) -> list[None]:
+        await self.ctx.store.complete_deliveries(list(ids), self.ctx.clock.time())
+        return [None] * len(ids)
 
     async def process(self, delivery: Delivery) -> str:
         """Run one claimed delivery; return its new status."""
@@ -169,13 +173,19 @@ class Inbox:
             except Exception as exc:
                 status = await self._failed(delivery, exc)
             else:
-                await ctx.store.complete_delivery(delivery.id, ctx.clock.time())
+                await self._mark_done(delivery.id)
                 status = "done"
         ctx.metrics.deliveries.labels(event=delivery.event, outcome=status).inc()
         ctx.metrics.processing_seconds.labels(event=delivery.event).observe(
             ctx.clock.time() - start
         )
         return status
+
+    async def _mark_done(self, delivery_id: str) -> None:
+        if self._completer.running:
+            await self._completer.submit(delivery_id)
+        else:  # replay from the command line: no background tasks
+            await self.ctx.store.complete_deliveries([delivery_id], self.ctx.clock.time())
 
     async def _dispatch(self, ctx: Context, delivery: Delivery) -> None:
         data = json.loads(delivery.body)

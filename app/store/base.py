@@ -24,13 +24,13 @@ CLAIMABLE = """
             SELECT 1 FROM deliveries e
             WHERE e.ordering_key = d.ordering_key AND e.seq < d.seq
               AND e.status IN ('queued', 'processing')))
-    ORDER BY d.seq LIMIT 1
+    ORDER BY d.seq LIMIT ?
 """
 
 CLAIM = """
     UPDATE deliveries
     SET status = 'processing', attempts = attempts + 1, claimed_by = ?, lease_until = ?
-    WHERE seq = ({claimable})
+    WHERE seq IN ({claimable})
     RETURNING *
 """
 
@@ -134,8 +134,15 @@ class Store(ABC):
         """Store new deliveries durably in one transaction; False for an id already stored."""
 
     @abstractmethod
+    async def claim_deliveries(
+        self, worker: str, now: float, lease: float, limit: int
+    ) -> list[Delivery]:
+        """Take up to ``limit`` due deliveries for ``worker``, oldest first."""
+
     async def claim_delivery(self, worker: str, now: float, lease: float) -> Delivery | None:
         """Take the next due delivery for ``worker``, or None."""
+        claimed = await self.claim_deliveries(worker, now, lease, 1)
+        return claimed[0] if claimed else None
 
     @abstractmethod
     async def try_lead(self) -> bool:
@@ -172,11 +179,18 @@ class Store(ABC):
         """Run one migration and record it, atomically."""
 
     async def complete_delivery(self, delivery_id: str, now: float) -> None:
+        await self.complete_deliveries([delivery_id], now)
+
+    async def complete_deliveries(self, delivery_ids: Sequence[str], now: float) -> None:
+        """Mark deliveries done, in one statement."""
+        if not delivery_ids:
+            return
+        marks = ", ".join("?" for _ in delivery_ids)
         await self.execute(
             "UPDATE deliveries SET status = 'done', finished_at = ?, lease_until = NULL, "
-            "last_error = NULL WHERE id = ?",
+            f"last_error = NULL WHERE id IN ({marks})",
             now,
-            delivery_id,
+            *delivery_ids,
         )
 
     async def retry_delivery(self, delivery_id: str, error: str, next_attempt_at: float) -> None:

@@ -60,6 +60,21 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             )""",
         ],
     ),
+    (
+        2,
+        "organisation configs: the last valid .github/warden.yml per installation",
+        [
+            """CREATE TABLE org_configs (
+                installation_id BIGINT PRIMARY KEY,
+                org TEXT NOT NULL,
+                text TEXT,
+                sha TEXT,
+                loaded_at {float},
+                status TEXT NOT NULL,
+                checked_at {float} NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {

@@ -130,10 +130,13 @@ class PostgresStore(Store):
                 inserted.append(seq is not None)
         return inserted
 
-    async def claim_delivery(self, worker: str, now: float, lease: float) -> Delivery | None:
+    async def claim_deliveries(
+        self, worker: str, now: float, lease: float, limit: int
+    ) -> list[Delivery]:
         claimable = CLAIMABLE.rstrip() + " FOR UPDATE OF d SKIP LOCKED"
-        row = await self.fetchrow(CLAIM.format(claimable=claimable), worker, now + lease, now)
-        return Delivery.from_row(row) if row else None
+        sql = CLAIM.format(claimable=claimable)
+        rows = await self.fetch(sql, worker, now + lease, now, limit)
+        return sorted((Delivery.from_row(r) for r in rows), key=lambda d: d.seq)
 
     async def try_lead(self) -> bool:
         """Hold a session advisory lock; it is released if this process dies."""

@@ -161,10 +161,11 @@ class SqliteStore(Store):
             db.execute("PRAGMA synchronous=NORMAL")
         return inserted
 
-    async def claim_delivery(self, worker: str, now: float, lease: float) -> Delivery | None:
-        sql = CLAIM.format(claimable=CLAIMABLE)
-        row = await self.fetchrow(sql, worker, now + lease, now)
-        return Delivery.from_row(row) if row else None
+    async def claim_deliveries(
+        self, worker: str, now: float, lease: float, limit: int
+    ) -> list[Delivery]:
+        rows = await self.fetch(CLAIM.format(claimable=CLAIMABLE), worker, now + lease, now, limit)
+        return sorted((Delivery.from_row(r) for r in rows), key=lambda d: d.seq)
 
     async def try_lead(self) -> bool:
         """One process per database file leads; an exclusive file lock proves it."""

@@ -1,0 +1,56 @@
+"""Group concurrent small writes into one database transaction (group commit)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MAX_BATCH = 256
+
+
+class Batcher(Generic[T, R]):
+    """Callers ``submit`` one item each; one task writes whatever has queued up meanwhile."""
+
+    def __init__(self, write: Callable[[Sequence[T]], Awaitable[Sequence[R]]], name: str) -> None:
+        self._write = write
+        self._name = name
+        self._pending: asyncio.Queue[tuple[T, asyncio.Future[R]]] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name=self._name)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def submit(self, item: T) -> R:
+        """Return once the batch holding ``item`` is written (or raise its error)."""
+        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._pending.put_nowait((item, future))
+        return await future
+
+    async def _loop(self) -> None:
+        while True:
+            batch = [await self._pending.get()]
+            while len(batch) < MAX_BATCH and not self._pending.empty():
+                batch.append(self._pending.get_nowait())
+            try:
+                results = await self._write([item for item, _ in batch])
+            except Exception as exc:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), result in zip(batch, results, strict=True):
+                if not future.done():
+                    future.set_result(result)
