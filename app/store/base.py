@@ -35,6 +35,13 @@ CLAIM = """
 """
 
 
+INSERT_DELIVERY = (
+    "INSERT INTO deliveries (id, event, action, installation_id, ordering_key, body, "
+    "received_at, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?) "
+    "ON CONFLICT (id) DO NOTHING RETURNING seq"
+)
+
+
 @dataclass(frozen=True)
 class NewDelivery:
     """A webhook delivery as received, before it is stored."""
@@ -46,6 +53,19 @@ class NewDelivery:
     ordering_key: str | None
     body: bytes
     received_at: float
+
+    def values(self) -> tuple[Any, ...]:
+        """The parameters of ``INSERT_DELIVERY``."""
+        return (
+            self.id,
+            self.event,
+            self.action,
+            self.installation_id,
+            self.ordering_key,
+            self.body,
+            self.received_at,
+            self.received_at,
+        )
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import asyncpg
 
 from app.errors import StoreError
-from app.store.base import CLAIM, CLAIMABLE, Delivery, NewDelivery, Row, Store
+from app.store.base import CLAIM, CLAIMABLE, INSERT_DELIVERY, Delivery, NewDelivery, Row, Store
 
 _PLACEHOLDER = re.compile(r"\?")
 
@@ -108,25 +108,11 @@ class PostgresStore(Store):
             )
 
     async def insert_deliveries(self, deliveries: Sequence[NewDelivery]) -> list[bool]:
-        sql = to_dollar(
-            "INSERT INTO deliveries (id, event, action, installation_id, ordering_key, body, "
-            "received_at, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?) "
-            "ON CONFLICT (id) DO NOTHING RETURNING seq"
-        )
+        sql = to_dollar(INSERT_DELIVERY)
         inserted: list[bool] = []
         async with self._db().acquire() as conn, conn.transaction():
             for d in deliveries:
-                seq = await conn.fetchval(
-                    sql,
-                    d.id,
-                    d.event,
-                    d.action,
-                    d.installation_id,
-                    d.ordering_key,
-                    d.body,
-                    d.received_at,
-                    d.received_at,
-                )
+                seq = await conn.fetchval(sql, *d.values())
                 inserted.append(seq is not None)
         return inserted
 

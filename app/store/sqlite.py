@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from app.errors import StoreError
-from app.store.base import CLAIM, CLAIMABLE, Delivery, NewDelivery, Row, Store
+from app.store.base import CLAIM, CLAIMABLE, INSERT_DELIVERY, Delivery, NewDelivery, Row, Store
 
 T = TypeVar("T")
 
@@ -137,22 +137,8 @@ class SqliteStore(Store):
         db.execute("BEGIN IMMEDIATE")
         try:
             for d in deliveries:
-                cur = db.execute(
-                    "INSERT INTO deliveries (id, event, action, installation_id, ordering_key, "
-                    "body, received_at, status, next_attempt_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT (id) DO NOTHING",
-                    (
-                        d.id,
-                        d.event,
-                        d.action,
-                        d.installation_id,
-                        d.ordering_key,
-                        d.body,
-                        d.received_at,
-                        d.received_at,
-                    ),
-                )
-                inserted.append(cur.rowcount == 1)
+                new = db.execute(INSERT_DELIVERY, d.values()).fetchone() is not None
+                inserted.append(new)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
