@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("delivery_id", metavar="DELIVERY_ID")
     check = sub.add_parser("check-config", help="validate a .github/warden.yml file offline")
     check.add_argument("path", metavar="PATH")
+    sub.add_parser("demo", help="run Warden against a simulated GitHub and print what it did")
     return parser
 
 
@@ -45,6 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from config.check import check_config_main
 
             return int(check_config_main(args.path))
+        if args.command == "demo":
+            from app.demo import main as demo_main
+
+            configure_logging("error", "text")
+            return demo_main()
         settings = load_settings()
         configure_logging(settings.log_level, settings.log_format)
         if args.command == "serve":

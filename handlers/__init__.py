@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from gidgethub import routing
 
-routers: list[routing.Router] = []
+from handlers import commands, config
+
+routers: list[routing.Router] = [config.router, commands.router]
 
 router = routing.Router(*routers)

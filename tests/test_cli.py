@@ -77,3 +77,11 @@ def test_an_unknown_database_url_is_one_clear_line(tmp_path: Path, url: str) -> 
     assert result.stderr.strip() == (
         "warden: DATABASE_URL must start with sqlite:/// or postgresql://, got 'mysql'."
     )
+
+
+def test_demo_plays_against_the_sandbox_and_exits_0(tmp_path: Path) -> None:
+    result = warden("demo", cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "GitHub → Warden: issues.opened (redelivery), answered 202" in result.stdout
+    assert "Warden → GitHub: opened an issue (POST /repos/python/.github/issues)" in result.stdout
+    assert "FAILED" not in result.stdout

@@ -1,0 +1,30 @@
+"""Commands typed in an org without a config: one reply per issue saying how to set Warden up."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from gidgethub.abc import GitHubAPI
+
+from app.orgconfig import templates as t
+from app.orgconfig.reads import CONFIG_REPO
+
+COMMANDS = ("vote", "veto", "resign", "coordinate", "credit", "expert", "roster")
+COMMAND_LINE = re.compile(rf"^[ \t]*/(?:{'|'.join(COMMANDS)})\b", re.MULTILINE)
+
+
+def has_command(body: str | None) -> bool:
+    """Whether a comment has a line starting with one of Warden's commands."""
+    return bool(COMMAND_LINE.search(body or ""))
+
+
+async def reply_not_set_up(gh: GitHubAPI, issue: dict[str, Any], org: str, org_url: str) -> bool:
+    """Reply on `issue` that Warden is not set up, unless it already did; True if it replied."""
+    comments_url = issue["comments_url"]
+    async for comment in gh.getiter(comments_url):
+        if t.NOT_SET_UP_MARKER in (comment.get("body") or ""):
+            return False
+    body = t.not_set_up_reply(org, f"{org_url}/{CONFIG_REPO}")
+    await gh.post(comments_url, data={"body": body})
+    return True
