@@ -85,3 +85,16 @@ def test_demo_plays_against_the_sandbox_and_exits_0(tmp_path: Path) -> None:
     assert "GitHub → Warden: issues.opened (redelivery), answered 202" in result.stdout
     assert "Warden → GitHub: opened an issue (POST /repos/python/.github/issues)" in result.stdout
     assert "FAILED" not in result.stdout
+
+
+def test_check_config_exit_codes(tmp_path: Path) -> None:
+    good = tmp_path / "good.yml"
+    good.write_text("team: psrt\ngovernance_repo: psrt-governance\n")
+    bad = tmp_path / "bad.yml"
+    bad.write_text("team: psrt\ngovernance_repo: psrt-governance\nvotes:\n  nominaton: {}\n")
+    ok = warden("check-config", str(good), cwd=tmp_path)
+    assert ok.returncode == 0 and "psrt" in ok.stdout
+    broken = warden("check-config", str(bad), cwd=tmp_path)
+    assert broken.returncode == 1
+    assert f"{bad}:4: votes.nominaton:" in broken.stdout + broken.stderr
+    assert "did you mean" in broken.stdout + broken.stderr
