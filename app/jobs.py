@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.orgconfig.sweep import reload_all_configs
 from app.redeliver import recover_failed_deliveries
 from app.scheduler import Job
 
@@ -12,6 +13,12 @@ JOBS: list[Job] = [
         run=recover_failed_deliveries,
         description="ask GitHub again for webhook deliveries that failed in the past 3 days",
         at_start=True,
+    ),
+    Job(
+        name="reload-configs",
+        every=3600.0,
+        run=reload_all_configs,
+        description="reload each organisation's .github/warden.yml (repairs missed pushes)",
     ),
 ]
 

@@ -253,3 +253,18 @@ async def test_command_in_an_org_without_config_gets_one_reply(
     assert replies[0].user == sandbox.bot_login
     assert "`.github/warden.yml`" in replies[0].body
     assert sandbox.count("POST", f"/repos/{ORG}/psrt-governance/issues/{number}/comments") == 1
+
+
+async def test_hourly_sweep_reloads_a_config_whose_push_was_missed(
+    sandbox: Sandbox, stack: Stack
+) -> None:
+    seed(sandbox, GOOD)
+    assert await stack.scheduler.run_job("reload-configs")
+    assert error_issues(sandbox) == []
+    listening, sandbox.webhook_url = sandbox.webhook_url, None  # Warden is down
+    await sandbox.push(ORG, REPO, "main", {CONFIG_PATH: BAD}, sender="alice")
+    sandbox.webhook_url = listening
+    assert error_issues(sandbox) == []
+    assert await stack.scheduler.run_job("reload-configs")
+    [issue] = error_issues(sandbox)
+    assert "`votes.nomination.threshold`" in (issue.body or "")
