@@ -75,6 +75,23 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             )""",
         ],
     ),
+    (
+        3,
+        "memberships Warden itself caused (passed votes), which the roster guard accepts",
+        [
+            """CREATE TABLE expected_memberships (
+                installation_id BIGINT NOT NULL,
+                org TEXT NOT NULL,
+                team TEXT NOT NULL,
+                login TEXT NOT NULL,
+                change TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                delivery_id TEXT,
+                at {float} NOT NULL,
+                PRIMARY KEY (installation_id, team, login, change)
+            )""",
+        ],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {
