@@ -87,8 +87,14 @@ def start(kind: str, tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def bodies(n: int) -> list[tuple[bytes, dict[str, str]]]:
-    payload = json.dumps(example_payload("issues.opened")).encode()
-    return [(payload, webhook_headers(payload, delivery=str(uuid.uuid4()))) for _ in range(n)]
+    """Real ``issues.opened`` payloads, each about its own issue (so they may run in parallel)."""
+    payload = example_payload("issues.opened")
+    out = []
+    for number in range(n):
+        payload["issue"]["number"] = number
+        body = json.dumps(payload).encode()
+        out.append((body, webhook_headers(body, delivery=str(uuid.uuid4()))))
+    return out
 
 
 async def flood(url: str, n: int, concurrency: int) -> float:
