@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("serve", help="run the webhook server, the workers and the scheduler")
-    jobs = "\n".join(f"  {job.name:<12} {job.description}" for job in JOBS)
+    jobs = "\n".join(f"  {job.name:<16} {job.description}" for job in JOBS)
     tick = sub.add_parser(
         "tick",
         help="run the due scheduled jobs once (or the named job now), then exit",
