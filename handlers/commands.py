@@ -1,4 +1,4 @@
-"""Commands typed in issue comments; for now only the reply in orgs where Warden is not set up."""
+"""Commands typed in issue comments: dispatched to the feature that registered them."""
 
 from __future__ import annotations
 
@@ -6,18 +6,38 @@ from typing import Any
 
 from gidgethub import routing, sansio
 
-from app.orgconfig import current_config, has_command, reply_not_set_up
+from app import commands
+from app.orgconfig import current_config, reply_not_set_up
 
 router = routing.Router()
 
 
 @router.register("issue_comment", action="created")
 async def on_command(event: sansio.Event, gh: Any, *args: Any, ctx: Any, **kwargs: Any) -> None:
-    comment = event.data["comment"]
-    if event.data["sender"]["type"] == "Bot" or not has_command(comment["body"]):
+    data = event.data
+    if data["sender"]["type"] == "Bot":
         return  # bots, Warden included, are never answered
-    owner = event.data["repository"]["owner"]
-    installation_id = event.data["installation"]["id"]
-    if await current_config(ctx, gh, installation_id, owner["login"]) is not None:
-        return  # set up: each command's own feature answers it
-    await reply_not_set_up(gh, event.data["issue"], owner["login"], owner["html_url"])
+    lines = commands.parse_commands(data["comment"]["body"])
+    if not lines:
+        return
+    owner = data["repository"]["owner"]
+    installation_id = data["installation"]["id"]
+    config = await current_config(ctx, gh, installation_id, owner["login"])
+    if config is None:
+        if any(c.name in commands.KNOWN for c in lines):
+            await reply_not_set_up(gh, data["issue"], owner["login"], owner["html_url"])
+        return
+    for command in lines:
+        call = commands.Invocation(command, data, installation_id, owner["login"], config)
+        await dispatch(ctx, gh, call)
+
+
+async def dispatch(ctx: Any, gh: Any, call: commands.Invocation) -> None:
+    handler = commands.handler_for(call.command.name)
+    if handler is not None:
+        await handler(ctx, gh, call)
+        return
+    # Elsewhere a line such as "/usr/lib is missing" is prose, not a command.
+    if call.repo == call.config.governance_repo:
+        body = commands.unknown_reply(call.command)
+        await gh.post(call.issue["comments_url"], data={"body": body})

@@ -1,7 +1,7 @@
 """Each organisation's `.github/warden.yml`: loaded from the default branch, validated, kept."""
 
 from app.orgconfig.load import LoadResult, current_config, reload_config, validate
-from app.orgconfig.not_set_up import has_command, reply_not_set_up
+from app.orgconfig.not_set_up import reply_not_set_up
 from app.orgconfig.pull_check import check_pull_request
 from app.orgconfig.reads import CONFIG_PATH, CONFIG_REPO
 
@@ -11,7 +11,6 @@ __all__ = [
     "LoadResult",
     "check_pull_request",
     "current_config",
-    "has_command",
     "reload_config",
     "reply_not_set_up",
     "validate",

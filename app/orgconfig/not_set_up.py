@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from gidgethub.abc import GitHubAPI
 
 from app.orgconfig import templates as t
 from app.orgconfig.reads import CONFIG_REPO
-
-COMMANDS = ("vote", "veto", "resign", "coordinate", "credit", "expert", "roster")
-COMMAND_LINE = re.compile(rf"^[ \t]*/(?:{'|'.join(COMMANDS)})\b", re.MULTILINE)
-
-
-def has_command(body: str | None) -> bool:
-    """Whether a comment has a line starting with one of Warden's commands."""
-    return bool(COMMAND_LINE.search(body or ""))
 
 
 async def reply_not_set_up(gh: GitHubAPI, issue: dict[str, Any], org: str, org_url: str) -> bool:
