@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.advisories.sweep import sweep_all_advisories
 from app.orgconfig.sweep import reload_all_configs
 from app.redeliver import recover_failed_deliveries
 from app.scheduler import Job
@@ -19,6 +20,13 @@ JOBS: list[Job] = [
         every=3600.0,
         run=reload_all_configs,
         description="reload each organisation's .github/warden.yml (repairs missed pushes)",
+    ),
+    Job(
+        name="advisories",
+        every=900.0,
+        run=sweep_all_advisories,
+        description="bring every advisory in triage or draft to its desired state (no webhook "
+        "tells of edits)",
     ),
 ]
 
