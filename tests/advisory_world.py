@@ -67,7 +67,9 @@ def tracking_issue(sb: Sandbox, ghsa: str) -> Issue:
 
 
 def comments(sb: Sandbox, issue: Issue) -> list[str]:
-    return [sb.core.world.comments[c].body for c in issue.comments]
+    """Warden's comments on ``issue``, oldest first."""
+    found = [sb.core.world.comments[c] for c in issue.comments]
+    return [c.body for c in found if c.user == sb.bot_login]
 
 
 def writes(sb: Sandbox) -> list[str]:

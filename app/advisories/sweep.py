@@ -51,9 +51,10 @@ async def sweep_installation(
     found = await _open_advisories(scope)
     if found is None:
         return 0
+    # Finished ones first: their coordinators' loads drop before anyone is assigned.
+    await _finish_the_rest(scope, {(repo, str(data["ghsa_id"])) for repo, data in found})
     for repo, data in found:
         await bring_to_desired(scope, data, repo, await scope.repo_private(repo))
-    await _finish_the_rest(scope, {(repo, str(data["ghsa_id"])) for repo, data in found})
     await records.mark_swept(ctx.store, installation_id, scope.now, None)
     return len(found)
 
