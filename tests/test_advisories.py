@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.clock import Clock
 from app.orgconfig import templates as config_templates
+from benchmarks.advisory_sweep import measure
 from sandbox import Sandbox
 from tests.advisory_world import (
     CPY,
@@ -106,3 +107,14 @@ async def test_second_sweep_writes_nothing(sandbox: Sandbox, clock: Clock, tmp_p
         assert comments(sandbox, tracking_issue(sandbox, ghsa)) == []
     finally:
         await stack.server.close()
+
+
+async def test_sweep_over_50_unchanged_advisories_is_answered_304_and_writes_nothing(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    first, second = await measure(sandbox, clock, tmp_path, 50)
+    print(f"\nfirst pass: {first}\nsecond pass: {second}")
+    assert first.writes == 0  # intake already did everything
+    assert second.writes == 0
+    assert second.requests == second.not_modified <= 4
+    assert second.rate_limit_used == 0

@@ -73,6 +73,7 @@ async def _open(scope: Scope, adv: Advisory, record: Record, repo_private: bool)
     if chosen is not None:
         await announce(scope, adv, record, chosen)
     record = await add_experts(scope, adv, record)
+    record = await ensure_tracking(scope, adv, record)  # names new experts; else no request
     return await remind(scope, adv, record)
 
 
