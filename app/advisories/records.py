@@ -73,7 +73,8 @@ async def by_tracking_issue(store: Store, installation_id: int, number: int) -> 
 async def unfinished(store: Store, installation_id: int) -> list[Record]:
     """Every advisory of an installation not yet closed or published."""
     rows = await store.fetch(
-        f"SELECT {COLUMNS} FROM advisories WHERE installation_id = ? AND finished_at IS NULL",
+        f"SELECT {COLUMNS} FROM advisories WHERE installation_id = ? AND finished_at IS NULL "
+        "ORDER BY reported_at, repo, ghsa_id",
         installation_id,
     )
     return [_from_row(row) for row in rows]
@@ -110,12 +111,13 @@ async def save(store: Store, record: Record) -> None:
 async def loads(store: Store, installation_id: int) -> dict[str, Load]:
     """Each coordinator's open coordinations and last assignment (lower-case logins)."""
     rows = await store.fetch(
-        "SELECT coordinator, SUM(CASE WHEN finished_at IS NULL THEN 1 ELSE 0 END) AS open, "
+        "SELECT LOWER(coordinator) AS login, "
+        "SUM(CASE WHEN finished_at IS NULL THEN 1 ELSE 0 END) AS open, "
         "MAX(assigned_at) AS last FROM advisories WHERE installation_id = ? "
-        "AND coordinator IS NOT NULL GROUP BY coordinator",
+        "AND coordinator IS NOT NULL GROUP BY LOWER(coordinator)",
         installation_id,
     )
-    return {str(r["coordinator"]).lower(): Load(int(r["open"] or 0), r["last"]) for r in rows}
+    return {str(r["login"]): Load(int(r["open"] or 0), r["last"]) for r in rows}
 
 
 async def last_sweep(store: Store, installation_id: int) -> tuple[float, float | None] | None:
