@@ -118,3 +118,37 @@ async def test_sweep_over_50_unchanged_advisories_is_answered_304_and_writes_not
     assert second.writes == 0
     assert second.requests == second.not_modified <= 4
     assert second.rate_limit_used == 0
+
+
+async def test_a_report_whose_webhook_was_missed_is_taken_in_by_the_sweep(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    ghsa = await sandbox.report_advisory(ORG, CPY, "mallory", "sent while Warden was down")
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        assert not sandbox.repo(ORG, GOV).issues
+        assert await sweep(stack, installation_id) == 1
+        assert advisory(sandbox, ghsa).collaborating_teams == ["psrt"]
+        assert advisory(sandbox, ghsa).credits == [("mallory", "reporter")]
+        assert tracking_issue(sandbox, ghsa).state == "open"
+    finally:
+        await stack.server.close()
+
+
+async def test_an_advisory_reopened_on_github_reopens_its_tracking_issue(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await report(stack)
+        sandbox.edit_advisory(ORG, CPY, ghsa, state="closed")
+        await sweep(stack, installation_id)
+        assert tracking_issue(sandbox, ghsa).state == "closed"
+        sandbox.edit_advisory(ORG, CPY, ghsa, state="draft")
+        await sweep(stack, installation_id)
+        issue = tracking_issue(sandbox, ghsa)
+        assert issue.state == "open" and "| State | draft |" in (issue.body or "")
+    finally:
+        await stack.server.close()

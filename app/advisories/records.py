@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -141,3 +143,15 @@ async def mark_swept(
         now,
         unsupported_at,
     )
+
+
+_LOCKS: weakref.WeakKeyDictionary[Store, dict[tuple[int, str, str], asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def lock(store: Store, installation_id: int, repo: str, ghsa_id: str) -> asyncio.Lock:
+    """One writer at a time per advisory in this process (the webhook, the sweep and a
+    command may meet); read the record again once it is held."""
+    locks = _LOCKS.setdefault(store, {})
+    return locks.setdefault((installation_id, repo.lower(), ghsa_id.upper()), asyncio.Lock())

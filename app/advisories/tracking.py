@@ -8,7 +8,7 @@ from typing import Any
 from gidgethub import BadRequest
 
 from app.advisories import templates as t
-from app.advisories.model import CREDIT_TYPES, Advisory
+from app.advisories.model import CREDIT_TYPES, OPEN_STATES, Advisory
 from app.advisories.records import Record
 from app.advisories.rules import days_left, deadline_at
 from app.advisories.scope import Scope
@@ -59,7 +59,10 @@ async def ensure_tracking(scope: Scope, adv: Advisory, record: Record) -> Record
     if number is None:
         return record.but(tracking_issue=await _open(scope, title, body), tracking_digest=digest)
     if digest != record.tracking_digest:
-        await scope.gh.patch(ISSUE_URL, _vars(scope, number), data={"title": title, "body": body})
+        data = {"title": title, "body": body}
+        if adv.state in OPEN_STATES:
+            data["state"] = "open"  # an advisory reopened on GitHub reopens its issue
+        await scope.gh.patch(ISSUE_URL, _vars(scope, number), data=data)
     return record.but(tracking_issue=number, tracking_digest=digest)
 
 
