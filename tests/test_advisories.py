@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.advisories.sweep import sweep_all_advisories
 from app.clock import Clock
 from app.orgconfig import templates as config_templates
 from benchmarks.advisory_sweep import measure
@@ -150,5 +151,24 @@ async def test_an_advisory_reopened_on_github_reopens_its_tracking_issue(
         await sweep(stack, installation_id)
         issue = tracking_issue(sandbox, ghsa)
         assert issue.state == "open" and "| State | draft |" in (issue.body or "")
+    finally:
+        await stack.server.close()
+
+
+async def test_the_advisories_job_sweeps_each_installation_on_its_cadence(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    ghsa = await sandbox.report_advisory(ORG, CPY, "mallory", "sent while Warden was down")
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        assert await sweep_all_advisories(stack.ctx) == 1
+        assert tracking_issue(sandbox, ghsa).state == "open"
+        clock.advance(60)
+        assert await sweep_all_advisories(stack.ctx) == 0  # not due: swept a minute ago
+        clock.advance(15 * 60)
+        assert await stack.scheduler.run_job("advisories")
+        assert (await stack.ctx.store.job_state("advisories")) is not None
+        assert sandbox.count("GET", "/orgs/python/security-advisories") == 4
     finally:
         await stack.server.close()

@@ -55,9 +55,12 @@ async def ensure_tracking(scope: Scope, adv: Advisory, record: Record) -> Record
         return record
     title, body = render(scope, adv, record)
     digest = t.digest_line(body)
-    number = record.tracking_issue or await _find(scope, adv.ghsa_id)
+    number, labelled = record.tracking_issue, True
     if number is None:
-        return record.but(tracking_issue=await _open(scope, title, body), tracking_digest=digest)
+        number, labelled = await _find(scope, adv.ghsa_id)
+    if number is None:
+        opened = await _open(scope, title, body, labelled)
+        return record.but(tracking_issue=opened, tracking_digest=digest)
     if digest != record.tracking_digest:
         data = {"title": title, "body": body}
         if adv.state in OPEN_STATES:
@@ -91,8 +94,9 @@ def _vars(scope: Scope, number: int) -> dict[str, Any]:
     return {"owner": scope.org, "repo": scope.config.governance_repo, "issue_number": number}
 
 
-async def _find(scope: Scope, ghsa_id: str) -> int | None:
-    """An issue Warden opened earlier for ``ghsa_id`` but did not record (a crash between)."""
+async def _find(scope: Scope, ghsa_id: str) -> tuple[int | None, bool]:
+    """An issue Warden opened earlier for ``ghsa_id`` but did not record (a crash between),
+    and whether any issue has the label (then the label exists)."""
     url = ISSUES_URL + "{?state,labels,per_page}"
     variables: dict[str, str | int] = {
         "owner": scope.org,
@@ -101,14 +105,17 @@ async def _find(scope: Scope, ghsa_id: str) -> int | None:
         "labels": t.LABEL,
         "per_page": 100,
     }
+    labelled = False
     async for issue in scope.gh.getiter(url, variables):
+        labelled = True
         if t.marker(ghsa_id) in (issue.get("body") or ""):
-            return int(issue["number"])
-    return None
+            return int(issue["number"]), True
+    return None, labelled
 
 
-async def _open(scope: Scope, title: str, body: str) -> int:
-    await _ensure_label(scope)
+async def _open(scope: Scope, title: str, body: str, labelled: bool) -> int:
+    if not labelled:
+        await _ensure_label(scope)
     variables = {"owner": scope.org, "repo": scope.config.governance_repo}
     created = await scope.gh.post(
         ISSUES_URL, variables, data={"title": title, "body": body, "labels": [t.LABEL]}
