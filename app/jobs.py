@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.nominations import sweep_votes
 from app.orgconfig.sweep import reload_all_configs
 from app.redeliver import recover_failed_deliveries
 from app.scheduler import Job
@@ -19,6 +20,12 @@ JOBS: list[Job] = [
         every=3600.0,
         run=reload_all_configs,
         description="reload each organisation's .github/warden.yml (repairs missed pushes)",
+    ),
+    Job(
+        name="votes",
+        every=600.0,
+        run=sweep_votes,
+        description="count open votes (reactions send no webhook), close those decided or due",
     ),
 ]
 

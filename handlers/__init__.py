@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from gidgethub import routing
 
-from handlers import commands, config
+from handlers import commands, config, nominations
 
-routers: list[routing.Router] = [config.router, commands.router]
+routers: list[routing.Router] = [config.router, commands.router, nominations.router]
 
 router = routing.Router(*routers)

@@ -92,6 +92,37 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             )""",
         ],
     ),
+    (
+        4,
+        "votes: nominations and removals, with the rule and the voters as they were at opening",
+        [
+            """CREATE TABLE votes (
+                id {id},
+                installation_id BIGINT NOT NULL,
+                org TEXT NOT NULL,
+                repo TEXT NOT NULL,
+                issue_number INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                comment_id BIGINT,
+                nominee TEXT NOT NULL,
+                nominator TEXT NOT NULL,
+                team TEXT NOT NULL,
+                rule TEXT NOT NULL,
+                voters TEXT NOT NULL,
+                opened_at {float} NOT NULL,
+                deadline {float} NOT NULL,
+                state TEXT NOT NULL,
+                veto_team TEXT,
+                veto_until {float},
+                tally TEXT,
+                outcome TEXT,
+                closed_at {float},
+                onboarding_issue INTEGER,
+                UNIQUE (installation_id, repo, issue_number)
+            )""",
+            "CREATE INDEX votes_state ON votes (state)",
+        ],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {
