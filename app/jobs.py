@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.advisories.sweep import sweep_all_advisories
 from app.nominations import sweep_votes
 from app.orgconfig.sweep import reload_all_configs
 from app.redeliver import recover_failed_deliveries
@@ -26,6 +27,13 @@ JOBS: list[Job] = [
         every=600.0,
         run=sweep_votes,
         description="count open votes (reactions send no webhook), close those decided or due",
+    ),
+    Job(
+        name="advisories",
+        every=900.0,
+        run=sweep_all_advisories,
+        description="bring every advisory in triage or draft to its desired state (no webhook "
+        "tells of edits)",
     ),
 ]
 

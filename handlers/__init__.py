@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from gidgethub import routing
 
-from handlers import commands, config, nominations
+from handlers import advisories, commands, config, nominations
 
-routers: list[routing.Router] = [config.router, commands.router, nominations.router]
+routers: list[routing.Router] = [
+    config.router,
+    commands.router,
+    nominations.router,
+    advisories.router,
+]
 
 router = routing.Router(*routers)

@@ -123,6 +123,37 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             "CREATE INDEX votes_state ON votes (state)",
         ],
     ),
+    (
+        5,
+        "advisories Warden tracks, and each installation's last advisory sweep",
+        [
+            """CREATE TABLE advisories (
+                installation_id BIGINT NOT NULL,
+                org TEXT NOT NULL,
+                repo TEXT NOT NULL,
+                ghsa_id TEXT NOT NULL,
+                reported_at {float} NOT NULL,
+                state TEXT NOT NULL,
+                tracking_issue INTEGER,
+                tracking_digest TEXT,
+                coordinator TEXT,
+                assigned_at {float},
+                fork_requested INTEGER NOT NULL DEFAULT 0,
+                cve_requested INTEGER NOT NULL DEFAULT 0,
+                experts TEXT NOT NULL DEFAULT '',
+                reminder_level TEXT,
+                reminded_at {float},
+                finished_at {float},
+                PRIMARY KEY (installation_id, repo, ghsa_id)
+            )""",
+            "CREATE INDEX advisories_coordinator ON advisories (installation_id, coordinator)",
+            """CREATE TABLE advisory_sweeps (
+                installation_id BIGINT PRIMARY KEY,
+                swept_at {float} NOT NULL,
+                unsupported_at {float}
+            )""",
+        ],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {

@@ -1,0 +1,1 @@
+"""Private vulnerability reports: intake, sweep, coordinator, experts, deadline reminders."""

@@ -1,0 +1,192 @@
+"""`/coordinate`, `/expert` and `/credit` in an advisory's tracking issue (members only)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from gidgethub import BadRequest
+from gidgethub.abc import GitHubAPI
+
+from app import commands
+from app.advisories import records
+from app.advisories import templates as t
+from app.advisories.model import (
+    CREDIT_TYPES,
+    OPEN_STATES,
+    Advisory,
+    Wanted,
+    is_bot,
+    parse_advisory,
+    patch_for,
+)
+from app.advisories.records import Record
+from app.advisories.scope import ADVISORY_URL, Scope, as_app_client, open_scope
+from app.advisories.tracking import ensure_tracking
+from app.advisories.writes import apply_patch
+from app.commands import Invocation
+from app.context import Context
+from app.teams import is_member
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Target:
+    """The advisory a command typed in its tracking issue is about."""
+
+    scope: Scope
+    record: Record
+    adv: Advisory
+
+
+async def _reply(gh: GitHubAPI, call: Invocation, body: str) -> None:
+    await gh.post(call.issue["comments_url"], data={"body": body})
+
+
+async def _target(ctx: Context, gh: GitHubAPI, call: Invocation) -> Target | None:
+    """The advisory of the tracking issue the command was typed in, once the place and the
+    person are checked (through the API); None after replying why not."""
+    config = call.config
+    name = call.command.name
+    if call.repo != config.governance_repo or "pull_request" in call.issue:
+        return None  # elsewhere a "/credit" line is prose; nothing about advisories is said
+    scope = await open_scope(ctx, gh, call.installation_id, call.org)
+    if scope is None or not scope.tracking:
+        return None  # a public governance repository: nothing is written there
+    record = await records.by_tracking_issue(ctx.store, call.installation_id, call.issue["number"])
+    if record is None:
+        await _reply(gh, call, t.reply("not_tracking", command=name))
+        return None
+    if not await is_member(as_app_client(gh), call.org, config.team, call.sender):
+        await _reply(gh, call, t.reply("not_member", org=call.org, team=config.team, command=name))
+        return None
+    variables = scope.advisory_vars(record.repo, record.ghsa_id)
+    adv = parse_advisory(await gh.getitem(ADVISORY_URL, variables), record.repo)
+    if adv.state not in OPEN_STATES:
+        await _reply(gh, call, t.reply("finished", ghsa_id=adv.ghsa_id, state=adv.state))
+        return None
+    return Target(scope, record, adv)
+
+
+async def _save(target: Target, adv: Advisory, record: Record) -> None:
+    record = await ensure_tracking(target.scope, adv, record)
+    await records.save(target.scope.ctx.store, record)
+
+
+@commands.register("coordinate")
+async def on_coordinate(ctx: Context, gh: GitHubAPI, call: Invocation) -> None:
+    """The member who types it becomes the coordinator (credited, added as collaborator)."""
+    target = await _target(ctx, gh, call)
+    if target is None:
+        return
+    login, ghsa_id = call.sender, target.adv.ghsa_id
+    if (target.record.coordinator or "").lower() == login.lower():
+        await _reply(gh, call, t.reply("already_coordinator", login=login, ghsa_id=ghsa_id))
+        return
+    wanted = Wanted(users=(login,), credits=((login, "coordinator"),))
+    adv = await apply_patch(target.scope, target.adv, patch_for(target.adv, wanted))
+    record = target.record.but(coordinator=login, assigned_at=target.scope.now)
+    await _save(target, adv, record)
+    await _reply(gh, call, t.reply("coordinator", login=login, ghsa_id=ghsa_id))
+
+
+def _login_arg(arg: str) -> str | None:
+    return arg[1:] if arg.startswith("@") and len(arg) > 1 else None
+
+
+async def _user_exists(gh: GitHubAPI, login: str) -> bool:
+    try:
+        await gh.getitem("/users/{username}", {"username": login})
+    except BadRequest as exc:
+        if exc.status_code == 404:
+            return False
+        raise
+    return True
+
+
+@commands.register("credit")
+async def on_credit(ctx: Context, gh: GitHubAPI, call: Invocation) -> None:
+    """`/credit @user TYPE`: add a credit; existing credits are never changed."""
+    args = call.command.args
+    login = _login_arg(args[0]) if len(args) == 2 else None
+    kind = args[1].lower() if len(args) == 2 else ""
+    target = await _target(ctx, gh, call)
+    if target is None:
+        return
+    if login is None or kind not in CREDIT_TYPES:
+        types = ", ".join(f"`{k}`" for k in CREDIT_TYPES)
+        await _reply(gh, call, t.reply("usage_credit", types=types))
+        return
+    await _add_credit(target, gh, call, login, kind)
+
+
+async def _add_credit(
+    target: Target, gh: GitHubAPI, call: Invocation, login: str, kind: str
+) -> None:
+    ghsa_id = target.adv.ghsa_id
+    if is_bot(login):
+        await _reply(gh, call, t.reply("bot"))
+        return
+    existing = target.adv.credited(login)
+    if existing is not None:
+        await _reply(
+            gh, call, t.reply("already_credited", login=login, kind=existing, ghsa_id=ghsa_id)
+        )
+        return
+    if not await _user_exists(gh, login):
+        await _reply(gh, call, t.reply("no_user", name=f"@{login}", org=call.org))
+        return
+    adv = await apply_patch(
+        target.scope, target.adv, patch_for(target.adv, Wanted(credits=((login, kind),)))
+    )
+    await _save(target, adv, target.record)
+    await _reply(gh, call, t.reply("credited", login=login, kind=kind, ghsa_id=ghsa_id))
+
+
+async def _team_exists(gh: GitHubAPI, org: str, slug: str) -> bool:
+    try:
+        await gh.getitem("/orgs/{org}/teams/{team_slug}", {"org": org, "team_slug": slug})
+    except BadRequest as exc:
+        if exc.status_code == 404:
+            return False
+        raise
+    return True
+
+
+async def _expert_wanted(gh: GitHubAPI, call: Invocation, adv: Advisory, name: str) -> Wanted | str:
+    """What adding ``name`` (``login`` or ``org/team``) asks for, or the reply saying why not."""
+    if "/" in name:
+        org, _, slug = name.partition("/")
+        if org.lower() != call.org.lower() or not await _team_exists(gh, org, slug):
+            return t.reply("no_user", name=f"@{name}", org=call.org)
+        if slug.lower() in {s.lower() for s in adv.teams}:
+            return t.reply("already_expert", name=f"@{name}", ghsa_id=adv.ghsa_id)
+        return Wanted(teams=(slug,))
+    if is_bot(name) or not await _user_exists(gh, name):
+        return t.reply("no_user", name=f"@{name}", org=call.org)
+    if name.lower() in {u.lower() for u in adv.users}:
+        return t.reply("already_expert", name=f"@{name}", ghsa_id=adv.ghsa_id)
+    return Wanted(users=(name,))
+
+
+@commands.register("expert")
+async def on_expert(ctx: Context, gh: GitHubAPI, call: Invocation) -> None:
+    """`/expert @user` or `/expert @org/team`: add a collaborator to the advisory by hand."""
+    args = call.command.args
+    name = _login_arg(args[0]) if len(args) == 1 else None
+    target = await _target(ctx, gh, call)
+    if target is None:
+        return
+    if name is None:
+        await _reply(gh, call, t.reply("usage_expert"))
+        return
+    wanted = await _expert_wanted(gh, call, target.adv, name)
+    if isinstance(wanted, str):
+        await _reply(gh, call, wanted)
+        return
+    adv = await apply_patch(target.scope, target.adv, patch_for(target.adv, wanted))
+    known = {e.casefold() for e in target.record.experts}
+    experts = target.record.experts + (() if name.casefold() in known else (name,))
+    await _save(target, adv, target.record.but(experts=experts))
+    await _reply(gh, call, t.reply("expert", name=f"@{name}", ghsa_id=adv.ghsa_id))

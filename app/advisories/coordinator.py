@@ -1,0 +1,68 @@
+"""The coordinator of an advisory: taken with `/coordinate`, set on GitHub, or assigned."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from app.advisories import records
+from app.advisories import templates as t
+from app.advisories.model import Advisory, Wanted
+from app.advisories.records import Record
+from app.advisories.rules import pick_coordinator
+from app.advisories.scope import Scope
+from app.advisories.tracking import comment, deadline_of
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A coordinator Warden assigns now, and why (said in the tracking issue)."""
+
+    login: str
+    why: str
+
+
+def coordinator_wanted(login: str) -> Wanted:
+    """A coordinator is a collaborating user credited as ``coordinator``."""
+    return Wanted(users=(login,), credits=((login, "coordinator"),))
+
+
+async def decide(scope: Scope, adv: Advisory, record: Record) -> tuple[Record, Assignment | None]:
+    """Record a coordinator set on GitHub; assign one when overdue or when theirs left."""
+    current = record.coordinator or next(iter(adv.coordinators()[-1:]), None)
+    if current is not None:
+        if await scope.is_member(current):
+            if record.coordinator is None:
+                record = record.but(coordinator=current, assigned_at=scope.now)
+            return record, None
+        why = f"the previous coordinator, `@{current}`, is no longer in the team"
+        return record, await _assign(scope, why)
+    waited = scope.now - record.reported_at
+    after = scope.config.advisories.coordinator.assign_after
+    if waited < after.total_seconds():
+        return record, None
+    return record, await _assign(scope, f"no one took it within {_days(after.total_seconds())}")
+
+
+def _days(seconds: float) -> str:
+    days = seconds / 86400
+    return f"{days:g} days" if days >= 1 else f"{seconds / 3600:g} hours"
+
+
+async def _assign(scope: Scope, why: str) -> Assignment | None:
+    members = await scope.team(scope.config.team)
+    loads = await records.loads(scope.ctx.store, scope.installation_id)
+    login = pick_coordinator(members, await scope.excluded(), loads)
+    if login is None:
+        log.warning("%s: no eligible member to coordinate an advisory", scope.org)
+        return None
+    return Assignment(login, why)
+
+
+async def announce(scope: Scope, adv: Advisory, record: Record, chosen: Assignment) -> None:
+    """Mention the new coordinator in the tracking issue."""
+    body = t.coordinator_comment(adv.ghsa_id, chosen.login, chosen.why, deadline_of(scope, record))
+    await comment(scope, record, body)
+    log.info("%s: %s coordinates %s (%s)", scope.org, chosen.login, adv.ghsa_id, chosen.why)

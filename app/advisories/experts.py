@@ -1,0 +1,71 @@
+"""Experts: owners of the files that pull requests in the private fork change."""
+
+from __future__ import annotations
+
+import logging
+
+from gidgethub import BadRequest
+
+from app.advisories import templates as t
+from app.advisories.model import Advisory, Wanted, is_bot, patch_for
+from app.advisories.records import Record
+from app.advisories.scope import Scope
+from app.advisories.tracking import comment
+from app.advisories.writes import apply_patch
+from app.codeowners import experts_for
+
+log = logging.getLogger(__name__)
+
+PULLS_URL = "/repos/{owner}/{repo}/pulls{?state,per_page}"
+FILES_URL = "/repos/{owner}/{repo}/pulls/{pull_number}/files{?per_page}"
+
+
+async def changed_paths(scope: Scope, fork: str) -> list[str]:
+    """Every path changed by a pull request (open or closed) in the private fork."""
+    owner, _, name = fork.partition("/")
+    paths: list[str] = []
+    pulls = scope.gh.getiter(
+        PULLS_URL, {"owner": owner, "repo": name, "state": "all", "per_page": 100}
+    )
+    async for pull in pulls:
+        variables = {"owner": owner, "repo": name, "pull_number": pull["number"], "per_page": 100}
+        paths += [f["filename"] async for f in scope.gh.getiter(FILES_URL, variables)]
+    return paths
+
+
+async def owners_of(scope: Scope, adv: Advisory, paths: list[str]) -> tuple[str, ...]:
+    """CODEOWNERS owners (if enabled) and ``experts`` globs of ``paths``, bots and teams of
+    other organisations left out, sorted."""
+    rules = scope.config.advisories
+    codeowners = await scope.codeowners(adv.repo) if rules.codeowners else None
+    found = experts_for(paths, codeowners, rules.experts)
+    ours = [o for o in found if "/" not in o or o.split("/")[0].lower() == scope.org.lower()]
+    return tuple(sorted((o for o in ours if not is_bot(o)), key=str.casefold))
+
+
+def wanted_for(owners: tuple[str, ...]) -> Wanted:
+    """Users as collaborating users, ``org/team`` owners as collaborating teams."""
+    users = tuple(o for o in owners if "/" not in o)
+    teams = tuple(o.split("/", 1)[1] for o in owners if "/" in o)
+    return Wanted(users=users, teams=teams)
+
+
+async def add_experts(scope: Scope, adv: Advisory, record: Record) -> Record:
+    """Add the owners not added before (each once), and name them in the tracking issue."""
+    if adv.private_fork is None:
+        return record
+    owners = await owners_of(scope, adv, await changed_paths(scope, adv.private_fork))
+    known = {e.casefold() for e in record.experts}
+    new = tuple(o for o in owners if o.casefold() not in known)
+    if not new:
+        return record
+    record = record.but(experts=record.experts + new)
+    try:
+        await apply_patch(scope, adv, patch_for(adv, wanted_for(new)))
+    except BadRequest as exc:
+        if exc.status_code != 422:
+            raise
+        log.warning("%s: GitHub refused experts %s on %s: %s", scope.org, new, adv.ghsa_id, exc)
+        return record
+    await comment(scope, record, t.experts_added(adv.ghsa_id, new))
+    return record

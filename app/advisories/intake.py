@@ -1,0 +1,116 @@
+"""Bring one advisory to its desired state: on `reported`, and for each advisory the sweep finds."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from gidgethub import BadRequest
+from gidgethub.abc import GitHubAPI
+
+from app.advisories import records
+from app.advisories.coordinator import announce, coordinator_wanted, decide
+from app.advisories.experts import add_experts
+from app.advisories.model import (
+    OPEN_STATES,
+    Advisory,
+    combine,
+    parse_advisory,
+    patch_for,
+    triage_wanted,
+)
+from app.advisories.records import Record
+from app.advisories.reminders import remind
+from app.advisories.scope import ADVISORY_URL, Scope, open_scope
+from app.advisories.tracking import close_tracking, ensure_tracking
+from app.advisories.writes import apply_patch, audit
+from app.context import Context
+
+log = logging.getLogger(__name__)
+
+
+async def bring_to_desired(
+    scope: Scope, data: Mapping[str, Any], repo: str, repo_private: bool
+) -> Record:
+    """Team, reporter credit, title tag state, fork and CVE, tracking issue, coordinator,
+    experts and reminders for one advisory; only what is missing is written."""
+    adv = parse_advisory(data, repo)
+    record = await _record_of(scope, adv)
+    start = record
+    if adv.state in OPEN_STATES:
+        record = await _open(scope, adv, record, repo_private)
+    else:
+        record = await finish(scope, adv, record)
+    if record != start:
+        await records.save(scope.ctx.store, record)
+    return record
+
+
+async def _record_of(scope: Scope, adv: Advisory) -> Record:
+    found = await records.find(scope.ctx.store, scope.installation_id, adv.repo, adv.ghsa_id)
+    if found is None:
+        return Record(
+            scope.installation_id, scope.org, adv.repo, adv.ghsa_id, adv.created_at, adv.state
+        )
+    return found.but(finished_at=None) if adv.state in OPEN_STATES else found
+
+
+async def _open(scope: Scope, adv: Advisory, record: Record, repo_private: bool) -> Record:
+    record, chosen = await decide(scope, adv, record)
+    wanted = triage_wanted(adv, scope.config.collaborating_team)
+    if chosen is not None:
+        record = record.but(coordinator=chosen.login, assigned_at=scope.now)
+    if record.coordinator is not None:
+        wanted = combine(wanted, coordinator_wanted(record.coordinator))
+    adv = await apply_patch(scope, adv, patch_for(adv, wanted))
+    record = record.but(state=adv.state)
+    if adv.state not in OPEN_STATES:
+        return await finish(scope, adv, record)
+    if adv.state == "draft":
+        record = await _fork_and_cve(scope, adv, record, repo_private)
+    record = await ensure_tracking(scope, adv, record)
+    if chosen is not None:
+        await announce(scope, adv, record, chosen)
+    record = await add_experts(scope, adv, record)
+    return await remind(scope, adv, record)
+
+
+async def _fork_and_cve(scope: Scope, adv: Advisory, record: Record, repo_private: bool) -> Record:
+    variables = scope.advisory_vars(adv.repo, adv.ghsa_id)
+    if adv.private_fork is None and not record.fork_requested:
+        await scope.gh.post(ADVISORY_URL + "/forks", variables, data={})
+        await audit(scope, adv, "advisory.fork", {"fork": "requested"})
+        record = record.but(fork_requested=True)
+    wants_cve = scope.config.advisories.cve == "github" and not repo_private
+    if wants_cve and adv.cve_id is None and not record.cve_requested:
+        try:
+            await scope.gh.post(ADVISORY_URL + "/cve", variables, data={})
+            await audit(scope, adv, "advisory.cve", {"cve": "requested"})
+        except BadRequest as exc:
+            if exc.status_code != 422:
+                raise
+            log.info("%s: GitHub refused a CVE request for %s: %s", scope.org, adv.ghsa_id, exc)
+        record = record.but(cve_requested=True)
+    return record
+
+
+async def finish(scope: Scope, adv: Advisory, record: Record) -> Record:
+    """A closed or published advisory: its tracking issue is closed, reminders stop."""
+    if record.finished_at is not None:
+        return record
+    record = await close_tracking(scope, adv, record.but(state=adv.state))
+    await audit(scope, adv, "advisory.finished", {"state": adv.state})
+    return record.but(finished_at=scope.now)
+
+
+async def on_advisory_event(
+    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, repo: str, ghsa_id: str
+) -> Record | None:
+    """A `repository_advisory` event: the advisory as GitHub has it NOW (a redelivery or a
+    replay may come late) brought to its desired state; None when it is not Warden's."""
+    scope = await open_scope(ctx, gh, installation_id, org)
+    if scope is None or not scope.handles(repo):
+        return None
+    data = await gh.getitem(ADVISORY_URL, scope.advisory_vars(repo, ghsa_id))
+    return await bring_to_desired(scope, data, repo, await scope.repo_private(repo))

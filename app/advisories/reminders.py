@@ -1,0 +1,28 @@
+"""Deadline reminders in the tracking issue."""
+
+from __future__ import annotations
+
+from app.advisories import templates as t
+from app.advisories.model import Advisory
+from app.advisories.records import Record
+from app.advisories.rules import days_left, deadline_at, reminder_due, reminder_level
+from app.advisories.scope import Scope
+from app.advisories.tracking import comment
+
+
+async def remind(scope: Scope, adv: Advisory, record: Record) -> Record:
+    """Post the reminder that is due (warn, urgent, overdue), never two within min_interval."""
+    if not scope.tracking or record.tracking_issue is None:
+        return record
+    rules = scope.config.advisories.reminders
+    deadline = scope.config.advisories.deadline
+    level = reminder_level(record.reported_at, deadline, scope.now, rules)
+    if level is None or not reminder_due(
+        level, record.reminder_level, record.reminded_at, scope.now, rules
+    ):
+        return record
+    coordinator = record.coordinator or next(iter(adv.coordinators()[-1:]), None)
+    end = t.date(deadline_at(record.reported_at, deadline))
+    days = abs(days_left(record.reported_at, deadline, scope.now))
+    await comment(scope, record, t.reminder(adv.ghsa_id, level, coordinator, end, days))
+    return record.but(reminder_level=level, reminded_at=scope.now)

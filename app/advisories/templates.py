@@ -1,0 +1,172 @@
+"""The words Warden writes about an advisory: the tracking issue, reminders, command replies.
+
+Only in the PRIVATE governance repository, and never the vulnerability description.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+LABEL = "warden/advisory"
+LABEL_COLOR = "b60205"
+LABEL_DESCRIPTION = "Tracks a private vulnerability report (repository security advisory)"
+DIGEST_PREFIX = "<!-- warden:advisory-digest "
+
+
+def marker(ghsa_id: str) -> str:
+    """The hidden marker that makes an issue the tracking issue of ``ghsa_id``."""
+    return f"<!-- warden:advisory id={ghsa_id} -->"
+
+
+TITLE = "{ghsa_id}: {summary}"
+
+BODY = """\
+{marker}
+{digest}
+Tracking issue of the private vulnerability report **[{ghsa_id}]({url})** in `{repo}`.
+The report itself stays in the advisory: do not copy its description here.
+
+| | |
+|---|---|
+| Summary | {summary} |
+| Severity | {severity} |
+| State | {state} |
+| Reporter | {reporter} |
+| Coordinator | {coordinator} |
+| Experts | {experts} |
+| Deadline | {deadline} |
+
+Team members can type, each on its own line:
+- `/coordinate`: become the coordinator;
+- `/expert @user` (or `@org/team`): add an expert as a collaborator on the advisory;
+- `/credit @user TYPE`: credit someone (types: {types}).
+"""
+
+NO_COORDINATOR = "none yet: type `/coordinate`, or one is assigned {when}"
+
+COORDINATOR_ASSIGNED = """\
+<!-- warden:coordinator id={ghsa_id} login={login} -->
+@{login}, you are now the coordinator of {ghsa_id} ({why}). You were added to the advisory \
+as a collaborator and credited as `coordinator`. Please take it from triage to a fix and a \
+publication (or a close) before the deadline, {deadline}.
+"""
+
+REMINDERS = {
+    "warn": "{who}the deadline of {ghsa_id} is {deadline}, in {days} days. What is left to do?",
+    "urgent": "{who}**{ghsa_id} is due in {days} days** ({deadline}). Please publish or close "
+    "it, or say here what blocks it.",
+    "overdue": "{who}**{ghsa_id} is overdue**: its deadline was {deadline}. Please publish or "
+    "close it, or say here what blocks it.",
+}
+REMINDER_MARKER = "<!-- warden:reminder id={ghsa_id} level={level} -->\n"
+
+FINISHED = "<!-- warden:advisory-finished id={ghsa_id} -->\n{ghsa_id} is {state}. Closing."
+
+EXPERTS_ADDED = """\
+<!-- warden:experts id={ghsa_id} -->
+Added as experts (collaborators on the advisory), as owners of files changed in the private \
+fork: {names}.
+"""
+
+REPLIES = {
+    "not_member": "Only members of @{org}/{team} can use `/{command}`; nothing was changed.",
+    "not_tracking": "`/{command}` works only in an advisory's tracking issue; nothing was changed.",
+    "finished": "{ghsa_id} is already {state}; nothing was changed.",
+    "coordinator": "@{login} is now the coordinator of {ghsa_id}.",
+    "already_coordinator": "@{login} already coordinates {ghsa_id}.",
+    "usage_credit": "Write `/credit @user TYPE`, where TYPE is one of {types}; nothing was "
+    "changed.",
+    "usage_expert": "Write `/expert @user` or `/expert @org/team`; nothing was changed.",
+    "credited": "Credited @{login} as `{kind}` on {ghsa_id}.",
+    "already_credited": "@{login} is already credited as `{kind}` on {ghsa_id}; existing credits "
+    "are never changed.",
+    "bot": "Bots are never credited; nothing was changed.",
+    "no_user": "{name} is not a GitHub user or a team of {org}; nothing was changed.",
+    "expert": "Added {name} to {ghsa_id} as a collaborator.",
+    "already_expert": "{name} is already a collaborator on {ghsa_id}.",
+}
+
+
+def date(timestamp: float) -> str:
+    """``2026-03-01``."""
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%d")
+
+
+def deadline_text(deadline_at: float, days_left: int) -> str:
+    """``2026-03-01 (12 days left)`` or ``2026-03-01 (overdue by 3 days)``."""
+    if days_left <= 0:
+        return f"{date(deadline_at)} (overdue by {max(1, -days_left)} days)"
+    return f"{date(deadline_at)} ({days_left} days left)"
+
+
+def names(logins: tuple[str, ...]) -> str:
+    """``@a, @org/team`` without notifying: the names are in code spans."""
+    return ", ".join(f"`@{n}`" for n in logins) if logins else "none yet"
+
+
+def tracking_title(ghsa_id: str, summary: str) -> str:
+    return TITLE.format(ghsa_id=ghsa_id, summary=summary.strip() or "(no summary)")
+
+
+def tracking_body(
+    *,
+    ghsa_id: str,
+    url: str,
+    repo: str,
+    summary: str,
+    severity: str | None,
+    state: str,
+    reporter: str | None,
+    coordinator: str | None,
+    assign_when: str,
+    experts: tuple[str, ...],
+    deadline: str,
+    types: tuple[str, ...],
+) -> str:
+    """The tracking issue's body; its second line is a digest of everything else."""
+    fields = {
+        "marker": marker(ghsa_id),
+        "ghsa_id": ghsa_id,
+        "url": url,
+        "repo": repo,
+        "summary": summary.replace("|", "\\|").replace("\n", " ") or "(none)",
+        "severity": severity or "not set",
+        "state": state,
+        "reporter": f"`@{reporter}`" if reporter else "unknown",
+        "coordinator": f"`@{coordinator}`"
+        if coordinator
+        else NO_COORDINATOR.format(when=assign_when),
+        "experts": names(experts),
+        "deadline": deadline,
+        "types": ", ".join(f"`{t}`" for t in types),
+    }
+    text = BODY.format(digest="{digest}", **fields)
+    return text.replace("{digest}", digest_line(text))
+
+
+def digest_line(text: str) -> str:
+    return f"{DIGEST_PREFIX}{hashlib.sha256(text.encode()).hexdigest()[:16]} -->"
+
+
+def coordinator_comment(ghsa_id: str, login: str, why: str, deadline: str) -> str:
+    return COORDINATOR_ASSIGNED.format(ghsa_id=ghsa_id, login=login, why=why, deadline=deadline)
+
+
+def reminder(ghsa_id: str, level: str, coordinator: str | None, deadline: str, days: int) -> str:
+    who = f"@{coordinator}, " if coordinator else ""
+    text = REMINDERS[level].format(who=who, ghsa_id=ghsa_id, deadline=deadline, days=days)
+    return REMINDER_MARKER.format(ghsa_id=ghsa_id, level=level) + text[0].upper() + text[1:]
+
+
+def finished(ghsa_id: str, state: str) -> str:
+    return FINISHED.format(ghsa_id=ghsa_id, state=state)
+
+
+def experts_added(ghsa_id: str, added: tuple[str, ...]) -> str:
+    return EXPERTS_ADDED.format(ghsa_id=ghsa_id, names=names(added))
+
+
+def reply(template: str, **values: str) -> str:
+    """A one-line command reply (``REPLIES[template]``)."""
+    return REPLIES[template].format(**values)

@@ -1,0 +1,125 @@
+"""The tracking issue of an advisory in the private governance repository."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from gidgethub import BadRequest
+
+from app.advisories import templates as t
+from app.advisories.model import CREDIT_TYPES, Advisory
+from app.advisories.records import Record
+from app.advisories.rules import days_left, deadline_at
+from app.advisories.scope import Scope
+
+log = logging.getLogger(__name__)
+
+ISSUES_URL = "/repos/{owner}/{repo}/issues"
+ISSUE_URL = "/repos/{owner}/{repo}/issues/{issue_number}"
+COMMENTS_URL = "/repos/{owner}/{repo}/issues/{issue_number}/comments"
+
+
+def deadline_of(scope: Scope, record: Record) -> str:
+    """The deadline line of the tracking issue and the reminders."""
+    deadline = scope.config.advisories.deadline
+    end = deadline_at(record.reported_at, deadline)
+    return t.deadline_text(end, days_left(record.reported_at, deadline, scope.now))
+
+
+def render(scope: Scope, adv: Advisory, record: Record) -> tuple[str, str]:
+    """The tracking issue's title and body for ``adv`` as it is now."""
+    coordinator = record.coordinator or next(iter(adv.coordinators()[-1:]), None)
+    after = scope.config.advisories.coordinator.assign_after.total_seconds()
+    when = "on " + t.date(record.reported_at + after)
+    body = t.tracking_body(
+        ghsa_id=adv.ghsa_id,
+        url=adv.html_url,
+        repo=f"{scope.org}/{adv.repo}",
+        summary=adv.summary,
+        severity=adv.severity,
+        state=adv.state,
+        reporter=adv.reporter,
+        coordinator=coordinator,
+        assign_when=when,
+        experts=record.experts,
+        deadline=deadline_of(scope, record),
+        types=CREDIT_TYPES,
+    )
+    return t.tracking_title(adv.ghsa_id, adv.summary), body
+
+
+async def ensure_tracking(scope: Scope, adv: Advisory, record: Record) -> Record:
+    """Open the tracking issue, or edit it when what it shows changed (its digest)."""
+    if not scope.tracking:
+        return record
+    title, body = render(scope, adv, record)
+    digest = t.digest_line(body)
+    number = record.tracking_issue or await _find(scope, adv.ghsa_id)
+    if number is None:
+        return record.but(tracking_issue=await _open(scope, title, body), tracking_digest=digest)
+    if digest != record.tracking_digest:
+        await scope.gh.patch(ISSUE_URL, _vars(scope, number), data={"title": title, "body": body})
+    return record.but(tracking_issue=number, tracking_digest=digest)
+
+
+async def comment(scope: Scope, record: Record, body: str) -> None:
+    """Post in the tracking issue (nothing when there is none)."""
+    if scope.tracking and record.tracking_issue is not None:
+        await scope.gh.post(COMMENTS_URL, _vars(scope, record.tracking_issue), data={"body": body})
+
+
+async def close_tracking(scope: Scope, adv: Advisory, record: Record) -> Record:
+    """Show the final state, say so, and close the tracking issue."""
+    if not scope.tracking or record.tracking_issue is None:
+        return record
+    record = await ensure_tracking(scope, adv, record)
+    await comment(scope, record, t.finished(adv.ghsa_id, adv.state))
+    reason = "completed" if adv.state == "published" else "not_planned"
+    await scope.gh.patch(
+        ISSUE_URL,
+        _vars(scope, record.tracking_issue or 0),
+        data={"state": "closed", "state_reason": reason},
+    )
+    return record
+
+
+def _vars(scope: Scope, number: int) -> dict[str, Any]:
+    return {"owner": scope.org, "repo": scope.config.governance_repo, "issue_number": number}
+
+
+async def _find(scope: Scope, ghsa_id: str) -> int | None:
+    """An issue Warden opened earlier for ``ghsa_id`` but did not record (a crash between)."""
+    url = ISSUES_URL + "{?state,labels,per_page}"
+    variables: dict[str, str | int] = {
+        "owner": scope.org,
+        "repo": scope.config.governance_repo,
+        "state": "all",
+        "labels": t.LABEL,
+        "per_page": 100,
+    }
+    async for issue in scope.gh.getiter(url, variables):
+        if t.marker(ghsa_id) in (issue.get("body") or ""):
+            return int(issue["number"])
+    return None
+
+
+async def _open(scope: Scope, title: str, body: str) -> int:
+    await _ensure_label(scope)
+    variables = {"owner": scope.org, "repo": scope.config.governance_repo}
+    created = await scope.gh.post(
+        ISSUES_URL, variables, data={"title": title, "body": body, "labels": [t.LABEL]}
+    )
+    log.info("opened tracking issue %s/%s#%s", scope.org, variables["repo"], created["number"])
+    return int(created["number"])
+
+
+async def _ensure_label(scope: Scope) -> None:
+    """Create the `warden/advisory` label unless the repository has it (422: it has)."""
+    variables = {"owner": scope.org, "repo": scope.config.governance_repo}
+    data = {"name": t.LABEL, "color": t.LABEL_COLOR, "description": t.LABEL_DESCRIPTION}
+    try:
+        await scope.gh.post("/repos/{owner}/{repo}/labels", variables, data=data)
+    except BadRequest as exc:
+        if exc.status_code != 422:
+            raise
