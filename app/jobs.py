@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.orgconfig.sweep import reload_all_configs
 from app.redeliver import recover_failed_deliveries
+from app.rostersync import reconcile_due
 from app.scheduler import Job
 
 JOBS: list[Job] = [
@@ -19,6 +20,12 @@ JOBS: list[Job] = [
         every=3600.0,
         run=reload_all_configs,
         description="reload each organisation's .github/warden.yml (repairs missed pushes)",
+    ),
+    Job(
+        name="roster",
+        every=3600.0,
+        run=reconcile_due,
+        description="reconcile each team with its public and emeritus lists (schedule.roster)",
     ),
 ]
 

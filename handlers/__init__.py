@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from gidgethub import routing
 
-from handlers import commands, config
+from handlers import commands, config, roster
 
-routers: list[routing.Router] = [config.router, commands.router]
+routers: list[routing.Router] = [config.router, commands.router, roster.router]
 
 router = routing.Router(*routers)
