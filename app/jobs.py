@@ -6,6 +6,7 @@ from app.advisories.sweep import sweep_all_advisories
 from app.nominations import sweep_votes
 from app.orgconfig.sweep import reload_all_configs
 from app.redeliver import recover_failed_deliveries
+from app.rostersync import reconcile_due
 from app.scheduler import Job
 
 JOBS: list[Job] = [
@@ -34,6 +35,12 @@ JOBS: list[Job] = [
         run=sweep_all_advisories,
         description="bring every advisory in triage or draft to its desired state (no webhook "
         "tells of edits)",
+    ),
+    Job(
+        name="roster",
+        every=3600.0,
+        run=reconcile_due,
+        description="reconcile each team with its public and emeritus lists (schedule.roster)",
     ),
 ]
 

@@ -154,6 +154,31 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             )""",
         ],
     ),
+    (
+        6,
+        "roster: the members Warden knows (baseline, votes, alerted) and each org's sync state",
+        [
+            """CREATE TABLE roster_members (
+                installation_id BIGINT NOT NULL,
+                team TEXT NOT NULL,
+                login TEXT NOT NULL,
+                source TEXT NOT NULL,
+                at {float} NOT NULL,
+                PRIMARY KEY (installation_id, team, login)
+            )""",
+            """CREATE TABLE roster_state (
+                installation_id BIGINT PRIMARY KEY,
+                org TEXT NOT NULL,
+                team TEXT NOT NULL,
+                baseline_at {float} NOT NULL,
+                reconciled_at {float},
+                pending_removals TEXT,
+                pending_issue INTEGER,
+                confirmed_removals TEXT,
+                confirmed_by TEXT
+            )""",
+        ],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {
