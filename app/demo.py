@@ -13,13 +13,20 @@ from typing import TextIO
 from aiohttp import web
 
 from app.clock import Clock
+from app.nominations.templates import NOMINATION, ONBOARDING, PASSED
+from app.orgconfig import CONFIG_PATH
+from app.scheduler import Scheduler
 from app.server import RUNNING, create_app
 from app.settings import Secret, Settings
 from sandbox import Sandbox
-from sandbox.testing import seed_psrt
 
-ORG = "python"
-GOOD_CONFIG = "team: psrt\ngovernance_repo: psrt-governance\n"
+ORG, GOV = "python", "psrt-governance"
+MEMBERS = ("alice", "bob", "carol", "dave", "erin", "frank")
+DAY = 86400.0
+GOOD_CONFIG = (
+    "team: psrt\ngovernance_repo: psrt-governance\n"
+    "votes:\n  nomination:\n    veto: {team: steering-council, window: 7d}\n"
+)
 BROKEN_CONFIG = GOOD_CONFIG + "votes:\n  nomination:\n    threshold: two thirds\n"
 
 # What Warden's requests mean, for the timeline (method, path pattern, words).
@@ -32,6 +39,15 @@ _WORDS: list[tuple[str, str, str]] = [
     ("POST", r"/repos/[^/]+/[^/]+/issues/\d+/labels$", "labelled an issue"),
     ("POST", r"/repos/[^/]+/[^/]+/check-runs$", "posted a check run"),
     ("PATCH", r"/repos/[^/]+/[^/]+/check-runs/\d+$", "updated a check run"),
+    ("PATCH", r"/repos/[^/]+/[^/]+/issues/comments/\d+$", "edited its comment"),
+    ("DELETE", r"/repos/[^/]+/[^/]+/issues/\d+/labels/.+$", "removed a label"),
+    ("PUT", r"/orgs/[^/]+/teams/[^/]+/memberships/.+$", "added someone to a team"),
+    ("PATCH", r"/repos/[^/]+/[^/]+/security-advisories/[^/]+$", "updated an advisory"),
+    ("POST", r"/security-advisories/[^/]+/forks$", "created the advisory's private fork"),
+    ("POST", r"/security-advisories/[^/]+/cve$", "requested a CVE"),
+    ("PUT", r"/repos/[^/]+/[^/]+/contents/.+$", "committed a file"),
+    ("POST", r"/repos/[^/]+/[^/]+/pulls$", "opened a pull request"),
+    ("POST", r"/repos/[^/]+/[^/]+/git/refs$", "created a branch"),
 ]
 
 
@@ -52,6 +68,12 @@ class Demo:
         self.runner: web.AppRunner | None = None
         self._seen_requests = 0
         self._seen_deliveries = 0
+
+    def scheduler(self) -> Scheduler:
+        assert self.runner is not None
+        scheduler = self.runner.app[RUNNING].scheduler
+        assert scheduler is not None
+        return scheduler
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -128,64 +150,154 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
 async def _play(demo: Demo, data: Path) -> int:
     sb = demo.sb
     demo.say("Warden demo: a simulated GitHub (no network, no account) and Warden against it.")
-    seed_psrt(sb)
-    sb.add_repo(ORG, ".github", files={"README.md": "org profile\n"})
+    _seed(sb)
     sb.webhook_url = None
+    checks: list[tuple[bool, str]] = []
+    checks += await _recovery_scenes(demo, data)
+    checks += await _config_scenes(demo)
+    checks += await _nomination_scenes(demo)
+    checks += await _advisory_scenes(demo)
+    failures = [text for ok, text in checks if not ok]
+    demo.say("\nDone." if not failures else "")
+    for text in failures:
+        demo.say(f"FAILED: {text}")
+    return 1 if failures else 0
+
+
+def _seed(sb: Sandbox) -> None:
+    """python/psrt with six members (alice and bob maintain it), a steering council, a
+    private governance repository, a public cpython and an empty `.github` repository."""
+    for login in (*MEMBERS, "grace", "guido", "mallory"):
+        sb.add_user(login)
+    sb.add_org(ORG, admins=["alice"])
+    sb.add_team(ORG, "psrt", members=MEMBERS[2:], maintainers=MEMBERS[:2])
+    sb.add_team(ORG, "steering-council", members=["guido"])
+    sb.add_repo(ORG, GOV, private=True, files={"README.md": "PSRT\n"})
+    sb.add_repo(ORG, "cpython", files={"Lib/tarfile.py": "# tarfile\n"})
+    sb.add_repo(ORG, ".github", files={"README.md": "org profile\n"})
+    sb.install(ORG)
+
+
+async def _recovery_scenes(demo: Demo, data: Path) -> list[tuple[bool, str]]:
+    sb = demo.sb
 
     async def while_down() -> None:
-        await sb.open_issue(ORG, "psrt-governance", "bob", "Welcome to the PSRT tracker")
+        await sb.open_issue(ORG, GOV, "bob", "Welcome to the PSRT tracker")
         demo.say("  Warden is not running yet: GitHub cannot deliver, and never retries by itself.")
 
     await demo.act("1. An issue is opened while Warden is down", while_down)
 
     async def comes_up() -> None:
         await demo.start_warden(data)
-        assert demo.runner is not None
-        scheduler = demo.runner.app[RUNNING].scheduler
-        assert scheduler is not None
-        await scheduler.run_due()  # what `serve` does at start: recover failed deliveries
+        await demo.scheduler().run_due()  # what `serve` does at start: recover failed deliveries
 
     await demo.act("2. Warden starts and recovers what it missed", comes_up)
     recovered = any(d.redelivery and d.status_code == 202 for d in sb.deliveries)
+    return [(recovered, "the delivery missed while Warden was down did not come back")]
+
+
+async def _config_scenes(demo: Demo) -> list[tuple[bool, str]]:
+    sb = demo.sb
 
     async def broken_config() -> None:
-        await sb.push(
-            ORG,
-            ".github",
-            "main",
-            {".github/warden.yml": BROKEN_CONFIG},
-            "alice",
-            "Configure Warden",
-        )
+        await sb.push(ORG, ".github", "main", {CONFIG_PATH: BROKEN_CONFIG}, "alice", "Configure")
 
     await demo.act("3. An admin pushes a config with a mistake", broken_config)
     opened = _config_error_issues(sb, "open")
 
     async def fixed_config() -> None:
-        await sb.push(
-            ORG,
-            ".github",
-            "main",
-            {".github/warden.yml": GOOD_CONFIG},
-            "alice",
-            "Fix the threshold",
-        )
+        await sb.push(ORG, ".github", "main", {CONFIG_PATH: GOOD_CONFIG}, "alice", "Fix it")
 
     await demo.act("4. The admin fixes it", fixed_config)
     closed = _config_error_issues(sb, "closed")
-    demo.say("\nDone. Nominations, the roster and advisories are not built yet; see the README.")
-    failures = [
-        text
-        for ok, text in [
-            (recovered, "the delivery missed while Warden was down did not come back"),
-            (len(opened) == 1, "the config error was not reported in one issue"),
-            (closed == opened, "the config error issue was not closed once fixed"),
-        ]
-        if not ok
+    return [
+        (len(opened) == 1, "the config error was not reported in one issue"),
+        (closed == opened, "the config error issue was not closed once fixed"),
     ]
-    for text in failures:
-        demo.say(f"FAILED: {text}")
-    return 1 if failures else 0
+
+
+async def _nomination_scenes(demo: Demo) -> list[tuple[bool, str]]:
+    sb = demo.sb
+    number = 0
+
+    async def nominate() -> None:
+        nonlocal number
+        body = "Nominee: @grace\n\nGrace has fixed three CVEs in the stdlib this year."
+        number = await sb.open_issue(ORG, GOV, "alice", "Nominate grace", body, [NOMINATION])
+
+    await demo.act("5. alice nominates grace to the PSRT", nominate)
+
+    async def vote() -> None:
+        comment_id = _vote_comment_id(sb, number)
+        votes = {"alice": "+1", "bob": "+1", "carol": "+1", "dave": "+1", "erin": "-1"}
+        for user, content in (*votes.items(), ("frank", "eyes")):
+            sb.react(ORG, GOV, comment_id, user, content)
+        demo.say("  Members react on the vote comment: 4 👍, 1 👎, 1 👀 (GitHub sends no webhook).")
+        demo.clock.advance(3 * DAY)
+        demo.say("  Three days later the `votes` sweep counts them:")
+        await demo.scheduler().run_job("votes")
+
+    await demo.act("6. The team votes", vote)
+    passed = PASSED in _labels(sb, GOV, number)
+
+    async def admit() -> None:
+        demo.clock.advance(7 * DAY)
+        demo.say("  The 7-day veto window passes with no `/veto`; the next sweep admits grace:")
+        await demo.scheduler().run_job("votes")
+
+    await demo.act("7. No veto: grace is invited to the team and onboarded", admit)
+    invited = "grace" in sb.world.team(ORG, "psrt").invitations
+    onboarding = [i for i in sb.repo(ORG, GOV).issues.values() if ONBOARDING in i.labels]
+    return [
+        (passed, "the nomination did not pass at 4 of 5 votes cast"),
+        (invited, "grace was not invited to the team after the veto window"),
+        (len(onboarding) == 1, "no onboarding issue was opened for grace"),
+    ]
+
+
+async def _advisory_scenes(demo: Demo) -> list[tuple[bool, str]]:
+    sb = demo.sb
+    ghsa = ""
+
+    async def report() -> None:
+        nonlocal ghsa
+        ghsa = await sb.report_advisory(
+            ORG, "cpython", "mallory", "tarfile: path traversal", "the embargoed details"
+        )
+        demo.say(f"  mallory privately reports {ghsa} against python/cpython.")
+
+    await demo.act("8. A vulnerability is reported privately", report)
+    adv = sb.world.advisory(sb.repo(ORG, "cpython"), ghsa)
+    tracked = [i for i in sb.repo(ORG, GOV).issues.values() if ghsa in i.title]
+    leaked = any("embargoed" in (i.body or "") for i in tracked)
+
+    async def accept() -> None:
+        sb.edit_advisory(ORG, "cpython", ghsa, "bob", title=f"[ACCEPT] {adv.summary}")
+        demo.say("  bob tags the title [ACCEPT] on GitHub (no webhook for edits);")
+        demo.say("  the `advisories` sweep moves it to draft, opens the private fork, asks a CVE:")
+        await demo.scheduler().run_job("advisories")
+
+    await demo.act("9. The team accepts the report", accept)
+    adv = sb.world.advisory(sb.repo(ORG, "cpython"), ghsa)
+    return [
+        ("psrt" in adv.collaborating_teams, "the team was not added to the advisory"),
+        (("mallory", "reporter") in adv.credits, "the reporter was not credited"),
+        (len(tracked) == 1 and not leaked, "no single tracking issue without the description"),
+        (adv.state == "draft", "the [ACCEPT] tag did not move the advisory to draft"),
+        (adv.private_fork is not None, "no private fork was created on draft"),
+    ]
+
+
+def _vote_comment_id(sb: Sandbox, number: int) -> int:
+    issue = sb.world.issue(sb.repo(ORG, GOV), number)
+    for comment_id in issue.comments:
+        if sb.world.comments[comment_id].user == sb.bot_login:
+            return comment_id
+    raise RuntimeError("Warden posted no vote comment")
+
+
+def _labels(sb: Sandbox, repo: str, number: int) -> list[str]:
+    return list(sb.world.issue(sb.repo(ORG, repo), number).labels)
 
 
 def _config_error_issues(sb: Sandbox, state: str) -> list[int]:

@@ -20,6 +20,7 @@ from app.metrics import Metrics
 from app.runtime import open_runtime
 from app.scheduler import Job, Scheduler
 from app.settings import Settings
+from app.status import StatusPage
 from app.webhook import WebhookView
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class Running:
 RUNNING = web.AppKey("running", Running)
 SETTINGS = web.AppKey("settings", Settings)
 METRICS = web.AppKey("metrics", Metrics)
+STATUS = web.AppKey("status", StatusPage)
 
 
 def create_app(
@@ -63,6 +65,7 @@ def create_app(
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
     app[RUNNING] = running = Running()
+    app[STATUS] = StatusPage()
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_view)
@@ -177,7 +180,8 @@ async def setup_page(request: web.Request) -> web.Response:
 
 
 async def status_page(request: web.Request) -> web.Response:
-    """Public information only: never anything embargoed."""
-    settings = request.app[SETTINGS]
-    mode = "setup mode (no GitHub App configured)" if settings.setup_mode else "running"
-    return _page("Warden", f"<p>Status: {html.escape(mode)}.</p>")
+    """Public information only: never anything embargoed (see app/status.py)."""
+    ctx = request.app[RUNNING].ctx
+    if request.app[SETTINGS].setup_mode or ctx is None or ctx.github is None:
+        return _page("Warden", "<p>Status: setup mode (no GitHub App configured).</p>")
+    return _page("Warden", await request.app[STATUS].body(ctx))

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from gidgethub import routing
 
-from handlers import advisories, commands, config
+from handlers import advisories, commands, config, nominations, roster
 
-routers: list[routing.Router] = [config.router, commands.router, advisories.router]
+routers: list[routing.Router] = [
+    config.router,
+    commands.router,
+    nominations.router,
+    advisories.router,
+    roster.router,
+]
 
 router = routing.Router(*routers)

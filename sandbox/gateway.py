@@ -8,6 +8,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import web
 
@@ -75,10 +76,11 @@ class Gateway:
 
     def _answer(self, request: web.Request, query: dict[str, str], raw: bytes) -> Answer:
         method, path = request.method, request.path
-        matched = self.contract.match(method, path)
+        # Match the path as sent: a label named `warden/passed` arrives as `warden%2Fpassed`.
+        matched = self.contract.match(method, request.raw_path.split("?", 1)[0])
         if matched is None:
             return Answer(self._unknown(method, path))
-        op, params = matched
+        op, params = matched[0], {k: unquote(v) for k, v in matched[1].items()}
         answer = Answer(Reply(), operation=op)
         try:
             answer.caller = authenticate(

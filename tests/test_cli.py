@@ -84,7 +84,12 @@ def test_demo_plays_against_the_sandbox_and_exits_0(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "GitHub → Warden: issues.opened (redelivery), answered 202" in result.stdout
     assert "Warden → GitHub: opened an issue (POST /repos/python/.github/issues)" in result.stdout
-    assert "FAILED" not in result.stdout
+    out = result.stdout
+    assert "added someone to a team (PUT /orgs/python/teams/psrt/memberships/grace)" in out
+    assert "GitHub → Warden: repository_advisory.reported, answered 202" in out
+    assert "requested a CVE (POST /repos/python/cpython/security-advisories/GHSA-" in out
+    assert "embargoed" not in out.split("against python/cpython.")[1]
+    assert "FAILED" not in out
 
 
 def test_check_config_exit_codes(tmp_path: Path) -> None:

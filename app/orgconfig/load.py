@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from gidgethub.abc import GitHubAPI
@@ -15,6 +16,14 @@ from app.orgconfig.reads import ConfigFile, org_issues, read_config_file
 from config import ConfigError, ConfigIssue, WardenConfig, load_config
 
 log = logging.getLogger(__name__)
+
+
+ConfigHook = Callable[
+    [Context, GitHubAPI, int, str, WardenConfig | None, WardenConfig], Awaitable[None]
+]
+CONFIG_HOOKS: list[ConfigHook] = []
+"""Called as ``hook(ctx, gh, installation_id, org, old, new)`` after a changed valid config
+is put in force (``old`` is None for the first one). Features register here (the roster)."""
 
 
 @dataclass(frozen=True)
@@ -65,11 +74,32 @@ async def _valid(
     pushed_sha: str | None,
 ) -> LoadResult:
     now = ctx.clock.time()
+    before = await stored.fetch_stored(ctx.store, installation_id)
     await stored.save_valid(ctx.store, installation_id, org, file.text, file.sha, now)
     _remember(ctx, installation_id, config, file.sha)
     await close_error_issue(gh, org, t.fixed_comment(pushed_sha))
     log.info("config of %s loaded (%s)", org, file.sha[:12])
+    if before is None or before.sha != file.sha:
+        old = stored.parse_stored(before) if before is not None else None
+        await _run_hooks(ctx, gh, installation_id, org, old, config)
     return LoadResult(stored.VALID, (), config)
+
+
+async def _run_hooks(
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    old: WardenConfig | None,
+    new: WardenConfig,
+) -> None:
+    """Tell features about the new config; one failing never undoes the load (their
+    scheduled sweeps repair what a hook missed)."""
+    for hook in CONFIG_HOOKS:
+        try:
+            await hook(ctx, gh, installation_id, org, old, new)
+        except Exception:
+            log.exception("%s failed after the config of %s changed", hook.__qualname__, org)
 
 
 async def _invalid(

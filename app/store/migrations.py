@@ -93,6 +93,37 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
         ],
     ),
     (
+        4,
+        "votes: nominations and removals, with the rule and the voters as they were at opening",
+        [
+            """CREATE TABLE votes (
+                id {id},
+                installation_id BIGINT NOT NULL,
+                org TEXT NOT NULL,
+                repo TEXT NOT NULL,
+                issue_number INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                comment_id BIGINT,
+                nominee TEXT NOT NULL,
+                nominator TEXT NOT NULL,
+                team TEXT NOT NULL,
+                rule TEXT NOT NULL,
+                voters TEXT NOT NULL,
+                opened_at {float} NOT NULL,
+                deadline {float} NOT NULL,
+                state TEXT NOT NULL,
+                veto_team TEXT,
+                veto_until {float},
+                tally TEXT,
+                outcome TEXT,
+                closed_at {float},
+                onboarding_issue INTEGER,
+                UNIQUE (installation_id, repo, issue_number)
+            )""",
+            "CREATE INDEX votes_state ON votes (state)",
+        ],
+    ),
+    (
         5,
         "advisories Warden tracks, and each installation's last advisory sweep",
         [
@@ -120,6 +151,31 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
                 installation_id BIGINT PRIMARY KEY,
                 swept_at {float} NOT NULL,
                 unsupported_at {float}
+            )""",
+        ],
+    ),
+    (
+        6,
+        "roster: the members Warden knows (baseline, votes, alerted) and each org's sync state",
+        [
+            """CREATE TABLE roster_members (
+                installation_id BIGINT NOT NULL,
+                team TEXT NOT NULL,
+                login TEXT NOT NULL,
+                source TEXT NOT NULL,
+                at {float} NOT NULL,
+                PRIMARY KEY (installation_id, team, login)
+            )""",
+            """CREATE TABLE roster_state (
+                installation_id BIGINT PRIMARY KEY,
+                org TEXT NOT NULL,
+                team TEXT NOT NULL,
+                baseline_at {float} NOT NULL,
+                reconciled_at {float},
+                pending_removals TEXT,
+                pending_issue INTEGER,
+                confirmed_removals TEXT,
+                confirmed_by TEXT
             )""",
         ],
     ),

@@ -1,0 +1,137 @@
+"""`/vote status|cancel|extend DURATION` and `/veto`, with the rights SPEC section 4 gives."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import cast
+
+from gidgethub import BadRequest
+from gidgethub.abc import GitHubAPI as AnyGitHubAPI
+
+from app import commands
+from app.commands import Invocation
+from app.context import Context
+from app.github import GitHubAPI
+from app.nominations import lifecycle, records
+from app.nominations import templates as t
+from app.nominations.records import Vote
+from app.teams import is_member
+from config.model import WardenConfig
+from config.units import UnitError, parse_duration
+
+USAGE = "`/vote status`, `/vote cancel` or `/vote extend DURATION` (for example `/vote extend 3d`)"
+
+
+async def is_admin(gh: GitHubAPI, config: WardenConfig, org: str, login: str) -> bool:
+    """Admins: the maintainers of the team (`admins: maintainers`) or members of `admins`."""
+    if not config.admins_are_maintainers:
+        return await is_member(gh, org, config.admins, login)
+    try:
+        data = await gh.getitem(
+            "/orgs/{org}/teams/{team_slug}/memberships/{username}",
+            {"org": org, "team_slug": config.team, "username": login},
+        )
+    except BadRequest as exc:
+        if exc.status_code == 404:
+            return False
+        raise
+    return bool(data.get("state") == "active" and data.get("role") == "maintainer")
+
+
+async def reply(gh: GitHubAPI, call: Invocation, text: str) -> None:
+    await gh.post(call.issue["comments_url"], data={"body": f"@{call.sender}: {text}"})
+
+
+async def _vote_here(ctx: Context, gh: GitHubAPI, call: Invocation) -> Vote | None:
+    """The vote of the issue the command was typed on; replies and returns None if none."""
+    vote = None
+    if call.repo == call.config.governance_repo:
+        vote = await records.find(ctx.store, call.installation_id, call.repo, call.issue["number"])
+    if vote is None:
+        line = call.command.line.split()[0]
+        await reply(
+            gh, call, f"`{line}` works only on a nomination issue with a vote; nothing was done."
+        )
+    return vote
+
+
+@commands.register("vote")
+async def on_vote(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
+    gh = cast(GitHubAPI, any_gh)
+    vote = await _vote_here(ctx, gh, call)
+    if vote is None:
+        return
+    action = call.command.args[0].lower() if call.command.args else ""
+    if action == "status":
+        await lifecycle.refresh(ctx, gh, vote, force=True)
+    elif action == "cancel":
+        await _cancel(ctx, gh, call, vote)
+    elif action == "extend":
+        await _extend(ctx, gh, call, vote)
+    else:
+        await reply(gh, call, f"`{call.command.line}` is not a vote command; use {USAGE}.")
+
+
+async def _cancel(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> None:
+    allowed = call.sender.lower() == vote.nominator.lower() or await is_admin(
+        gh, call.config, call.org, call.sender
+    )
+    if not allowed:
+        await reply(
+            gh,
+            call,
+            f"only the admins and the nominator (@{vote.nominator}) can "
+            "cancel this vote; nothing was done.",
+        )
+    elif not vote.live:
+        await reply(gh, call, f"this vote is already closed ({vote.state}); nothing was done.")
+    else:
+        await lifecycle.stop(ctx, gh, vote, "cancelled", f"Cancelled by @{call.sender}.")
+
+
+async def _extend(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> None:
+    if not await is_admin(gh, call.config, call.org, call.sender):
+        await reply(gh, call, "only the admins can extend a vote; nothing was done.")
+        return
+    if vote.state != "open":
+        await reply(gh, call, f"this vote is already closed ({vote.state}); nothing was done.")
+        return
+    try:
+        extra = parse_duration(" ".join(call.command.args[1:]))
+    except UnitError as exc:
+        await reply(gh, call, f"{exc}, as in `/vote extend 3d`; nothing was done.")
+        return
+    vote = vote.but(deadline=vote.deadline + extra.total_seconds())
+    await records.save(ctx.store, vote)
+    await lifecycle.audit(ctx, vote, "vote.extended", by=call.sender, seconds=extra.total_seconds())
+    await lifecycle.refresh(ctx, gh, vote, force=True)
+
+
+@commands.register("veto")
+async def on_veto(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
+    gh = cast(GitHubAPI, any_gh)
+    vote = await _vote_here(ctx, gh, call)
+    if vote is None:
+        return
+    if not vote.veto_team:
+        await reply(gh, call, "no veto applies to this vote; nothing was done.")
+    elif not await is_member(gh, call.org, vote.veto_team, call.sender):
+        await reply(
+            gh, call, f"only members of @{call.org}/{vote.veto_team} can veto; nothing was done."
+        )
+    elif vote.state != "veto" or ctx.clock.time() >= (vote.veto_until or 0):
+        await reply(gh, call, _no_window(vote))
+    else:
+        await lifecycle.stop(ctx, gh, vote, "vetoed", f"Vetoed by @{call.sender}.")
+
+
+def _no_window(vote: Vote) -> str:
+    if vote.state == "open":
+        return "the vote is still open: a veto is possible only after it passes; nothing was done."
+    if vote.veto_until is not None:
+        ended = t.when(datetime.fromtimestamp(vote.veto_until, UTC))
+        return f"the veto window ended on {ended}; nothing was done."
+    return f"this vote ended {vote.state}, so there is nothing to veto; nothing was done."
+
+
+__all__ = ["is_admin", "on_veto", "on_vote"]

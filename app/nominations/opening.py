@@ -1,0 +1,147 @@
+"""Open a nomination vote, after checking opener and nominee through the API."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from gidgethub import BadRequest
+
+from app.context import Context
+from app.github import GitHubAPI
+from app.nominations import issues as gh_issues
+from app.nominations import records
+from app.nominations import templates as t
+from app.nominations.lifecycle import audit, count, digest, now_of, refresh
+from app.nominations.parse import nominees
+from app.nominations.records import Vote
+from app.teams import is_member, membership_state, team_logins
+from app.votes import VoteRule
+from config.model import WardenConfig
+
+log = logging.getLogger(__name__)
+
+
+def engine_rule(rule: Any) -> VoteRule:
+    """The engine's rule for a `votes.nomination` or `votes.removal` config section."""
+    return VoteRule(
+        threshold=rule.threshold,
+        denominator=rule.denominator,
+        quorum=rule.quorum,
+        strict=rule.strict,
+        duration=rule.duration,
+    )
+
+
+async def _nominee_problem(
+    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, team: str, login: str
+) -> str | None:
+    try:
+        user = await gh.getitem("/users/{username}", {"username": login})
+    except BadRequest as exc:
+        if exc.status_code != 404:
+            raise
+        return f"@{login} is not a GitHub user. Check the spelling of the login."
+    if user.get("type") != "User":
+        return f"@{login} is not a person's account, so it cannot be nominated."
+    state = await membership_state(gh, org, team, user["login"])
+    if state == "active":
+        return f"@{user['login']} is already a member of @{org}/{team}."
+    if state == "pending":
+        return f"@{user['login']} is already invited to @{org}/{team}."
+    for other in await records.live_for_nominee(ctx.store, installation_id, user["login"]):
+        return f"@{user['login']} already has an open nomination in #{other.issue_number}."
+    return None
+
+
+async def _problem(
+    ctx: Context,
+    gh: GitHubAPI,
+    config: WardenConfig,
+    installation_id: int,
+    org: str,
+    issue: dict[str, Any],
+) -> str | None:
+    """Why this issue cannot open a vote, in one sentence; None when it can."""
+    opener = issue["user"]["login"]
+    if not await is_member(gh, org, config.team, opener):
+        return f"only members of @{org}/{config.team} can nominate, and @{opener} is not one."
+    named = nominees(issue.get("body"))
+    if len(named) != 1:
+        found = "names no nominee" if not named else f"names {len(named)} nominees"
+        return (
+            f"the issue {found}. Name exactly one, on a line `Nominee: @login` (or in the "
+            "Nominee field of the nomination form), then add the `warden/nomination` label again."
+        )
+    return await _nominee_problem(ctx, gh, installation_id, org, config.team, named[0])
+
+
+async def open_nomination(
+    ctx: Context,
+    gh: GitHubAPI,
+    config: WardenConfig,
+    installation_id: int,
+    org: str,
+    issue: dict[str, Any],
+) -> Vote | None:
+    """Open the vote for a nomination issue, or explain in one comment why not.
+
+    Runs again harmlessly: an issue that has a vote keeps it, a refusal is not repeated.
+    """
+    if issue.get("state") != "open":
+        return None
+    found = await records.find(ctx.store, installation_id, config.governance_repo, issue["number"])
+    if found is not None:
+        if found.live and found.comment_id is None:  # a crash right after opening
+            found = await refresh(ctx, gh, found)
+            await gh_issues.set_state_label(gh, found)
+        return found
+    problem = await _problem(ctx, gh, config, installation_id, org, issue)
+    if problem is not None:
+        await gh_issues.comment_once(gh, issue["comments_url"], t.refusal(problem))
+        log.info("nomination %s#%s refused: %s", org, issue["number"], problem)
+        return None
+    [login] = nominees(issue.get("body"))
+    user = await gh.getitem("/users/{username}", {"username": login})
+    return await _start(ctx, gh, config, installation_id, org, issue, user["login"])
+
+
+async def _start(
+    ctx: Context,
+    gh: GitHubAPI,
+    config: WardenConfig,
+    installation_id: int,
+    org: str,
+    issue: dict[str, Any],
+    nominee: str,
+) -> Vote:
+    rule = config.votes.nomination
+    voters_team = config.voters_team(rule)
+    members = await team_logins(gh, org, voters_team)
+    voters = frozenset(m for m in members if m.lower() != nominee.lower())
+    now = ctx.clock.time()
+    vote = Vote(
+        installation_id=installation_id,
+        org=org,
+        repo=config.governance_repo,
+        issue_number=int(issue["number"]),
+        kind="nomination",
+        nominee=nominee,
+        nominator=issue["user"]["login"],
+        team=config.team,
+        rule=engine_rule(rule),
+        voters=voters,
+        voters_team=voters_team,
+        opened_at=now,
+        deadline=now + rule.duration.total_seconds(),
+        veto_team=rule.veto.team,
+        veto_window=rule.veto.window.total_seconds() if rule.veto.team else 0.0,
+    )
+    await records.insert(ctx.store, vote)
+    result = count(vote, [], now_of(ctx))
+    body = t.open_comment(vote, result, now_of(ctx), voters_team)
+    vote = vote.but(comment_id=await gh_issues.post_comment(gh, vote, body), tally=digest(result))
+    await records.save(ctx.store, vote)
+    await gh_issues.add_label(gh, vote, t.VOTE_OPEN)
+    await audit(ctx, vote, "vote.opened", voters=sorted(voters), deadline=vote.deadline)
+    return vote

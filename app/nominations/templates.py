@@ -1,0 +1,215 @@
+"""The words Warden posts about nominations and votes: vote comment, result, replies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from app.nominations.records import Vote
+from app.votes import Tally, pass_rule_text
+from config.units import duration_words
+
+NOMINATION = "warden/nomination"
+VOTE_OPEN = "warden/vote-open"
+PASSED = "warden/passed"
+FAILED = "warden/failed"
+CANCELLED = "warden/cancelled"
+VETOED = "warden/vetoed"
+ONBOARDING = "warden/onboarding"
+STATE_LABELS = (VOTE_OPEN, PASSED, FAILED, CANCELLED, VETOED)
+REFUSED_MARKER = "<!-- warden:nomination-refused -->"
+LABEL_MARKER = "<!-- warden:label-restored -->"
+
+
+def vote_marker(number: int) -> str:
+    return f"<!-- warden:vote issue={number} -->"
+
+
+def onboarding_marker(number: int) -> str:
+    return f"<!-- warden:onboarding nomination={number} -->"
+
+
+def when(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def relative(delta: timedelta) -> str:
+    """`in 6 days, 23 hours`, `in 5 minutes`; `now` when past."""
+    seconds = round(delta.total_seconds() / 60) * 60
+    if seconds <= 0:
+        return "now"
+    days, hours, minutes = seconds // 86400, seconds % 86400 // 3600, seconds % 3600 // 60
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    words = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n][:2]
+    return "in " + (", ".join(words) or "less than a minute")
+
+
+def _who(logins: Iterable[str]) -> str:
+    return ", ".join(f"@{login}" for login in logins) or "—"
+
+
+def tally_table(tally: Tally) -> str:
+    rows = [
+        ("👍 for", tally.for_),
+        ("👎 against", tally.against),
+        ("👀 abstain", tally.abstain),
+        ("invalid (more than one of 👍 👎 👀)", tally.invalid),
+        ("not voted", tally.not_voted),
+    ]
+    lines = ["| vote | count | who |", "|---|---|---|"]
+    lines += [f"| {name} | {len(who)} | {_who(who)} |" for name, who in rows]
+    text = "\n".join(lines) + "\n"
+    emoji = {"+1": "👍", "-1": "👎", "eyes": "👀"}
+    others = [f"{emoji[c]} {_who(who)}" for c, who in tally.non_binding.items()]
+    if others:
+        text += f"\nNon-binding (not voters of this vote): {'; '.join(others)}\n"
+    return text
+
+
+def veto_text(vote: Vote) -> str:
+    if not vote.veto_team or vote.veto_window <= 0:
+        return "No veto applies."
+    window = duration_words(timedelta(seconds=vote.veto_window))
+    return (
+        f"If it passes, members of @{vote.org}/{vote.veto_team} may veto it with `/veto` "
+        f"within {window}."
+    )
+
+
+OPEN = """\
+{marker}
+## Vote: admit @{nominee} to @{org}/{team}
+
+@{nominator} nominated @{nominee}. The {eligible} members of @{org}/{voters_team} when the \
+vote opened vote (the nominee excluded); joining or leaving the team later changes nothing.
+
+**How to vote:** react to this comment with 👍 for, 👎 against or 👀 to abstain. Use one of \
+the three only: a voter with more than one has an invalid vote. Reactions from anyone else \
+are shown as non-binding.
+
+**Rule:** {rule} {veto}
+**Closes:** {deadline} ({relative}), or earlier as soon as the result can no longer change.
+
+### Tally (counted {counted})
+
+{table}
+`/vote status` refreshes this count now.
+"""
+
+
+def open_comment(vote: Vote, tally: Tally, now: datetime, voters_team: str) -> str:
+    """The vote comment while the vote is open, with the current tally."""
+    return OPEN.format(
+        marker=vote_marker(vote.issue_number),
+        nominee=vote.nominee,
+        nominator=vote.nominator,
+        org=vote.org,
+        team=vote.team,
+        voters_team=voters_team,
+        eligible=tally.eligible,
+        rule=pass_rule_text(vote.rule),
+        veto=veto_text(vote),
+        deadline=when(vote.deadline_at),
+        relative=relative(vote.deadline_at - now),
+        counted=when(now),
+        table=tally_table(tally),
+    )
+
+
+HEADLINES = {
+    "veto": "passed; veto window open until {veto_until}",
+    "passed": "passed: @{nominee} is admitted",
+    "failed": "failed: @{nominee} is not admitted",
+    "cancelled": "cancelled",
+    "vetoed": "vetoed: @{nominee} is not admitted",
+}
+
+RESULT = """\
+{marker}
+## Vote {headline}
+
+Vote on admitting @{nominee} to @{org}/{team}, nominated by @{nominator}. {closed}
+
+**Rule:** {rule}
+
+### Result
+
+{table}{note}"""
+
+
+def result_comment(vote: Vote, tally: Tally | None, closed: str, note: str = "") -> str:
+    """The vote comment once the vote is closed: the outcome and who voted how."""
+    veto_until = when(datetime.fromtimestamp(vote.veto_until or 0, UTC))
+    headline = HEADLINES[vote.state].format(nominee=vote.nominee, veto_until=veto_until)
+    table = tally_table(tally) if tally is not None else "No votes were counted.\n"
+    return RESULT.format(
+        marker=vote_marker(vote.issue_number),
+        headline=headline,
+        nominee=vote.nominee,
+        org=vote.org,
+        team=vote.team,
+        nominator=vote.nominator,
+        closed=closed,
+        rule=pass_rule_text(vote.rule),
+        table=table,
+        note=f"\n{note}\n" if note else "",
+    )
+
+
+def veto_window_note(vote: Vote) -> str:
+    until = when(datetime.fromtimestamp(vote.veto_until or 0, UTC))
+    return (
+        f"Members of @{vote.org}/{vote.veto_team} may type `/veto` in this issue until "
+        f"{until}. Without a veto, @{vote.nominee} is then added to the team."
+    )
+
+
+ONBOARDING_BODY = """\
+{marker}
+Welcome to @{org}/{team}, @{nominee}! The vote in #{number} admitted you. {invited}
+
+Please work through this checklist and tick each item when done:
+
+{checklist}
+Ask in this issue if anything is unclear; close it once every item is ticked.
+"""
+
+
+def onboarding_issue(vote: Vote, checklist: Sequence[str], invited: bool) -> tuple[str, str]:
+    """(title, body) of the onboarding issue for a newly admitted member."""
+    note = (
+        "GitHub sent you an invitation to the organisation: accept it to join the team."
+        if invited
+        else "You are now a member of the team."
+    )
+    items = "".join(f"- [ ] {item}\n" for item in checklist)
+    body = ONBOARDING_BODY.format(
+        marker=onboarding_marker(vote.issue_number),
+        org=vote.org,
+        team=vote.team,
+        nominee=vote.nominee,
+        number=vote.issue_number,
+        invited=note,
+        checklist=items,
+    )
+    return f"Onboarding @{vote.nominee}", body
+
+
+def refusal(reason: str) -> str:
+    """The one comment on a nomination Warden does not open a vote for."""
+    return f"{REFUSED_MARKER}\nNo vote was opened: {reason}\n"
+
+
+def label_restored(sender: str, label: str, added: bool) -> str:
+    done = "removed again" if added else "put back"
+    return (
+        f"{LABEL_MARKER}\n@{sender}, only Warden and the admins change the state labels of a "
+        f"vote, so `{label}` was {done}.\n"
+    )
+
+
+def comment_reposted(old_id: int) -> str:
+    return (
+        f"The vote comment ({old_id}) was deleted, so Warden posted it again below. "
+        "Reactions on the deleted comment are gone: please vote again on the new one."
+    )

@@ -1,0 +1,85 @@
+"""What the roster does on each event: membership changes, team changes, config changes."""
+
+from __future__ import annotations
+
+import logging
+from typing import cast
+
+import gidgethub.abc
+
+from app.context import Context
+from app.github import GitHubAPI
+from app.rostersync import state
+from app.rostersync import templates as t
+from app.rostersync.alerts import raise_alert
+from app.rostersync.guard import check_addition
+from app.rostersync.sync import Outcome, reconcile_org
+from config import WardenConfig
+
+log = logging.getLogger(__name__)
+
+
+def followed_teams(config: WardenConfig) -> set[str]:
+    """Teams whose membership shows on the lists: the team, the admins team, notes teams."""
+    teams = {config.team, *config.notes}
+    if not config.admins_are_maintainers:
+        teams.add(config.admins)
+    return {slug.lower() for slug in teams}
+
+
+async def on_membership(
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    config: WardenConfig,
+    change: str,
+    team: str,
+    login: str,
+    sender: str | None,
+) -> Outcome | None:
+    """A member was added to or removed from a team: guard the team, then reconcile."""
+    if team.lower() not in followed_teams(config):
+        return None
+    current = await state.fetch_state(ctx.store, installation_id)
+    following = current is not None and current.team == config.team
+    if following and team.lower() == config.team.lower():
+        if change == "added":
+            await check_addition(ctx, gh, installation_id, org, config, login, sender)
+        else:
+            await state.forget_member(ctx.store, installation_id, config.team, login)
+    # Not following yet: this reconcile takes the baseline, the newcomer included.
+    return await reconcile_org(ctx, gh, installation_id, org, config)
+
+
+async def on_team_deleted(
+    gh: GitHubAPI, org: str, config: WardenConfig, team: str, sender: str
+) -> None:
+    """The member team is gone: tell the admins and leave the lists alone (they are not
+    emptied, which the 25% guard would stop anyway)."""
+    if team.lower() != config.team.lower():
+        return
+    title, body = t.team_deleted_alert(org, config.team, sender)
+    marker = t.alert_marker("team-deleted", config.team)
+    await raise_alert(gh, org, config.governance_repo, title, body, marker)
+
+
+def _roster_part(config: WardenConfig) -> tuple[object, ...]:
+    return (config.team, config.admins, dict(config.notes), config.roster)
+
+
+async def on_config_change(
+    ctx: Context,
+    gh: gidgethub.abc.GitHubAPI,
+    installation_id: int,
+    org: str,
+    old: WardenConfig | None,
+    new: WardenConfig,
+) -> None:
+    """A new valid config: the first one takes the baseline; a changed roster part reconciles."""
+    if old is not None and _roster_part(old) == _roster_part(new):
+        return
+    retired = set(old.notes.values()) - set(new.notes.values()) if old is not None else set()
+    client = cast(GitHubAPI, gh)
+    outcome = await reconcile_org(ctx, client, installation_id, org, new, retired)
+    log.info("roster of %s after a config change: %s", org, outcome.status)

@@ -1,0 +1,102 @@
+"""Guarding the team: additions without a passed vote, and fewer than two admins."""
+
+from __future__ import annotations
+
+import logging
+
+from gidgethub import BadRequest
+
+from app.context import Context
+from app.github import GitHubAPI
+from app.rostersync import state
+from app.rostersync import templates as t
+from app.rostersync.alerts import close_alert, find_alert, raise_alert
+from app.rostersync.reads import TeamSnapshot
+from app.teams import expect_membership, membership_state, was_expected
+from config import WardenConfig
+
+log = logging.getLogger(__name__)
+
+MIN_ADMINS = 2
+
+
+async def check_addition(
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    config: WardenConfig,
+    login: str,
+    sender: str | None,
+) -> bool:
+    """Accept a new member Warden knows of (baseline, passed vote), else alert the admins
+    (and with `roster.enforce` remove them again). True when the member was accepted."""
+    team, now = config.team, ctx.clock.time()
+    if await was_expected(ctx, installation_id, team, login, "added") is not None:
+        await state.remember_member(ctx.store, installation_id, team, login, "vote", now)
+        return True
+    if login.lower() in await state.known_members(ctx.store, installation_id, team):
+        return True
+    enforce = config.roster.enforce
+    if enforce:
+        await _remove(ctx, gh, installation_id, org, team, login)
+    else:
+        await state.remember_member(ctx.store, installation_id, team, login, "alerted", now)
+    title, body = t.unauthorised_alert(org, team, login, sender, removed=enforce)
+    marker = t.alert_marker("unauthorised", login)
+    await raise_alert(gh, org, config.governance_repo, title, body, marker)
+    log.warning("%s was added to %s/%s without a vote (by %s)", login, org, team, sender)
+    return False
+
+
+async def _remove(
+    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, team: str, login: str
+) -> None:
+    """Take ``login`` off the team (roster.enforce); nothing to do if they are gone already."""
+    if await membership_state(gh, org, team, login) is None:
+        return
+    await expect_membership(ctx, installation_id, org, team, login, "removed", "roster.enforce")
+    url = "/orgs/{org}/teams/{team_slug}/memberships/{username}"
+    try:
+        await gh.delete(url, {"org": org, "team_slug": team, "username": login})
+    except BadRequest as exc:
+        if exc.status_code != 404:  # 404: removed meanwhile
+            raise
+
+
+async def check_unknown_members(
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    config: WardenConfig,
+    team: TeamSnapshot,
+) -> bool:
+    """Members the reconcile finds that no event told Warden about (a missed webhook).
+    Returns True when one of them was removed (the team must be read again)."""
+    known = await state.known_members(ctx.store, installation_id, config.team)
+    removed = False
+    for member in team.members:
+        if member.login.lower() in known:
+            continue
+        accepted = await check_addition(ctx, gh, installation_id, org, config, member.login, None)
+        removed = removed or (not accepted and config.roster.enforce)
+    present = team.logins | {login.lower() for login in team.pending}
+    for login in set(known) - present:
+        await state.forget_member(ctx.store, installation_id, config.team, login)
+    return removed
+
+
+async def check_admins(gh: GitHubAPI, org: str, config: WardenConfig, team: TeamSnapshot) -> None:
+    """Alert while the team has fewer than two admins; close the alert once it has them."""
+    marker = t.alert_marker("admins")
+    repo = config.governance_repo
+    if len(team.admins) < MIN_ADMINS:
+        title, body = t.admins_alert(org, config.team, team.admins)
+        await raise_alert(gh, org, repo, title, body, marker)
+        return
+    current = await find_alert(gh, org, repo, marker)
+    if current is not None:
+        await close_alert(
+            gh, org, repo, int(current["number"]), t.admins_fixed_comment(team.admins)
+        )

@@ -1,0 +1,62 @@
+"""The scheduled reconcile (repairs drift missed by events) and the dry run."""
+
+from __future__ import annotations
+
+import logging
+
+from app.context import Context
+from app.github import GitHubAPI
+from app.installations import each_installation
+from app.orgconfig import current_config
+from app.rostersync import state
+from app.rostersync import templates as t
+from app.rostersync.reads import read_lists, read_team
+from app.rostersync.sync import plan, reconcile_org
+from config import WardenConfig
+
+log = logging.getLogger(__name__)
+
+
+async def _due(ctx: Context, installation_id: int, config: WardenConfig) -> bool:
+    current = await state.fetch_state(ctx.store, installation_id)
+    if current is None or current.reconciled_at is None or current.team != config.team:
+        return True
+    return ctx.clock.time() - current.reconciled_at >= config.schedule.roster.total_seconds()
+
+
+async def reconcile_due(ctx: Context) -> int:
+    """Reconcile every organisation whose `schedule.roster` cadence is due; return how many."""
+    done = 0
+    async for inst in each_installation(ctx):
+        try:
+            config = await current_config(ctx, inst.gh, inst.id, inst.org)
+            if config is None or not await _due(ctx, inst.id, config):
+                continue
+            outcome = await reconcile_org(ctx, inst.gh, inst.id, inst.org, config)
+        except Exception:  # one broken org must not stop the others
+            log.exception("could not reconcile the roster of %s", inst.org)
+            continue
+        log.info("roster of %s: %s", inst.org, outcome.status)
+        done += 1
+    return done
+
+
+async def dry_run(ctx: Context, gh: GitHubAPI, installation_id: int, org: str) -> list[str]:
+    """The lines `python -m app roster ORG --dry-run` prints: what a reconcile would change."""
+    config = await current_config(ctx, gh, installation_id, org)
+    if config is None:
+        return [f"{org} is not set up: .github/warden.yml is missing or was never valid."]
+    team = await read_team(gh, org, config)
+    head = f"team @{org}/{config.team}: {len(team.members)} members, admins: " + (
+        ", ".join(f"@{login}" for login in sorted(team.admins)) or "none"
+    )
+    if config.roster.repo is None:
+        return [head, "no public list is kept (roster.repo is empty)."]
+    lists = await read_lists(gh, org, config)
+    update = await plan(gh, config, team, lists, ctx)
+    where = f"{org}/{lists.repo}:{lists.public.path} and {lists.emeritus.path}"
+    if not update.diff.changed:
+        lines = [head, f"{where} match the team; nothing to change."]
+        return lines + t.change_lines(update.diff, update.pending)
+    via = "a pull request" if config.roster.via == "pull_request" else "a commit"
+    return [head, f"{where} would change, by {via}:", *t.change_lines(update.diff, update.pending)]

@@ -1,0 +1,136 @@
+"""What a reconcile reads from GitHub: the team, its admins and notes teams, and the list files.
+
+Every read is conditional (the client's ETag cache), so a reconcile with nothing to change
+is answered with 304s and costs no primary rate limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gidgethub import BadRequest
+
+from app.github import GitHubAPI
+from app.orgconfig.reads import decode_content
+from app.roster import Member, Role, maintainers
+from app.teams import team_logins
+from config import WardenConfig
+
+CONTENTS_URL = "/repos/{owner}/{repo}/contents/{+path}{?ref}"
+
+
+@dataclass(frozen=True)
+class TeamSnapshot:
+    """The canonical team as GitHub lists it now."""
+
+    members: tuple[Member, ...]
+    admins: frozenset[str]
+    notes: Mapping[str, tuple[str, ...]]
+    """Note (``Release Manager``) -> logins of the notes team's members."""
+    pending: tuple[str, ...]
+    """Logins invited to the team who have not accepted yet."""
+
+    @property
+    def logins(self) -> frozenset[str]:
+        return frozenset(m.login.lower() for m in self.members)
+
+
+@dataclass(frozen=True)
+class ListFile:
+    """One list file on a branch: its text (empty when absent) and blob sha (None when absent)."""
+
+    path: str
+    text: str
+    sha: str | None
+
+
+@dataclass(frozen=True)
+class ListFiles:
+    """The public and emeritus lists as a branch of the roster repository holds them."""
+
+    repo: str
+    branch: str
+    public: ListFile
+    emeritus: ListFile
+
+
+async def read_members(gh: GitHubAPI, org: str, team: str) -> tuple[Member, ...]:
+    """The team's active members with their role (pending invitees are not members)."""
+    everyone = await team_logins(gh, org, team)
+    leads = set(await team_logins(gh, org, team, role="maintainer"))
+    roles: dict[str, Role] = {
+        login: "maintainer" if login in leads else "member" for login in everyone
+    }
+    return tuple(Member(login, role) for login, role in roles.items())
+
+
+async def read_pending(gh: GitHubAPI, org: str, team: str) -> tuple[str, ...]:
+    """Logins with a pending invitation to the team."""
+    url = "/orgs/{org}/teams/{team_slug}/invitations{?per_page}"
+    variables: dict[str, str | int] = {"org": org, "team_slug": team, "per_page": 100}
+    return tuple([str(i["login"]) async for i in gh.getiter(url, variables) if i.get("login")])
+
+
+async def read_team(
+    gh: GitHubAPI, org: str, config: WardenConfig, retired_notes: Iterable[str] = ()
+) -> TeamSnapshot:
+    """The configured team, its admins (maintainers or the admins team) and the notes teams.
+
+    ``retired_notes`` (notes an older config gave) are held by nobody, so they are dropped.
+    """
+    members = await read_members(gh, org, config.team)
+    if config.admins_are_maintainers:
+        admins = frozenset(login.lower() for login in maintainers(members))
+    else:
+        admins = frozenset(login.lower() for login in await team_logins(gh, org, config.admins))
+    notes: dict[str, tuple[str, ...]] = {note: () for note in retired_notes}
+    for slug, note in config.notes.items():
+        notes[note] = notes.get(note, ()) + tuple(await team_logins(gh, org, slug))
+    pending = await read_pending(gh, org, config.team)
+    return TeamSnapshot(members, admins, notes, pending)
+
+
+async def read_file(gh: GitHubAPI, org: str, repo: str, path: str, ref: str) -> ListFile:
+    """A list file at ``ref``; an absent file reads as empty."""
+    variables = {"owner": org, "repo": repo, "path": path, "ref": ref}
+    try:
+        item: Any = await gh.getitem(CONTENTS_URL, variables)
+    except BadRequest as exc:
+        if exc.status_code == 404:
+            return ListFile(path, "", None)
+        raise
+    return ListFile(path, decode_content(item), str(item["sha"]))
+
+
+async def default_branch(gh: GitHubAPI, org: str, repo: str) -> str:
+    data = await gh.getitem("/repos/{owner}/{repo}", {"owner": org, "repo": repo})
+    return str(data["default_branch"])
+
+
+async def read_lists(
+    gh: GitHubAPI, org: str, config: WardenConfig, ref: str | None = None
+) -> ListFiles:
+    """Both list files, on the default branch unless ``ref`` names another."""
+    repo = config.roster.repo
+    assert repo is not None, "the roster has no repository configured"
+    branch = ref or await default_branch(gh, org, repo)
+    public = await read_file(gh, org, repo, config.roster.path, branch)
+    emeritus = await read_file(gh, org, repo, config.roster.emeritus_path, branch)
+    return ListFiles(repo, branch, public, emeritus)
+
+
+async def display_names(gh: GitHubAPI, logins: tuple[str, ...]) -> dict[str, str]:
+    """Profile names of new members (those without one are listed by login)."""
+    names = {}
+    for login in logins:
+        try:
+            user = await gh.getitem("/users/{username}", {"username": login})
+        except BadRequest as exc:
+            if exc.status_code == 404:
+                continue
+            raise
+        if user.get("name"):
+            names[login] = str(user["name"])
+    return names

@@ -1,0 +1,199 @@
+"""One reconcile: read the team and the lists, guard, and write only what changed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from app.context import Context
+from app.github import GitHubAPI
+from app.roster import MAX_REMOVAL_FRACTION, RosterDiff, RosterUpdate, parse_list, reconcile
+from app.rostersync import state
+from app.rostersync import templates as t
+from app.rostersync.alerts import close_alert, raise_alert
+from app.rostersync.apply import (
+    StaleList,
+    Writes,
+    close_stale_pull,
+    commit_writes,
+    pull_request_writes,
+)
+from app.rostersync.guard import check_admins, check_unknown_members
+from app.rostersync.reads import ListFiles, TeamSnapshot, display_names, read_lists, read_team
+from config import WardenConfig
+
+log = logging.getLogger(__name__)
+
+#: Attempts at writing when a list changed under Warden's feet (409 on a stale sha).
+MAX_ATTEMPTS = 3
+
+Status = Literal["unchanged", "written", "paused", "no-list"]
+_locks: dict[int, asyncio.Lock] = {}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a reconcile did, and the difference it found between the team and the lists."""
+
+    status: Status
+    diff: RosterDiff = field(default_factory=RosterDiff)
+    pending: tuple[str, ...] = ()
+    pull: int | None = None
+
+
+async def plan(
+    gh: GitHubAPI, config: WardenConfig, team: TeamSnapshot, lists: ListFiles, ctx: Context
+) -> RosterUpdate:
+    """The new list texts (display names are asked of GitHub only for new members)."""
+    fmt = config.roster.format
+
+    def run(names: dict[str, str]) -> RosterUpdate:
+        return reconcile(
+            team.members,
+            admins=team.admins,
+            notes=team.notes,
+            pending=team.pending,
+            public_text=lists.public.text,
+            emeritus_text=lists.emeritus.text,
+            today=ctx.clock.now().date(),
+            fmt=fmt,
+            names=names,
+        )
+
+    first = run({})
+    former = {row.login.lower() for row in parse_list(lists.emeritus.text, fmt)}
+    unnamed = tuple(login for login in first.diff.added if login.lower() not in former)
+    return run(await display_names(gh, unnamed)) if unnamed else first
+
+
+def writes_for(lists: ListFiles, update: RosterUpdate) -> Writes:
+    changed = tuple(
+        (file, text)
+        for file, text in ((lists.public, update.public), (lists.emeritus, update.emeritus))
+        if text != file.text
+    )
+    return Writes(changed, update.diff, update.pending)
+
+
+async def ensure_baseline(
+    ctx: Context, installation_id: int, org: str, config: WardenConfig, team: TeamSnapshot
+) -> bool:
+    """Take the team's members as the baseline when Warden starts following it; True if so."""
+    current = await state.fetch_state(ctx.store, installation_id)
+    if current is not None and current.team == config.team:
+        return False
+    logins = team.logins | {login.lower() for login in team.pending}
+    await state.save_baseline(
+        ctx.store, installation_id, org, config.team, logins, ctx.clock.time()
+    )
+    log.info("roster baseline of %s/%s: %d members", org, config.team, len(logins))
+    return True
+
+
+async def reconcile_org(
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    config: WardenConfig,
+    retired_notes: Iterable[str] = (),
+) -> Outcome:
+    """Bring the public and emeritus lists in line with the team, guarding it on the way.
+
+    ``retired_notes`` are notes an older config managed: they are dropped from the list.
+    """
+    lock = _locks.setdefault(installation_id, asyncio.Lock())
+    async with lock:
+        team = await read_team(gh, org, config, retired_notes)
+        baseline = await ensure_baseline(ctx, installation_id, org, config, team)
+        if not baseline and await check_unknown_members(
+            ctx, gh, installation_id, org, config, team
+        ):
+            team = await read_team(gh, org, config, retired_notes)
+        await check_admins(gh, org, config, team)
+        if config.roster.repo is None:
+            await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
+            return Outcome("no-list", pending=team.pending)
+        return await _sync_lists(ctx, gh, installation_id, org, config, team)
+
+
+async def _sync_lists(
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    config: WardenConfig,
+    team: TeamSnapshot,
+) -> Outcome:
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        lists = await read_lists(gh, org, config)
+        update = await plan(gh, config, team, lists, ctx)
+        if not update.diff.changed:
+            if config.roster.via == "pull_request":
+                await close_stale_pull(gh, org, lists.repo)
+            await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
+            return Outcome("unchanged", update.diff, update.pending)
+        if await _paused(ctx, gh, installation_id, org, config, lists, update):
+            return Outcome("paused", update.diff, update.pending)
+        try:
+            pull = await _write(gh, org, config, lists, writes_for(lists, update))
+        except StaleList as exc:
+            log.info(
+                "%s changed while Warden wrote it (attempt %d); reading it again", exc, attempt
+            )
+            continue
+        await _finish(ctx, gh, installation_id, org, config)
+        return Outcome("written", update.diff, update.pending, pull)
+    raise StaleList(f"the lists of {org} kept changing; the next reconcile tries again")
+
+
+async def _write(
+    gh: GitHubAPI, org: str, config: WardenConfig, lists: ListFiles, writes: Writes
+) -> int | None:
+    if config.roster.via == "commit":
+        await commit_writes(gh, org, lists, writes, config.team)
+        return None
+    return await pull_request_writes(gh, org, config, lists, writes)
+
+
+async def _paused(
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    config: WardenConfig,
+    lists: ListFiles,
+    update: RosterUpdate,
+) -> bool:
+    """Whether this reconcile removes too much of the list and waits for `/roster confirm`."""
+    fmt = config.roster.format
+    listed = [row.login for row in parse_list(lists.public.text, fmt) if row.login]
+    removed = {login.lower() for login in update.diff.removed}
+    if not listed or len(removed) / len({x.lower() for x in listed}) <= MAX_REMOVAL_FRACTION:
+        return False
+    current = await state.fetch_state(ctx.store, installation_id)
+    confirmed = current.confirmed_removals if current is not None else None
+    if confirmed is not None and removed <= confirmed:
+        return False
+    title, body = t.removals_alert(
+        org, config.team, update.diff.removed, len(listed), MAX_REMOVAL_FRACTION
+    )
+    marker = t.alert_marker("removals")
+    number = await raise_alert(gh, org, config.governance_repo, title, body, marker)
+    await state.pause_removals(ctx.store, installation_id, removed, number)
+    log.warning("roster of %s paused: %d of %d would be removed", org, len(removed), len(listed))
+    return True
+
+
+async def _finish(
+    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, config: WardenConfig
+) -> None:
+    """Record the reconcile; a confirmed pause is closed on its alert issue."""
+    current = await state.fetch_state(ctx.store, installation_id)
+    await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
+    if current is not None and current.confirmed_by and current.pending_issue is not None:
+        comment = t.removals_done_comment(current.confirmed_by)
+        await close_alert(gh, org, config.governance_repo, current.pending_issue, comment)

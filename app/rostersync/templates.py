@@ -1,0 +1,144 @@
+"""Texts the roster sync writes: commit messages, the pull request, alert issues, replies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from app.roster import RosterDiff
+
+ALERT_LABEL = "warden/roster-alert"
+ALERT_LABEL_COLOR = "d93f0b"
+ALERT_LABEL_DESCRIPTION = "Warden: something about the team needs an admin"
+BRANCH = "warden/roster"
+PULL_TITLE = "Update the member lists from the team"
+PULL_MARKER = "<!-- warden:roster-pull -->"
+PULL_STALE_COMMENT = (
+    "The lists on the default branch already match the team, so this pull request is no "
+    "longer needed. Closing."
+)
+
+
+def alert_marker(kind: str, subject: str = "") -> str:
+    """The hidden line by which Warden finds its own alert issue of this kind and subject."""
+    return f"<!-- warden:roster-alert kind={kind} subject={subject.lower()} -->"
+
+
+def _mentions(logins: Iterable[str]) -> str:
+    return ", ".join(f"@{login}" for login in logins) or "nobody"
+
+
+def change_lines(diff: RosterDiff, pending: Iterable[str]) -> list[str]:
+    """One bullet per kind of change, for commit messages, the pull request and the dry run."""
+    lines = []
+    if diff.added:
+        lines.append(f"- added to the list: {_mentions(diff.added)}")
+    if diff.removed:
+        lines.append(f"- moved to the emeritus list: {_mentions(diff.removed)}")
+    if diff.rejoined:
+        lines.append(
+            f"- taken off the emeritus list (back in the team): {_mentions(diff.rejoined)}"
+        )
+    for change in diff.notes_changed:
+        before = ", ".join(change.before) or "none"
+        after = ", ".join(change.after) or "none"
+        lines.append(f"- notes of @{change.login}: {before} -> {after}")
+    invited = list(pending)
+    if invited:
+        lines.append(f"- invited, not listed until they accept: {_mentions(invited)}")
+    return lines
+
+
+def commit_message(org: str, team: str, diff: RosterDiff) -> str:
+    body = "\n".join(change_lines(diff, ()))
+    return f"Roster: follow @{org}/{team}\n\n{body}\n"
+
+
+def pull_body(org: str, team: str, diff: RosterDiff, pending: Iterable[str]) -> str:
+    lines = "\n".join(change_lines(diff, pending))
+    return (
+        f"{PULL_MARKER}\n"
+        f"The GitHub team @{org}/{team} is the canonical member list; this brings the public "
+        f"list and the emeritus list in line with it.\n\n{lines}\n\n"
+        f"Warden updates this pull request while it is open; merge it to publish the lists."
+    )
+
+
+def pull_update_comment(diff: RosterDiff, pending: Iterable[str]) -> str:
+    lines = "\n".join(change_lines(diff, pending))
+    return f"{PULL_MARKER}\nThe team changed again; this pull request now makes:\n\n{lines}"
+
+
+def unauthorised_alert(
+    org: str, team: str, login: str, sender: str | None, removed: bool
+) -> tuple[str, str]:
+    """(title, body) of the alert for someone added to the team without a passed vote."""
+    who = (
+        f"@{sender} added them"
+        if sender
+        else "GitHub did not say who added them (found by the scheduled reconcile)"
+    )
+    if removed:
+        outcome = "Warden removed them again (`roster.enforce: true`)."
+    else:
+        outcome = (
+            "They stay in the team and on the public list; remove them from the team if "
+            "this was a mistake. (`roster.enforce: true` would have removed them.)"
+        )
+    body = (
+        f"{alert_marker('unauthorised', login)}\n"
+        f"@{login} was added to @{org}/{team} without a passed Warden vote: {who}.\n\n{outcome}"
+    )
+    return f"@{login} was added to {team} without a vote", body
+
+
+def admins_alert(org: str, team: str, admins: Iterable[str]) -> tuple[str, str]:
+    """(title, body) of the alert for a team with fewer than two admins."""
+    listed = sorted(admins)
+    body = (
+        f"{alert_marker('admins')}\n"
+        f"PEP 811 asks for at least two admins; @{org}/{team} has {len(listed)}: "
+        f"{_mentions(listed)}.\n\nMake another member an admin; Warden closes this issue then."
+    )
+    return f"{team} has fewer than two admins", body
+
+
+def admins_fixed_comment(admins: Iterable[str]) -> str:
+    return f"The team has two admins or more again ({_mentions(sorted(admins))}); closing."
+
+
+def removals_alert(
+    org: str, team: str, removed: Iterable[str], listed: int, limit: float
+) -> tuple[str, str]:
+    """(title, body) of the alert that pauses a reconcile removing too much of the list."""
+    gone = sorted(removed, key=str.casefold)
+    body = (
+        f"{alert_marker('removals')}\n"
+        f"The list follows @{org}/{team}, and the team now lacks {len(gone)} of the "
+        f"{listed} people on the public list: {_mentions(gone)}.\n\n"
+        f"Warden removes at most {limit:.0%} of the list without confirmation, in case the "
+        f"team was emptied by mistake. Nothing was changed.\n\n"
+        f"An admin can comment `/roster confirm` here to move them to the emeritus list."
+    )
+    return f"Roster sync paused: {len(gone)} of {listed} listed members would be removed", body
+
+
+def removals_done_comment(admin: str) -> str:
+    return f"Confirmed by @{admin}: the lists were updated. Closing."
+
+
+def team_deleted_alert(org: str, team: str, sender: str) -> tuple[str, str]:
+    body = (
+        f"{alert_marker('team-deleted', team)}\n"
+        f"@{sender} deleted @{org}/{team}, the team Warden follows as the member list. "
+        f"Warden leaves the public and emeritus lists as they are until `team` in "
+        f"`.github/warden.yml` names a team that exists."
+    )
+    return f"The member team {team} was deleted", body
+
+
+NOT_ADMIN = "Only an admin of the team can confirm a paused roster sync; nothing was done."
+NOT_ALERT = (
+    "`/roster confirm` works only on the roster alert issue of a paused sync; nothing was done."
+)
+NOTHING_PAUSED = "No roster sync is waiting for confirmation; nothing was done."
+UNKNOWN_SUBCOMMAND = "Warden knows only `/roster confirm`; nothing was done."

@@ -1,0 +1,73 @@
+"""Roster events: team membership and team changes keep the public lists in sync."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gidgethub import routing, sansio
+
+from app import rostersync
+from app.orgconfig import current_config
+from app.orgconfig.load import CONFIG_HOOKS
+from app.rostersync import command  # noqa: F401  (registers /roster)
+
+router = routing.Router()
+
+if rostersync.on_config_change not in CONFIG_HOOKS:
+    CONFIG_HOOKS.append(rostersync.on_config_change)
+
+
+async def _config(ctx: Any, gh: Any, data: dict[str, Any]) -> Any:
+    org = data["organization"]["login"]
+    return await current_config(ctx, gh, data["installation"]["id"], org)
+
+
+@router.register("membership", action="added")
+@router.register("membership", action="removed")
+async def on_membership(event: sansio.Event, gh: Any, *args: Any, ctx: Any, **kwargs: Any) -> None:
+    data = event.data
+    slug = data["team"].get("slug")
+    if data.get("scope") != "team" or not slug:
+        return  # a deleted team's payload has no slug; `team.deleted` says it
+    config = await _config(ctx, gh, data)
+    if config is None:
+        return
+    await rostersync.on_membership(
+        ctx,
+        gh,
+        data["installation"]["id"],
+        data["organization"]["login"],
+        config,
+        data["action"],
+        slug,
+        data["member"]["login"],
+        data["sender"]["login"],
+    )
+
+
+@router.register("organization", action="member_removed")
+@router.register("team", action="edited")
+async def on_org_or_team_change(
+    event: sansio.Event, gh: Any, *args: Any, ctx: Any, **kwargs: Any
+) -> None:
+    data = event.data
+    config = await _config(ctx, gh, data)
+    if config is None:
+        return
+    team = data.get("team")
+    if team is not None and team.get("slug", "").lower() not in rostersync.followed_teams(config):
+        return
+    org = data["organization"]["login"]
+    await rostersync.reconcile_org(ctx, gh, data["installation"]["id"], org, config)
+
+
+@router.register("team", action="deleted")
+async def on_team_deleted(
+    event: sansio.Event, gh: Any, *args: Any, ctx: Any, **kwargs: Any
+) -> None:
+    data = event.data
+    config = await _config(ctx, gh, data)
+    if config is None:
+        return
+    org = data["organization"]["login"]
+    await rostersync.on_team_deleted(gh, org, config, data["team"]["slug"], data["sender"]["login"])

@@ -1,0 +1,250 @@
+"""Roster sync end to end in the sandbox: each event path keeps the lists in line with the team."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.clock import Clock
+from app.orgconfig import CONFIG_PATH
+from app.teams import expect_membership
+from sandbox import Sandbox
+from tests.harness import Stack, start_stack
+from tests.roster_world import (
+    EMERITUS,
+    ORG,
+    PUBLIC,
+    alerts,
+    config_text,
+    current_list,
+    file_text,
+    install,
+    logins_in,
+    roster_commits,
+    seed,
+    settled,
+)
+
+TODAY = "Left {date}"
+
+
+async def started(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, config: str | None = None
+) -> Stack:
+    seed(sandbox, config)
+    return await start_stack(sandbox, clock, tmp_path)
+
+
+def left_today(clock: Clock) -> str:
+    return TODAY.format(date=clock.now().date().isoformat())
+
+
+async def test_member_removed_from_team_moves_to_emeritus_and_off_public_list(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
+        await settled(stack)
+        public, emeritus = file_text(sandbox, PUBLIC), file_text(sandbox, EMERITUS)
+        assert "dave" not in logins_in(public)
+        assert f"Dave Diaz,dave,{left_today(clock)}" in emeritus.splitlines()
+        assert "Oscar Ortiz,oscar,Left 2024-03-01" in emeritus.splitlines()
+        assert public == current_list(("alice", "grace", "bob", "carol", "erin", "frank", "heidi"))
+    finally:
+        await stack.server.close()
+
+
+async def test_install_with_lists_already_right_writes_nothing(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        assert roster_commits(sandbox) == 0
+        assert alerts(sandbox) == []
+        assert sandbox.count("PUT") == 0
+    finally:
+        await stack.server.close()
+
+
+async def test_member_added_after_a_passed_vote_is_listed_without_alert(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        installation_id = await install(stack)
+        await expect_membership(stack.ctx, installation_id, ORG, "psrt", "mallory", "added", "vote")
+        await sandbox.add_team_member(ORG, "psrt", "mallory", sender=sandbox.bot_login)
+        await settled(stack)
+        assert "Mallory Moss,mallory," in file_text(sandbox, PUBLIC).splitlines()
+        assert alerts(sandbox) == []
+    finally:
+        await stack.server.close()
+
+
+async def test_member_added_without_a_vote_raises_an_alert_naming_who_added_them(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        await sandbox.add_team_member(ORG, "psrt", "mallory", sender="alice")
+        await settled(stack)
+        [alert] = alerts(sandbox)
+        assert "@mallory" in alert.title
+        assert "@alice added them" in (alert.body or "")
+        assert "stay in the team" in (alert.body or "")
+        assert "mallory" in sandbox.world.team(ORG, "psrt").members
+        assert "mallory" in logins_in(file_text(sandbox, PUBLIC))
+        # The scheduled reconcile does not raise it again.
+        await stack.scheduler.run_job("roster")
+        assert len(alerts(sandbox)) == 1
+    finally:
+        await stack.server.close()
+
+
+async def test_enforce_removes_an_unauthorised_member_and_the_alert_says_so(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    stack = await started(sandbox, clock, tmp_path, config_text(enforce=True))
+    try:
+        await install(stack)
+        await sandbox.add_team_member(ORG, "psrt", "mallory", sender="grace")
+        await settled(stack)
+        [alert] = alerts(sandbox)
+        assert "@grace added them" in (alert.body or "")
+        assert "Warden removed them again" in (alert.body or "")
+        assert "mallory" not in sandbox.world.team(ORG, "psrt").members
+        assert "mallory" not in file_text(sandbox, PUBLIC) + file_text(sandbox, EMERITUS)
+        assert roster_commits(sandbox) == 0
+    finally:
+        await stack.server.close()
+
+
+async def test_member_removed_from_the_org_moves_to_emeritus(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        await sandbox.remove_org_member(ORG, "heidi", sender="alice")
+        await settled(stack)
+        assert "heidi" not in logins_in(file_text(sandbox, PUBLIC))
+        assert "heidi" in logins_in(file_text(sandbox, EMERITUS))
+    finally:
+        await stack.server.close()
+
+
+async def test_team_edited_repairs_a_list_edited_by_hand(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        wrong = current_list().replace("Bob Brown,bob,\n", "")
+        await sandbox.push(ORG, "devguide", "main", {PUBLIC: wrong}, sender="mallory")
+        await sandbox.edit_team(ORG, "psrt", "alice", description="Security response team")
+        await settled(stack)
+        assert file_text(sandbox, PUBLIC) == current_list()
+    finally:
+        await stack.server.close()
+
+
+async def test_notes_team_membership_changes_the_notes(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        await sandbox.add_team_member(ORG, "release-managers", "erin", sender="alice")
+        await settled(stack)
+        assert "Erin Evans,erin,Release Manager" in file_text(sandbox, PUBLIC).splitlines()
+        assert alerts(sandbox) == []  # only the member team is guarded
+    finally:
+        await stack.server.close()
+
+
+async def test_config_change_to_the_roster_section_reconciles(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        renamed = config_text().replace("Release Manager", "RM")
+        await sandbox.push(ORG, ".github", "main", {CONFIG_PATH: renamed}, sender="alice")
+        await settled(stack)
+        assert "Carol Chen,carol,RM" in file_text(sandbox, PUBLIC).splitlines()
+    finally:
+        await stack.server.close()
+
+
+async def test_scheduled_reconcile_repairs_a_missed_removal(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        url, sandbox.webhook_url = sandbox.webhook_url, None  # Warden is down: no delivery
+        await sandbox.remove_team_member(ORG, "psrt", "frank", sender="alice")
+        sandbox.webhook_url = url
+        assert "frank" in logins_in(file_text(sandbox, PUBLIC))
+        clock.advance(86400)
+        assert await stack.scheduler.run_job("roster")
+        assert "frank" not in logins_in(file_text(sandbox, PUBLIC))
+        assert "frank" in logins_in(file_text(sandbox, EMERITUS))
+    finally:
+        await stack.server.close()
+
+
+async def test_scheduled_reconcile_alerts_on_a_member_added_while_warden_was_down(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        url, sandbox.webhook_url = sandbox.webhook_url, None
+        await sandbox.add_team_member(ORG, "psrt", "mallory", sender="alice")
+        sandbox.webhook_url = url
+        clock.advance(86400)
+        assert await stack.scheduler.run_job("roster")
+        [alert] = alerts(sandbox)
+        assert "GitHub did not say who added them" in (alert.body or "")
+    finally:
+        await stack.server.close()
+
+
+async def test_scheduled_reconcile_waits_for_the_configured_cadence(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        sandbox.reset_recording()
+        clock.advance(3600)
+        assert await stack.scheduler.run_job("roster")
+        assert sandbox.count(path_prefix="/orgs/python/teams") == 0  # 1 h < schedule.roster 1d
+        clock.advance(86400)
+        assert await stack.scheduler.run_job("roster")
+        assert sandbox.count(path_prefix="/orgs/python/teams") > 0
+    finally:
+        await stack.server.close()
+
+
+async def test_pending_invitation_is_not_listed_until_accepted(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        installation_id = await install(stack)
+        await expect_membership(stack.ctx, installation_id, ORG, "psrt", "ivan", "added", "vote")
+        state = await sandbox.add_team_member(ORG, "psrt", "ivan", sender=sandbox.bot_login)
+        assert state == "pending"
+        await stack.scheduler.run_job("roster")
+        assert "ivan" not in file_text(sandbox, PUBLIC)
+        await sandbox.add_org_member(ORG, "ivan")
+        await settled(stack)
+        assert "Ivan Ivanov,ivan," in file_text(sandbox, PUBLIC).splitlines()
+        assert alerts(sandbox) == []
+    finally:
+        await stack.server.close()
