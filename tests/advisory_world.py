@@ -66,6 +66,12 @@ def tracking_issue(sb: Sandbox, ghsa: str) -> Issue:
     return found[0]
 
 
+def tracking_issues(sb: Sandbox) -> list[Issue]:
+    """Every advisory tracking issue in the governance repository (other features post
+    there too, such as roster alerts)."""
+    return [i for i in sb.repo(ORG, GOV).issues.values() if t.LABEL in i.labels]
+
+
 def comments(sb: Sandbox, issue: Issue) -> list[str]:
     """Warden's comments on ``issue``, oldest first."""
     found = [sb.core.world.comments[c] for c in issue.comments]

@@ -20,6 +20,7 @@ from tests.advisory_world import (
     settled,
     sweep,
     tracking_issue,
+    tracking_issues,
     writes,
 )
 from tests.harness import start_stack
@@ -112,7 +113,7 @@ async def test_a_close_tag_in_the_report_itself_closes_it_at_intake_without_a_tr
         ghsa = await report(stack, summary="[DUPLICATE] same as the other one")
         assert advisory(sandbox, ghsa).state == "closed"
         assert advisory(sandbox, ghsa).collaborating_teams == ["psrt"]
-        assert not sandbox.repo(ORG, GOV).issues
+        assert tracking_issues(sandbox) == []
     finally:
         await stack.server.close()
 
