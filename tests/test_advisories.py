@@ -178,3 +178,21 @@ async def test_the_advisories_job_sweeps_each_installation_on_its_cadence(
         assert sandbox.count("GET", "/orgs/python/security-advisories") == 4
     finally:
         await stack.server.close()
+
+
+async def test_an_advisory_github_refuses_does_not_stop_the_sweep_of_the_others(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    first = await sandbox.report_advisory(ORG, CPY, "mallory", "one")
+    second = await sandbox.report_advisory(ORG, CPY, "mallory", "two")
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        sandbox.faults.add("PATCH", f"/security-advisories/{first}$", status=404, times=1)
+        assert await sweep(stack, installation_id) == 2
+        assert advisory(sandbox, first).collaborating_teams == []
+        assert advisory(sandbox, second).collaborating_teams == ["psrt"]
+        await sweep(stack, installation_id)
+        assert advisory(sandbox, first).collaborating_teams == ["psrt"]
+    finally:
+        await stack.server.close()

@@ -54,9 +54,19 @@ async def sweep_installation(
     # Finished ones first: their coordinators' loads drop before anyone is assigned.
     await _finish_the_rest(scope, {(repo, str(data["ghsa_id"])) for repo, data in found})
     for repo, data in found:
-        await bring_to_desired(scope, data, repo, await scope.repo_private(repo))
+        await _one(scope, repo, data)
     await records.mark_swept(ctx.store, installation_id, scope.now, None)
     return len(found)
+
+
+async def _one(scope: Scope, repo: str, data: Mapping[str, Any]) -> None:
+    """One advisory; GitHub refusing something about it (4xx) does not stop the others."""
+    try:
+        await bring_to_desired(scope, data, repo, await scope.repo_private(repo))
+    except BadRequest as exc:
+        log.warning(
+            "%s: advisory %s in %s: GitHub refused: %s", scope.org, data["ghsa_id"], repo, exc
+        )
 
 
 async def _due(ctx: Context, installation_id: int, config: Any, force: bool) -> bool:
