@@ -214,3 +214,26 @@ async def test_expert_adds_a_user_or_a_team_as_collaborator(
         assert "`@erin`, `@python/release-managers`" in (tracking_issue(sandbox, ghsa).body or "")
     finally:
         await stack.server.close()
+
+
+async def test_coordinator_changed_on_githubs_page_is_followed_not_fought(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await report(stack)
+        clock.advance(3 * DAY)
+        await sweep(stack, installation_id)
+        assert coordinators(sandbox, ghsa) == ["alice"]
+        credits = [
+            {"login": "mallory", "type": "reporter"},
+            {"login": "bob", "type": "coordinator"},
+        ]
+        sandbox.edit_advisory(ORG, CPY, ghsa, credits=credits)
+        await sweep(stack, installation_id)
+        assert coordinators(sandbox, ghsa) == ["bob"]  # alice's credit is not put back
+        assert "bob" in advisory(sandbox, ghsa).collaborating_users
+        assert "| Coordinator | `@bob` |" in (tracking_issue(sandbox, ghsa).body or "")
+    finally:
+        await stack.server.close()

@@ -19,6 +19,7 @@ from app.advisories.model import (
     title_target,
     triage_wanted,
 )
+from app.advisories.records import Record, current_coordinator
 from app.advisories.rules import Load, days_left, pick_coordinator, reminder_due, reminder_level
 from app.advisories.sweep import repo_of
 from config.model import ReminderConfig
@@ -156,3 +157,15 @@ def test_days_left_counts_started_days() -> None:
 def test_repository_comes_from_the_advisory_url() -> None:
     url = "https://api.github.com/repos/python/cpython/security-advisories/GHSA-x"
     assert repo_of({"url": url}) == "cpython"
+
+
+def test_the_credits_say_who_coordinates_once_they_name_someone_else() -> None:
+    def coord(*logins: str) -> Advisory:
+        return adv(credits=[{"login": who, "type": "coordinator"} for who in logins])
+
+    mine = Record(1, "python", "cpython", "GHSA-x", 0.0, "triage", coordinator="Alice")
+    assert current_coordinator(coord(), mine) == "Alice"  # credited again by Warden
+    assert current_coordinator(coord("bob", "alice"), mine) == "Alice"
+    assert current_coordinator(coord("bob"), mine) == "bob"
+    assert current_coordinator(coord("bob", "carol"), mine.but(coordinator=None)) == "carol"
+    assert current_coordinator(coord(), mine.but(coordinator=None)) is None

@@ -7,6 +7,7 @@ import weakref
 from dataclasses import dataclass, replace
 from typing import Any
 
+from app.advisories.model import Advisory
 from app.advisories.rules import Load
 from app.store import Store
 
@@ -41,6 +42,17 @@ class Record:
     def but(self, **changes: Any) -> Record:
         """A copy with ``changes``."""
         return replace(self, **changes)
+
+
+def current_coordinator(adv: Advisory, record: Record) -> str | None:
+    """Who coordinates: the advisory's credits say so (someone may change them on GitHub's
+    page); the recorded coordinator while still credited as one, else the last credited;
+    the recorded one when none is credited (Warden credits them again)."""
+    credited = adv.coordinators()
+    mine = record.coordinator
+    if mine is not None and (not credited or mine.lower() in {c.lower() for c in credited}):
+        return mine
+    return credited[-1] if credited else None
 
 
 def _from_row(row: dict[str, Any]) -> Record:

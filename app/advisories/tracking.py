@@ -9,7 +9,7 @@ from gidgethub import BadRequest
 
 from app.advisories import templates as t
 from app.advisories.model import CREDIT_TYPES, OPEN_STATES, Advisory
-from app.advisories.records import Record
+from app.advisories.records import Record, current_coordinator
 from app.advisories.rules import days_left, deadline_at
 from app.advisories.scope import Scope
 
@@ -29,7 +29,7 @@ def deadline_of(scope: Scope, record: Record) -> str:
 
 def render(scope: Scope, adv: Advisory, record: Record) -> tuple[str, str]:
     """The tracking issue's title and body for ``adv`` as it is now."""
-    coordinator = record.coordinator or next(iter(adv.coordinators()[-1:]), None)
+    coordinator = current_coordinator(adv, record)
     after = scope.config.advisories.coordinator.assign_after.total_seconds()
     when = "on " + t.date(record.reported_at + after)
     body = t.tracking_body(
