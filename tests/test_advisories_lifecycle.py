@@ -10,7 +10,9 @@ import pytest
 from app.clock import Clock
 from sandbox import Sandbox
 from tests.advisory_world import (
+    CONFIG,
     CPY,
+    DAY,
     GOV,
     ORG,
     advisory,
@@ -153,5 +155,45 @@ async def test_github_without_the_advisories_api_says_so_once_and_governance_goe
         await settled(stack)
         issue = sandbox.world.issue(sandbox.repo(ORG, GOV), number)
         assert "is not a Warden command" in comments(sandbox, issue)[-1]
+    finally:
+        await stack.server.close()
+
+
+async def test_cve_none_asks_no_cve_and_repos_list_limits_what_is_handled(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    config = CONFIG.replace("advisories:\n", "advisories:\n  cve: none\n  repos: [cpython]\n")
+    installation_id = seed(sandbox, config)
+    sandbox.add_repo(ORG, "other", files={"a.py": "pass\n"})
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await report(stack, summary="[ACCEPT] bug")
+        elsewhere = await sandbox.report_advisory(ORG, "other", "mallory", "[ACCEPT] bug")
+        await settled(stack)
+        await sweep(stack, installation_id)
+        adv = advisory(sandbox, ghsa)
+        assert adv.state == "draft" and adv.private_fork is not None
+        assert not adv.cve_requested
+        untouched = advisory(sandbox, elsewhere, "other")
+        assert (untouched.state, untouched.collaborating_teams) == ("triage", [])
+        assert [i.title for i in tracking_issues(sandbox)] == [f"{ghsa}: [ACCEPT] bug"]
+    finally:
+        await stack.server.close()
+
+
+async def test_without_tracking_issues_the_advisory_is_still_triaged(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    config = CONFIG.replace("advisories:\n", "advisories:\n  tracking_issues: false\n")
+    installation_id = seed(sandbox, config)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await report(stack)
+        clock.advance(3 * DAY)
+        await sweep(stack, installation_id)
+        adv = advisory(sandbox, ghsa)
+        assert adv.collaborating_teams == ["psrt"]
+        assert [c for c in adv.credits if c[1] == "coordinator"] == [("alice", "coordinator")]
+        assert tracking_issues(sandbox) == []
     finally:
         await stack.server.close()
