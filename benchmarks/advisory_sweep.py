@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.clock import Clock  # noqa: E402
 from sandbox import Sandbox  # noqa: E402
-from tests.advisory_world import report, seed, sweep  # noqa: E402
+from tests.advisory_world import CPY, ORG, report, seed, sweep  # noqa: E402
 from tests.harness import start_stack  # noqa: E402
 
 
@@ -48,13 +48,23 @@ def _pass(sb: Sandbox, installation_id: int, before: int) -> Pass:
     )
 
 
-async def measure(sb: Sandbox, clock: Clock, tmp_path: Path, advisories: int) -> list[Pass]:
-    """Report ``advisories`` reports, then sweep twice; the two passes' figures."""
+async def measure(
+    sb: Sandbox, clock: Clock, tmp_path: Path, advisories: int, drafts: int = 0
+) -> list[Pass]:
+    """Report ``advisories`` reports (``drafts`` of them accepted, with a fix in their private
+    fork), sweep until nothing changes, then sweep twice; the two passes' figures."""
     installation_id = seed(sb)
     stack = await start_stack(sb, clock, tmp_path)
     try:
         for n in range(advisories):
-            await report(stack, summary=f"report {n}")
+            tag = "[ACCEPT] " if n < drafts else ""
+            ghsa = await report(stack, summary=f"{tag}report {n}")
+            fork = sb.core.world.advisory(sb.repo(ORG, CPY), ghsa).private_fork
+            if fork is not None:
+                files = {"Lib/tarfile.py": f"# fix {n}\n"}
+                name = fork.split("/")[1]
+                await sb.open_pull_request(ORG, name, "bob", "Fix", "fix", files=files)
+        await sweep(stack, installation_id)  # experts from the fork pull requests
         passes = []
         for _ in range(2):
             sb.reset_recording()
@@ -66,17 +76,18 @@ async def measure(sb: Sandbox, clock: Clock, tmp_path: Path, advisories: int) ->
         await stack.server.close()
 
 
-async def run(advisories: int) -> None:
+async def run(advisories: int, drafts: int) -> None:
     sb = Sandbox(clock=Clock())
     await sb.start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            passes = await measure(sb, sb.clock, Path(tmp), advisories)
+            passes = await measure(sb, sb.clock, Path(tmp), advisories, drafts)
     finally:
         await sb.stop()
     for name, figures in zip(("first", "second"), passes, strict=True):
         print(
-            f"{name} sweep over {advisories} unchanged advisories: {figures.requests} requests, "
+            f"{name} sweep over {advisories} unchanged advisories ({drafts} drafts with a fork "
+            f"pull request): {figures.requests} requests, "
             f"{figures.not_modified} answered 304, {figures.writes} writes, "
             f"{figures.rate_limit_used} counted against the rate limit"
         )
@@ -87,7 +98,9 @@ async def run(advisories: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--advisories", type=int, default=50)
-    asyncio.run(run(parser.parse_args().advisories))
+    parser.add_argument("--drafts", type=int, default=0, help="how many are drafts with a fix")
+    args = parser.parse_args()
+    asyncio.run(run(args.advisories, args.drafts))
 
 
 if __name__ == "__main__":

@@ -196,3 +196,14 @@ async def test_an_advisory_github_refuses_does_not_stop_the_sweep_of_the_others(
         assert advisory(sandbox, first).collaborating_teams == ["psrt"]
     finally:
         await stack.server.close()
+
+
+async def test_sweep_over_drafts_with_fork_pull_requests_writes_nothing_the_second_time(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    first, second = await measure(sandbox, clock, tmp_path, 20, drafts=10)
+    assert first.writes == second.writes == 0
+    # Every read is conditional and answered 304, except the CODEOWNERS lookups that find
+    # no file (404s are not cached): three places per repository and pass.
+    assert second.not_modified == second.requests - 3
+    assert second.rate_limit_used == 3

@@ -119,8 +119,8 @@ def repo_of(data: Mapping[str, Any]) -> str:
 async def _finish_the_rest(scope: Scope, open_now: set[tuple[str, str]]) -> None:
     """Advisories Warden tracks that are no longer in triage or draft: closed or published."""
     for record in await records.unfinished(scope.ctx.store, scope.installation_id):
-        if (record.repo, record.ghsa_id) in open_now:
-            continue
+        if (record.repo, record.ghsa_id) in open_now or not scope.handles(record.repo):
+            continue  # a repository taken out of `advisories.repos` is left alone
         variables = scope.advisory_vars(record.repo, record.ghsa_id)
         try:
             data = await scope.gh.getitem(ADVISORY_URL, variables)
