@@ -237,3 +237,23 @@ async def test_coordinator_changed_on_githubs_page_is_followed_not_fought(
         assert "| Coordinator | `@bob` |" in (tracking_issue(sandbox, ghsa).body or "")
     finally:
         await stack.server.close()
+
+
+async def test_coordinate_by_someone_credited_otherwise_is_refused_with_the_reason(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await report(stack)
+        credits = [{"login": "mallory", "type": "reporter"}, {"login": "bob", "type": "analyst"}]
+        sandbox.edit_advisory(ORG, CPY, ghsa, credits=credits)
+        issue = tracking_issue(sandbox, ghsa)
+        await sandbox.comment(ORG, GOV, issue.number, "bob", "/coordinate")
+        await settled(stack)
+        assert comments(sandbox, issue)[-1].startswith(
+            f"@bob is credited as `analyst` on {ghsa}, and a credit is never retyped"
+        )
+        assert coordinators(sandbox, ghsa) == []
+    finally:
+        await stack.server.close()

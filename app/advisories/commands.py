@@ -90,6 +90,12 @@ async def on_coordinate(ctx: Context, gh: GitHubAPI, call: Invocation) -> None:
     if (target.record.coordinator or "").lower() == login.lower():
         await _reply(gh, call, t.reply("already_coordinator", login=login, ghsa_id=ghsa_id))
         return
+    kind = target.adv.credited(login)
+    if kind not in (None, "coordinator"):
+        await _reply(
+            gh, call, t.reply("credited_otherwise", login=login, kind=kind, ghsa_id=ghsa_id)
+        )
+        return
     wanted = Wanted(users=(login,), credits=((login, "coordinator"),))
     adv = await apply_patch(target.scope, target.adv, patch_for(target.adv, wanted))
     now = target.scope.now

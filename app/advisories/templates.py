@@ -75,6 +75,9 @@ REPLIES = {
     "finished": "{ghsa_id} is already {state}; nothing was changed.",
     "coordinator": "@{login} is now the coordinator of {ghsa_id}.",
     "already_coordinator": "@{login} already coordinates {ghsa_id}.",
+    "credited_otherwise": "@{login} is credited as `{kind}` on {ghsa_id}, and a credit is never "
+    "retyped, so it cannot be a `coordinator` credit; change it on GitHub's page first. Nothing "
+    "was changed.",
     "usage_credit": "Write `/credit @user TYPE`, where TYPE is one of {types}; nothing was "
     "changed.",
     "usage_expert": "Write `/expert @user` or `/expert @org/team`; nothing was changed.",
