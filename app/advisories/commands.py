@@ -91,7 +91,7 @@ async def on_coordinate(ctx: Context, gh: GitHubAPI, call: Invocation) -> None:
         await _reply(gh, call, t.reply("already_coordinator", login=login, ghsa_id=ghsa_id))
         return
     kind = target.adv.credited(login)
-    if kind not in (None, "coordinator"):
+    if kind is not None and kind != "coordinator":
         await _reply(
             gh, call, t.reply("credited_otherwise", login=login, kind=kind, ghsa_id=ghsa_id)
         )
