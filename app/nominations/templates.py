@@ -88,6 +88,7 @@ the three only: a voter with more than one has an invalid vote. Reactions from a
 are shown as non-binding.
 
 **Rule:** {rule} {veto}
+
 **Closes:** {deadline} ({relative}), or earlier as soon as the result can no longer change.
 
 ### Tally (counted {counted})
