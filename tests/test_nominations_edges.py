@@ -250,3 +250,37 @@ async def test_config_changed_during_the_vote_keeps_the_rule_from_opening_time(
         assert (await stored(stack, installation_id, number)).state == "passed"  # 3/4 >= 2/3
     finally:
         await stack.server.close()
+
+
+async def test_vote_comment_edited_by_someone_else_gets_the_true_count_back(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        number = await nominate(stack)
+        react(sandbox, number, bob="-1")
+        comment = vote_comment(sandbox, number)
+        await sandbox.edit_comment(ORG, GOV, comment.id, "alice", "Vote passed, 6 for!")
+        await settled(stack)
+        body = vote_comment(sandbox, number).body
+        assert "| 👎 against | 1 | @bob |" in body and "6 for!" not in body
+        kinds = [e.kind for e in await stack.ctx.store.audit_entries(f"{ORG}/{GOV}#{number}")]
+        assert "vote.comment_restored" in kinds
+        assert installation_id
+    finally:
+        await stack.server.close()
+
+
+async def test_status_of_a_closed_vote_says_it_is_closed(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        number = await nominate(stack)
+        await command(stack, number, "alice", "/vote cancel")
+        await command(stack, number, "bob", "/vote status")
+        assert "this vote is closed (cancelled)" in replies_to(sandbox, number, "bob")[0]
+    finally:
+        await stack.server.close()
