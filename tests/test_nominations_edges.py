@@ -96,6 +96,14 @@ async def test_cancel_by_the_nominator_closes_the_vote_and_others_are_refused(
         assert "## Vote cancelled" in vote_comment(sandbox, number).body
         assert set(issue(sandbox, number).labels) == {t.NOMINATION, t.CANCELLED}
         assert issue(sandbox, number).state == "closed"
+        [entry] = [
+            e
+            for e in await stack.ctx.store.audit_entries(f"{ORG}/{GOV}#{number}")
+            if e.kind == "vote.cancelled"
+        ]
+        typed = [d.guid for d in sandbox.deliveries if b'"/vote cancel"' in d.body]
+        assert entry.delivery_id == typed[-1]  # the delivery of bob's `/vote cancel` comment
+        assert entry.detail["why"] == "Cancelled by @bob."
     finally:
         await stack.server.close()
 
