@@ -13,6 +13,7 @@ from typing import TextIO
 from aiohttp import web
 
 from app.clock import Clock
+from app.demo_nomination import play_nomination
 from app.server import RUNNING, create_app
 from app.settings import Secret, Settings
 from sandbox import Sandbox
@@ -32,6 +33,9 @@ _WORDS: list[tuple[str, str, str]] = [
     ("POST", r"/repos/[^/]+/[^/]+/issues/\d+/labels$", "labelled an issue"),
     ("POST", r"/repos/[^/]+/[^/]+/check-runs$", "posted a check run"),
     ("PATCH", r"/repos/[^/]+/[^/]+/check-runs/\d+$", "updated a check run"),
+    ("PATCH", r"/repos/[^/]+/[^/]+/issues/comments/\d+$", "edited its comment"),
+    ("DELETE", r"/repos/[^/]+/[^/]+/issues/\d+/labels/.+$", "removed a label"),
+    ("PUT", r"/orgs/[^/]+/teams/[^/]+/memberships/[^/]+$", "added a member to the team"),
 ]
 
 
@@ -173,13 +177,15 @@ async def _play(demo: Demo, data: Path) -> int:
 
     await demo.act("4. The admin fixes it", fixed_config)
     closed = _config_error_issues(sb, "closed")
-    demo.say("\nDone. Nominations, the roster and advisories are not built yet; see the README.")
+    nominated = await play_nomination(demo, ORG)
+    demo.say("\nDone. The roster and advisories are not built yet; see the README.")
     failures = [
         text
         for ok, text in [
             (recovered, "the delivery missed while Warden was down did not come back"),
             (len(opened) == 1, "the config error was not reported in one issue"),
             (closed == opened, "the config error issue was not closed once fixed"),
+            *nominated,
         ]
         if not ok
     ]
