@@ -39,6 +39,8 @@ async def test_pep_811_nomination_passes_at_two_thirds_waits_out_the_veto_and_on
         assert "👍 for, 👎 against or 👀 to abstain" in opened.body
         assert " UTC (in 7 days)" in opened.body
         assert set(issue(sandbox, number).labels) == {t.NOMINATION, t.VOTE_OPEN}
+        labels = sandbox.repo(ORG, GOV).labels
+        assert (labels[t.VOTE_OPEN].color, labels[t.VETOED].color) == ("fbca04", "b60205")
         vote = await stored(stack, installation_id, number)
         assert sorted(vote.voters) == ["alice", "bob", "carol", "dave", "erin", "frank"]
 

@@ -14,7 +14,7 @@ from app.context import Context
 from app.github import GitHubAPI
 from app.nominations import lifecycle, records
 from app.nominations import templates as t
-from app.nominations.records import Vote
+from app.nominations.records import FINAL_STATES, Vote
 from app.teams import is_member
 from config.model import WardenConfig
 from config.units import UnitError, parse_duration
@@ -62,7 +62,11 @@ async def on_vote(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
     if vote is None:
         return
     action = call.command.args[0].lower() if call.command.args else ""
-    if action == "status":
+    if action == "status" and vote.state in FINAL_STATES:
+        await reply(
+            gh, call, f"this vote is closed ({vote.state}): the vote comment shows the result."
+        )
+    elif action == "status":
         await lifecycle.refresh(ctx, gh, vote, force=True)
     elif action == "cancel":
         await _cancel(ctx, gh, call, vote)

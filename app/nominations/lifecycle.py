@@ -200,6 +200,8 @@ async def sweep_votes(ctx: Context) -> int:
     for vote in await records.live_votes(ctx.store):
         gh = ctx.github.installation_client(vote.installation_id)
         try:
+            if await current_config(ctx, gh, vote.installation_id, vote.org) is None:
+                continue  # the org is not set up (any more): Warden acts on nothing there
             await refresh(ctx, gh, vote)
         except Exception:  # one broken vote must not stop the others
             log.exception("could not count the vote %s", vote.subject)
