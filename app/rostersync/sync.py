@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from app.context import Context
 from app.github import GitHubAPI
-from app.roster import MAX_REMOVAL_FRACTION, RosterDiff, RosterUpdate, parse_list, reconcile
+from app.roster import (
+    MAX_REMOVAL_FRACTION,
+    RosterDiff,
+    RosterUpdate,
+    left_dates,
+    parse_list,
+    reconcile,
+)
 from app.rostersync import state
 from app.rostersync import templates as t
 from app.rostersync.alerts import close_alert, raise_alert
@@ -22,7 +30,14 @@ from app.rostersync.apply import (
     pull_request_writes,
 )
 from app.rostersync.guard import check_admins, check_unknown_members
-from app.rostersync.reads import ListFiles, TeamSnapshot, display_names, read_lists, read_team
+from app.rostersync.reads import (
+    ListFiles,
+    TeamSnapshot,
+    display_names,
+    read_file,
+    read_lists,
+    read_team,
+)
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -45,7 +60,12 @@ class Outcome:
 
 
 async def plan(
-    gh: GitHubAPI, config: WardenConfig, team: TeamSnapshot, lists: ListFiles, ctx: Context
+    gh: GitHubAPI,
+    config: WardenConfig,
+    team: TeamSnapshot,
+    lists: ListFiles,
+    ctx: Context,
+    left_on: Mapping[str, date] | None = None,
 ) -> RosterUpdate:
     """The new list texts (display names are asked of GitHub only for new members)."""
     fmt = config.roster.format
@@ -61,12 +81,31 @@ async def plan(
             today=ctx.clock.now().date(),
             fmt=fmt,
             names=names,
+            left_on=left_on,
         )
 
     first = run({})
     former = {row.login.lower() for row in parse_list(lists.emeritus.text, fmt)}
     unnamed = tuple(login for login in first.diff.added if login.lower() not in former)
     return run(await display_names(gh, unnamed)) if unnamed else first
+
+
+async def plan_pull_request(
+    gh: GitHubAPI,
+    org: str,
+    config: WardenConfig,
+    team: TeamSnapshot,
+    lists: ListFiles,
+    ctx: Context,
+) -> RosterUpdate:
+    """As `plan`, keeping the leave dates Warden's open branch already gives (a pull request
+    open for days must not move them to today on every reconcile)."""
+    update = await plan(gh, config, team, lists, ctx)
+    if not update.diff.removed:
+        return update
+    branch = await read_file(gh, org, lists.repo, lists.emeritus.path, t.BRANCH)
+    dates = left_dates(branch.text, config.roster.format)
+    return await plan(gh, config, team, lists, ctx, dates) if dates else update
 
 
 def writes_for(lists: ListFiles, update: RosterUpdate) -> Writes:
@@ -130,7 +169,10 @@ async def _sync_lists(
 ) -> Outcome:
     for attempt in range(1, MAX_ATTEMPTS + 1):
         lists = await read_lists(gh, org, config)
-        update = await plan(gh, config, team, lists, ctx)
+        if config.roster.via == "pull_request":
+            update = await plan_pull_request(gh, org, config, team, lists, ctx)
+        else:
+            update = await plan(gh, config, team, lists, ctx)
         if not update.diff.changed:
             if config.roster.via == "pull_request":
                 await close_stale_pull(gh, org, lists.repo)
