@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from gidgethub import BadRequest
+
 from app.context import Context
 from app.github import GitHubAPI
 from app.roster import (
@@ -45,7 +47,7 @@ log = logging.getLogger(__name__)
 #: Attempts at writing when a list changed under Warden's feet (409 on a stale sha).
 MAX_ATTEMPTS = 3
 
-Status = Literal["unchanged", "written", "paused", "no-list"]
+Status = Literal["unchanged", "written", "paused", "no-list", "no-team"]
 _locks: dict[int, asyncio.Lock] = {}
 
 
@@ -146,7 +148,13 @@ async def reconcile_org(
     """
     lock = _locks.setdefault(installation_id, asyncio.Lock())
     async with lock:
-        team = await read_team(gh, org, config, retired_notes)
+        try:
+            team = await read_team(gh, org, config, retired_notes)
+        except BadRequest as exc:
+            if exc.status_code != 404:
+                raise
+            log.warning("%s/%s is missing: the lists are left alone", org, config.team)
+            return Outcome("no-team")
         baseline = await ensure_baseline(ctx, installation_id, org, config, team)
         if not baseline and await check_unknown_members(
             ctx, gh, installation_id, org, config, team
