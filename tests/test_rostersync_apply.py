@@ -13,13 +13,16 @@ from typing import Any
 import pytest
 
 from app.clock import Clock
-from app.rostersync import sync
+from app.roster import render_list
+from app.rostersync import roster_command, sync
 from app.rostersync import templates as t
 from app.teams import expect_membership
 from sandbox import Sandbox, actions_repo
 from tests.harness import Stack, start_stack
 from tests.roster_world import (
     EMERITUS,
+    MAINTAINERS,
+    MEMBERS,
     ORG,
     PUBLIC,
     ROSTER_REPO,
@@ -29,6 +32,7 @@ from tests.roster_world import (
     install,
     logins_in,
     roster_commits,
+    row,
     seed,
     settled,
 )
@@ -210,5 +214,53 @@ async def test_dry_run_prints_the_difference_and_changes_nothing(
         assert "- moved to the emeritus list: @dave" in lines
         assert "- invited, not listed until they accept: @ivan" in lines
         assert roster_commits(sandbox) == 0
+    finally:
+        await stack.server.close()
+
+
+async def test_markdown_lists_are_kept_as_markdown_tables(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    config = (
+        config_text(extra="").replace("psrt.csv", "psrt.md").replace("emeritus.csv", "emeritus.md")
+    )
+    config += "  format: markdown\n"
+    seed(sandbox, config)
+    intro = "# PSRT members\n\nThe Python Security Response Team.\n\n"
+    table = render_list([row(login) for login in MAINTAINERS + MEMBERS], "markdown")
+    await sandbox.push(
+        ORG, ROSTER_REPO, "main", {"security/psrt.md": intro + table}, sender="alice"
+    )
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        assert roster_commits(sandbox) == 1  # only the push above: the list was right
+        await sandbox.remove_team_member(ORG, "psrt", "heidi", sender="alice")
+        await settled(stack)
+        public = file_text(sandbox, "security/psrt.md")
+        assert public.startswith(
+            intro + "| Name | GitHub username | Notes |\n| --- | --- | --- |\n"
+        )
+        assert "heidi" not in public
+        emeritus = file_text(sandbox, "security/psrt-emeritus.md")
+        assert f"| Heidi Hall | heidi | Left {clock.now().date().isoformat()} |" in emeritus
+    finally:
+        await stack.server.close()
+
+
+async def test_roster_command_reconciles_now_and_refuses_an_org_without_the_app(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stack = await started(sandbox, clock, tmp_path, "commit")
+    try:
+        await install(stack)
+        url, sandbox.webhook_url = sandbox.webhook_url, None
+        await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
+        sandbox.webhook_url = url
+        assert await roster_command(stack.ctx, "Python", dry_run=False) == 0
+        assert "roster of python: written" in capsys.readouterr().out
+        assert "dave" in logins_in(file_text(sandbox, EMERITUS))
+        assert await roster_command(stack.ctx, "nosuchorg", dry_run=True) == 1
+        assert "not installed on nosuchorg" in capsys.readouterr().err
     finally:
         await stack.server.close()
