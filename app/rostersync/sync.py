@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,6 +41,7 @@ from app.rostersync.reads import (
     read_lists,
     read_team,
 )
+from app.store import Store
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -48,7 +50,13 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 
 Status = Literal["unchanged", "written", "paused", "no-list", "no-team"]
-_locks: dict[int, asyncio.Lock] = {}
+_LOCKS: weakref.WeakKeyDictionary[Store, dict[int, asyncio.Lock]] = weakref.WeakKeyDictionary()
+
+
+def _lock(ctx: Context, installation_id: int) -> asyncio.Lock:
+    """One reconcile at a time per installation, in this process (per store: one per app)."""
+    locks = _LOCKS.setdefault(ctx.store, {})
+    return locks.setdefault(installation_id, asyncio.Lock())
 
 
 @dataclass(frozen=True)
@@ -146,8 +154,7 @@ async def reconcile_org(
 
     ``retired_notes`` are notes an older config managed: they are dropped from the list.
     """
-    lock = _locks.setdefault(installation_id, asyncio.Lock())
-    async with lock:
+    async with _lock(ctx, installation_id):
         try:
             team = await read_team(gh, org, config, retired_notes)
         except BadRequest as exc:
