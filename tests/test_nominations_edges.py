@@ -130,7 +130,7 @@ async def test_extend_by_an_admin_moves_the_deadline_and_others_are_refused(
         await stack.server.close()
 
 
-async def test_vote_commands_outside_a_vote_issue_get_a_one_line_refusal(
+async def test_vote_command_without_a_vote_is_refused_in_governance_and_prose_elsewhere(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
@@ -140,6 +140,12 @@ async def test_vote_commands_outside_a_vote_issue_get_a_one_line_refusal(
         await command(stack, number, "alice", "/vote status")
         [reply] = replies_to(sandbox, number, "alice")
         assert "works only on a nomination issue with a vote" in reply
+        sandbox.add_repo(ORG, "cpython")
+        public = await sandbox.open_issue(ORG, "cpython", "mallory", "Crash")
+        await sandbox.comment(ORG, "cpython", public, "mallory", "/vote cancel")
+        await settled(stack)
+        thread = issue(sandbox, public, "cpython").comments
+        assert [sandbox.world.comments[c].user for c in thread] == ["mallory"]  # prose there
     finally:
         await stack.server.close()
 

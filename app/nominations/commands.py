@@ -43,16 +43,25 @@ async def reply(gh: GitHubAPI, call: Invocation, text: str) -> None:
 
 
 async def _vote_here(ctx: Context, gh: GitHubAPI, call: Invocation) -> Vote | None:
-    """The vote of the issue the command was typed on; replies and returns None if none."""
-    vote = None
-    if call.repo == call.config.governance_repo:
-        vote = await records.find(ctx.store, call.installation_id, call.repo, call.issue["number"])
+    """The vote of the issue the command was typed on; replies and returns None if none.
+
+    Outside the governance repository a `/vote` line is prose (and the reply could leak that
+    a vote exists), so nothing is said there.
+    """
+    if call.repo != call.config.governance_repo:
+        return None
+    vote = await records.find(ctx.store, call.installation_id, call.repo, call.issue["number"])
     if vote is None:
         line = call.command.line.split()[0]
         await reply(
             gh, call, f"`{line}` works only on a nomination issue with a vote; nothing was done."
         )
     return vote
+
+
+def _closed(vote: Vote) -> str:
+    state = "passed, in its veto window" if vote.state == "veto" else vote.state
+    return f"this vote is already closed ({state}); nothing was done."
 
 
 @commands.register("vote")
@@ -88,7 +97,7 @@ async def _cancel(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> 
             "cancel this vote; nothing was done.",
         )
     elif not vote.live:
-        await reply(gh, call, f"this vote is already closed ({vote.state}); nothing was done.")
+        await reply(gh, call, _closed(vote))
     else:
         await lifecycle.stop(ctx, gh, vote, "cancelled", f"Cancelled by @{call.sender}.")
 
@@ -98,7 +107,7 @@ async def _extend(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> 
         await reply(gh, call, "only the admins can extend a vote; nothing was done.")
         return
     if vote.state != "open":
-        await reply(gh, call, f"this vote is already closed ({vote.state}); nothing was done.")
+        await reply(gh, call, _closed(vote))
         return
     try:
         extra = parse_duration(" ".join(call.command.args[1:]))
