@@ -1,4 +1,4 @@
-"""Command line: serve, tick, deliveries, replay, check-config."""
+"""Command line: serve, tick, deliveries, replay, check-config, roster."""
 
 from __future__ import annotations
 
@@ -36,6 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-config", help="validate a .github/warden.yml file offline")
     check.add_argument("path", metavar="PATH")
     sub.add_parser("demo", help="run Warden against a simulated GitHub and print what it did")
+    roster = sub.add_parser(
+        "roster", help="reconcile an org's public member lists with its team now"
+    )
+    roster.add_argument("org", metavar="ORG")
+    roster.add_argument(
+        "--dry-run", action="store_true", help="only print the difference; change nothing"
+    )
     return parser
 
 
@@ -92,6 +99,10 @@ async def _run_async(args: argparse.Namespace, settings: Settings) -> int:
             return await _list_deliveries(ctx.store, args.failed, args.limit)
         if args.command == "replay":
             return await _replay(ctx, args.delivery_id)
+        if args.command == "roster":
+            from app.rostersync import roster_command
+
+            return await roster_command(ctx, args.org, args.dry_run)
     return 2
 
 

@@ -285,12 +285,29 @@ def _newcomers(team: _Team, listed: set[str], emeritus: dict[str, Row]) -> list[
     return rows
 
 
-def _update_emeritus(team: _Team, rows: list[Row], leavers: list[Row], today: date) -> list[Row]:
+def _update_emeritus(
+    team: _Team, rows: list[Row], leavers: list[Row], today: date, left_on: Mapping[str, date]
+) -> list[Row]:
     """The emeritus rows: rejoined members out, leavers in with the date they left."""
     gone = {_key(row.login) for row in leavers}
     kept = [row for row in rows if _key(row.login) not in team.members.keys() | gone]
-    left = (LEFT_NOTE.format(date=today.isoformat()),)
-    return kept + [Row(row.name, row.login, left) for row in leavers]
+    dates = {_key(login): when for login, when in left_on.items()}
+
+    def left(row: Row) -> tuple[str]:
+        return (LEFT_NOTE.format(date=dates.get(_key(row.login), today).isoformat()),)
+
+    return kept + [Row(row.name, row.login, left(row)) for row in leavers]
+
+
+def left_dates(emeritus_text: str, fmt: Format) -> dict[str, date]:
+    """The leave dates an emeritus list records (``Left YYYY-MM-DD`` notes), by login."""
+    found = {}
+    for row in parse_list(emeritus_text, fmt):
+        for note in row.notes:
+            match = re.fullmatch(r"Left (\d{4}-\d{2}-\d{2})", note)
+            if match and row.login:
+                found[row.login] = date.fromisoformat(match.group(1))
+    return found
 
 
 def _render_if_changed(old: list[Row], new: list[Row], fmt: Format, text: str) -> str:
@@ -311,6 +328,7 @@ def reconcile(
     today: date,
     fmt: Format = "csv",
     names: Mapping[str, str] | None = None,
+    left_on: Mapping[str, date] | None = None,
 ) -> RosterUpdate:
     """Bring the public and emeritus lists in line with the team.
 
@@ -321,7 +339,8 @@ def reconcile(
     emeritus list with the note ``Left YYYY-MM-DD``; a member who rejoins is
     taken off it. Invitees still pending are not added, and if already
     listed they are left alone (not moved to emeritus). A list whose rows do
-    not change is returned byte for byte as it was.
+    not change is returned byte for byte as it was. ``left_on`` gives leave dates
+    already recorded elsewhere (a pending pull request), so they do not move to today.
     """
     invited = list(pending)
     team = _Team(
@@ -346,7 +365,10 @@ def reconcile(
     return RosterUpdate(
         public=_render_if_changed(public, staying + added, fmt, public_text),
         emeritus=_render_if_changed(
-            emeritus, _update_emeritus(team, _dedupe(emeritus), leavers, today), fmt, emeritus_text
+            emeritus,
+            _update_emeritus(team, _dedupe(emeritus), leavers, today, left_on or {}),
+            fmt,
+            emeritus_text,
         ),
         diff=diff,
         pending=tuple(

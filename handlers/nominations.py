@@ -61,6 +61,13 @@ async def on_comment_deleted(
     await nominations.comment_deleted(ctx, gh, event.data["installation"]["id"], event.data)
 
 
+@router.register("issue_comment", action="edited")
+async def on_comment_edited(
+    event: sansio.Event, gh: Any, *args: Any, ctx: Any, **kwargs: Any
+) -> None:
+    await nominations.comment_edited(ctx, gh, event.data["installation"]["id"], event.data)
+
+
 @router.register("membership", action="added")
 async def on_member_added(
     event: sansio.Event, gh: Any, *args: Any, ctx: Any, **kwargs: Any

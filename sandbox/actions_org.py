@@ -189,6 +189,13 @@ def edit_team(
     )
 
 
+def delete_team(core: Core, org: str, slug: str, sender: str) -> None:
+    """Delete a team (``team.deleted``); its members stay in the org."""
+    owner, team = core.world.org(org), core.world.team(org, slug)
+    del owner.teams[team.slug.lower()]
+    core.emit("team", "deleted", sender=sender, account=team.org, team=core.render.team(team))
+
+
 def membership_json(core: Core, team: Team, login: str) -> dict[str, Any]:
     """A ``team-membership``: active member, or pending invitation, else 404."""
     key = login.lower()

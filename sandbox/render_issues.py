@@ -86,8 +86,8 @@ class IssueRenderer(Renderer):
             data["pull_request"] = {
                 "url": pulls,
                 "html_url": data["html_url"],
-                "diff_url": None,
-                "patch_url": None,
+                "diff_url": f"{data['html_url']}.diff",
+                "patch_url": f"{data['html_url']}.patch",
                 "merged_at": None,
             }
         return data

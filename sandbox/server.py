@@ -342,6 +342,11 @@ class Sandbox:
         actions_org.edit_team(self.core, org, slug, sender, name, description)
         await self.settle()
 
+    async def delete_team(self, org: str, slug: str, sender: str) -> None:
+        """Delete a team (``team.deleted``)."""
+        actions_org.delete_team(self.core, org, slug, sender)
+        await self.settle()
+
     def _org_admin(self, org: str) -> str:
         members = self.core.world.org(org).members
         admins = [m for m, role in members.items() if role == "admin"] or list(members)

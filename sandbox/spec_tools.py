@@ -104,6 +104,7 @@ WEBHOOKS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("organization", "member_removed"): ("organization", "member_added"),
     ("organization", "member_invited"): ("organization", "member_invited"),
     ("team", "edited"): ("team", "edited"),
+    ("team", "deleted"): ("team", "edited"),
     ("push", ""): ("push", None),
     ("pull_request", "opened"): ("pull_request", "opened"),
     ("pull_request", "synchronize"): ("pull_request", "opened"),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from app.clock import Clock
+from app.nominations import refresh
 from app.nominations import templates as t
 from app.teams import was_expected
 from sandbox import Sandbox
@@ -21,6 +23,7 @@ from tests.nomination_world import (
     react,
     replies_to,
     seed,
+    settled,
     stored,
     sweep,
     vote_comment,
@@ -39,6 +42,8 @@ async def test_pep_811_nomination_passes_at_two_thirds_waits_out_the_veto_and_on
         assert "👍 for, 👎 against or 👀 to abstain" in opened.body
         assert " UTC (in 7 days)" in opened.body
         assert set(issue(sandbox, number).labels) == {t.NOMINATION, t.VOTE_OPEN}
+        labels = sandbox.repo(ORG, GOV).labels
+        assert (labels[t.VOTE_OPEN].color, labels[t.VETOED].color) == ("fbca04", "b60205")
         vote = await stored(stack, installation_id, number)
         assert sorted(vote.voters) == ["alice", "bob", "carol", "dave", "erin", "frank"]
 
@@ -191,5 +196,44 @@ async def test_double_reaction_from_one_voter_is_shown_invalid(
         body = vote_comment(sandbox, number).body
         assert "| invalid (more than one of 👍 👎 👀) | 1 | @bob |" in body
         assert "| 👍 for | 1 | @alice |" in body and "| 👎 against | 0 | — |" in body
+    finally:
+        await stack.server.close()
+
+
+async def test_sweep_and_command_closing_the_same_vote_at_once_act_only_once(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        number = await nominate(stack)
+        react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
+        vote = await stored(stack, installation_id, number)
+        gh = stack.ctx.github.installation_client(installation_id)  # type: ignore[union-attr]
+        await asyncio.gather(refresh(stack.ctx, gh, vote), refresh(stack.ctx, gh, vote))
+        await settled(stack)
+        kinds = [e.kind for e in await stack.ctx.store.audit_entries(f"{ORG}/{GOV}#{number}")]
+        assert kinds == ["vote.opened", "vote.closed", "nomination.admitted"]
+        assert sandbox.count("PUT", "/orgs/python/teams/psrt/memberships/grace") == 1
+    finally:
+        await stack.server.close()
+
+
+async def test_admission_that_fails_half_way_is_finished_by_the_next_sweep(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        number = await nominate(stack)
+        react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
+        sandbox.faults.add("PUT", r"/memberships/grace$", status=422)
+        await sweep(stack)
+        assert (await stored(stack, installation_id, number)).state == "passed"
+        assert "grace" not in sandbox.world.team(ORG, "psrt").invitations
+        await sweep(stack)
+        assert "grace" in sandbox.world.team(ORG, "psrt").invitations
+        assert (await stored(stack, installation_id, number)).onboarding_issue is not None
+        assert issue(sandbox, number).state == "closed"
     finally:
         await stack.server.close()

@@ -18,6 +18,7 @@ from app.roster import (
     RosterUpdate,
     Row,
     format_for_path,
+    left_dates,
     maintainers,
     parse_list,
     reconcile,
@@ -352,3 +353,17 @@ def test_format_follows_the_file_extension() -> None:
 
 def test_maintainers_are_the_team_members_with_the_maintainer_role() -> None:
     assert maintainers(TEAM) == ADMINS
+
+
+def test_leave_date_already_recorded_elsewhere_is_kept() -> None:
+    public = "Name,GitHub username,Notes\nBo,bo,\nCy,cy,\n"
+    update = small(public, [], left_on={"BO": date(2026, 11, 20)})
+    assert (
+        update.emeritus
+        == "Name,GitHub username,Notes\nBo,bo,Left 2026-11-20\nCy,cy,Left 2026-11-24\n"
+    )
+
+
+def test_left_dates_are_read_from_left_notes() -> None:
+    text = "Name,GitHub username,Notes\nBo,bo,Left 2025-01-02\nCy,cy,Chair\n"
+    assert left_dates(text, "csv") == {"bo": date(2025, 1, 2)}

@@ -248,3 +248,23 @@ async def test_pending_invitation_is_not_listed_until_accepted(
         assert alerts(sandbox) == []
     finally:
         await stack.server.close()
+
+
+async def test_deleting_the_member_team_raises_an_alert_and_keeps_the_lists(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        await sandbox.delete_team(ORG, "psrt", sender="alice")
+        await settled(stack)
+        [alert] = alerts(sandbox)
+        assert "was deleted" in alert.title
+        assert "@alice deleted @python/psrt" in (alert.body or "")
+        assert file_text(sandbox, PUBLIC) == current_list()
+        clock.advance(86400)
+        assert await stack.scheduler.run_job("roster")  # the missing team empties nothing
+        assert file_text(sandbox, PUBLIC) == current_list()
+        assert roster_commits(sandbox) == 0
+    finally:
+        await stack.server.close()

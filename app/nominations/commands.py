@@ -14,7 +14,7 @@ from app.context import Context
 from app.github import GitHubAPI
 from app.nominations import lifecycle, records
 from app.nominations import templates as t
-from app.nominations.records import Vote
+from app.nominations.records import FINAL_STATES, Vote
 from app.teams import is_member
 from config.model import WardenConfig
 from config.units import UnitError, parse_duration
@@ -43,16 +43,25 @@ async def reply(gh: GitHubAPI, call: Invocation, text: str) -> None:
 
 
 async def _vote_here(ctx: Context, gh: GitHubAPI, call: Invocation) -> Vote | None:
-    """The vote of the issue the command was typed on; replies and returns None if none."""
-    vote = None
-    if call.repo == call.config.governance_repo:
-        vote = await records.find(ctx.store, call.installation_id, call.repo, call.issue["number"])
+    """The vote of the issue the command was typed on; replies and returns None if none.
+
+    Outside the governance repository a `/vote` line is prose (and the reply could leak that
+    a vote exists), so nothing is said there.
+    """
+    if call.repo != call.config.governance_repo:
+        return None
+    vote = await records.find(ctx.store, call.installation_id, call.repo, call.issue["number"])
     if vote is None:
         line = call.command.line.split()[0]
         await reply(
             gh, call, f"`{line}` works only on a nomination issue with a vote; nothing was done."
         )
     return vote
+
+
+def _closed(vote: Vote) -> str:
+    state = "passed, in its veto window" if vote.state == "veto" else vote.state
+    return f"this vote is already closed ({state}); nothing was done."
 
 
 @commands.register("vote")
@@ -62,7 +71,11 @@ async def on_vote(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
     if vote is None:
         return
     action = call.command.args[0].lower() if call.command.args else ""
-    if action == "status":
+    if action == "status" and vote.state in FINAL_STATES:
+        await reply(
+            gh, call, f"this vote is closed ({vote.state}): the vote comment shows the result."
+        )
+    elif action == "status":
         await lifecycle.refresh(ctx, gh, vote, force=True)
     elif action == "cancel":
         await _cancel(ctx, gh, call, vote)
@@ -84,7 +97,7 @@ async def _cancel(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> 
             "cancel this vote; nothing was done.",
         )
     elif not vote.live:
-        await reply(gh, call, f"this vote is already closed ({vote.state}); nothing was done.")
+        await reply(gh, call, _closed(vote))
     else:
         await lifecycle.stop(ctx, gh, vote, "cancelled", f"Cancelled by @{call.sender}.")
 
@@ -94,7 +107,7 @@ async def _extend(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> 
         await reply(gh, call, "only the admins can extend a vote; nothing was done.")
         return
     if vote.state != "open":
-        await reply(gh, call, f"this vote is already closed ({vote.state}); nothing was done.")
+        await reply(gh, call, _closed(vote))
         return
     try:
         extra = parse_duration(" ".join(call.command.args[1:]))

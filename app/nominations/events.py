@@ -77,6 +77,20 @@ async def comment_deleted(
     return await lifecycle.refresh(ctx, gh, vote)
 
 
+async def comment_edited(
+    ctx: Context, gh: GitHubAPI, installation_id: int, event: dict[str, Any]
+) -> Vote | None:
+    """Someone else edited the vote comment: Warden writes the true count back at once."""
+    repo, issue = event["repository"]["name"], event["issue"]
+    vote = await records.find(ctx.store, installation_id, repo, issue["number"])
+    if vote is None or vote.state != "open" or vote.comment_id != event["comment"]["id"]:
+        return None
+    if await gh_issues.is_warden(ctx, event["sender"]):
+        return None
+    await lifecycle.audit(ctx, vote, "vote.comment_restored", edited_by=event["sender"]["login"])
+    return await lifecycle.refresh(ctx, gh, vote, force=True)
+
+
 async def joined_team(
     ctx: Context, gh: GitHubAPI, installation_id: int, org: str, team: str, login: str
 ) -> list[Vote]:

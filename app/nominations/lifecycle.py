@@ -61,10 +61,11 @@ async def refresh(ctx: Context, gh: GitHubAPI, vote: Vote, *, force: bool = Fals
     """Count the reactions now; edit the comment if the tally changed (or ``force``); close
     the vote when it is decided or due. A veto window that ended admits the nominee."""
     now = now_of(ctx)
-    if vote.state == "veto":
-        if vote.veto_until is not None and ctx.clock.time() >= vote.veto_until:
-            return await admit(ctx, gh, vote)
-        return vote
+    if vote.state == "veto" and ctx.clock.time() >= (vote.veto_until or 0):
+        passed = vote.but(state="passed")
+        return await admit(ctx, gh, passed) if await _moved(ctx, vote, passed) else vote
+    if vote.state == "passed" and vote.kind == "nomination" and vote.onboarding_issue is None:
+        return await admit(ctx, gh, vote)  # an admission that failed half-way
     if vote.state != "open":
         return vote
     reactions = await gh_issues.read_reactions(gh, vote) if vote.comment_id else None
@@ -82,6 +83,14 @@ async def refresh(ctx: Context, gh: GitHubAPI, vote: Vote, *, force: bool = Fals
         vote = vote.but(tally=fingerprint)
         await records.save(ctx.store, vote)
     return vote
+
+
+async def _moved(ctx: Context, before: Vote, after: Vote) -> bool:
+    """Move the stored vote from ``before.state`` to ``after``; False if someone else did."""
+    if await records.transition(ctx.store, before, after):
+        return True
+    log.info("vote %s changed meanwhile; leaving it to whoever changed it", before.subject)
+    return False
 
 
 async def repost(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
@@ -108,12 +117,14 @@ async def close(ctx: Context, gh: GitHubAPI, vote: Vote, result: Tally) -> Vote:
     """Record the result: the comment becomes the result, the label, the audit log; a passed
     vote waits out the veto window (if any) before the nominee is admitted."""
     now = ctx.clock.time()
-    vetoable = vote.veto_team and vote.veto_window > 0
+    before, vetoable = vote, vote.veto_team and vote.veto_window > 0
     if result.outcome == "passed" and vetoable:
         vote = vote.but(state="veto", veto_until=now + vote.veto_window)
     else:
         vote = vote.but(state="passed" if result.outcome == "passed" else "failed")
     vote = vote.but(outcome=result.outcome, closed_at=now, tally=digest(result))
+    if not await _moved(ctx, before, vote):
+        return before
     note = t.veto_window_note(vote) if vote.state == "veto" else ""
     body = t.result_comment(vote, result, _closed_words(vote, result, now_of(ctx)), note)
     await _show(ctx, gh, vote, body)
@@ -136,8 +147,7 @@ def _tally_detail(result: Tally) -> dict[str, object]:
 
 
 async def _show(ctx: Context, gh: GitHubAPI, vote: Vote, body: str) -> Vote:
-    """Save the new state, then put the body in the vote comment and the label on the issue."""
-    await records.save(ctx.store, vote)
+    """Put the body in the vote comment (posted again if deleted) and the label on the issue."""
     if vote.comment_id is None or not await gh_issues.edit_comment(gh, vote, body):
         vote = vote.but(comment_id=await gh_issues.post_comment(gh, vote, body))
         await records.save(ctx.store, vote)
@@ -148,10 +158,6 @@ async def _show(ctx: Context, gh: GitHubAPI, vote: Vote, body: str) -> Vote:
 async def admit(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
     """The vote passed (and was not vetoed): add the nominee to the team, onboard them and
     close the nomination. Each step is safe to run again."""
-    vote = vote.but(state="passed")
-    await records.save(ctx.store, vote)
-    if vote.veto_until is not None:
-        await gh_issues.set_state_label(gh, vote)
     reason = f"passed vote {vote.subject}"
     state = await membership_state(gh, vote.org, vote.team, vote.nominee)
     if state is None:
@@ -180,7 +186,9 @@ async def stop(
 ) -> Vote:
     """End a live vote as ``cancelled`` or ``vetoed``: result comment, label, audit, closed."""
     assert state in ("cancelled", "vetoed")
-    vote = vote.but(state=state, closed_at=ctx.clock.time())
+    before, vote = vote, vote.but(state=state, closed_at=ctx.clock.time())
+    if not await _moved(ctx, before, vote):
+        return before
     result = None
     if vote.comment_id is not None:
         reactions = await gh_issues.read_reactions(gh, vote)
@@ -200,6 +208,8 @@ async def sweep_votes(ctx: Context) -> int:
     for vote in await records.live_votes(ctx.store):
         gh = ctx.github.installation_client(vote.installation_id)
         try:
+            if await current_config(ctx, gh, vote.installation_id, vote.org) is None:
+                continue  # the org is not set up (any more): Warden acts on nothing there
             await refresh(ctx, gh, vote)
         except Exception:  # one broken vote must not stop the others
             log.exception("could not count the vote %s", vote.subject)

@@ -138,6 +138,7 @@ async def _start(
         veto_window=rule.veto.window.total_seconds() if rule.veto.team else 0.0,
     )
     await records.insert(ctx.store, vote)
+    await gh_issues.ensure_labels(gh, org, vote.repo)
     result = count(vote, [], now_of(ctx))
     body = t.open_comment(vote, result, now_of(ctx), voters_team)
     vote = vote.but(comment_id=await gh_issues.post_comment(gh, vote, body), tally=digest(result))

@@ -145,12 +145,15 @@ async def insert(store: Store, vote: Vote) -> bool:
     return True
 
 
-async def save(store: Store, vote: Vote) -> None:
-    """Write back what changes during a vote's life."""
-    await store.execute(
-        "UPDATE votes SET comment_id = ?, deadline = ?, state = ?, veto_until = ?, tally = ?, "
-        "outcome = ?, closed_at = ?, onboarding_issue = ? "
-        "WHERE installation_id = ? AND repo = ? AND issue_number = ?",
+_UPDATE = (
+    "UPDATE votes SET comment_id = ?, deadline = ?, state = ?, veto_until = ?, tally = ?, "
+    "outcome = ?, closed_at = ?, onboarding_issue = ? "
+    "WHERE installation_id = ? AND repo = ? AND issue_number = ?"
+)
+
+
+def _values(vote: Vote) -> tuple[Any, ...]:
+    return (
         vote.comment_id,
         vote.deadline,
         vote.state,
@@ -165,6 +168,20 @@ async def save(store: Store, vote: Vote) -> None:
     )
 
 
+async def save(store: Store, vote: Vote) -> None:
+    """Write back what changes during a vote's life (its state included)."""
+    await store.execute(_UPDATE, *_values(vote))
+
+
+async def transition(store: Store, before: Vote, after: Vote) -> bool:
+    """Save ``after`` only if the stored state is still ``before.state``: of a sweep and a
+    command closing the same vote at once, exactly one wins (and acts)."""
+    rows = await store.fetch(
+        _UPDATE + " AND state = ? RETURNING issue_number", *_values(after), before.state
+    )
+    return bool(rows)
+
+
 async def find(store: Store, installation_id: int, repo: str, number: int) -> Vote | None:
     row = await store.fetchrow(
         "SELECT * FROM votes WHERE installation_id = ? AND repo = ? AND issue_number = ?",
@@ -176,8 +193,15 @@ async def find(store: Store, installation_id: int, repo: str, number: int) -> Vo
 
 
 async def live_votes(store: Store) -> list[Vote]:
-    """Every vote still open or in its veto window, oldest first."""
-    rows = await store.fetch("SELECT * FROM votes WHERE state IN (?, ?) ORDER BY id", *LIVE_STATES)
+    """Every vote still open or in its veto window, and every passed nomination whose
+    admission did not finish (a failure half-way is finished by the next sweep), oldest first."""
+    rows = await store.fetch(
+        "SELECT * FROM votes WHERE state IN (?, ?) OR (state = ? AND kind = ? "
+        "AND onboarding_issue IS NULL) ORDER BY id",
+        *LIVE_STATES,
+        "passed",
+        "nomination",
+    )
     return [_from_row(row) for row in rows]
 
 

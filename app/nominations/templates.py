@@ -17,6 +17,16 @@ CANCELLED = "warden/cancelled"
 VETOED = "warden/vetoed"
 ONBOARDING = "warden/onboarding"
 STATE_LABELS = (VOTE_OPEN, PASSED, FAILED, CANCELLED, VETOED)
+#: Name -> (colour, description) of the labels votes use; Warden creates missing ones.
+LABELS = {
+    NOMINATION: ("5319e7", "A nomination of a new member (Warden opens the vote)"),
+    VOTE_OPEN: ("fbca04", "Vote open: react to Warden's vote comment"),
+    PASSED: ("0e8a16", "The vote passed"),
+    FAILED: ("d73a4a", "The vote failed"),
+    CANCELLED: ("cfd3d7", "The vote was cancelled"),
+    VETOED: ("b60205", "The admission was vetoed"),
+    ONBOARDING: ("1d76db", "Onboarding checklist of a new member"),
+}
 REFUSED_MARKER = "<!-- warden:nomination-refused -->"
 LABEL_MARKER = "<!-- warden:label-restored -->"
 
@@ -88,6 +98,7 @@ the three only: a voter with more than one has an invalid vote. Reactions from a
 are shown as non-binding.
 
 **Rule:** {rule} {veto}
+
 **Closes:** {deadline} ({relative}), or earlier as soon as the result can no longer change.
 
 ### Tally (counted {counted})

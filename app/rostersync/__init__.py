@@ -1,16 +1,17 @@
 """Roster sync: the GitHub team is the member list; the public and emeritus lists follow it."""
 
 from app.rostersync.events import followed_teams, on_config_change, on_membership, on_team_deleted
-from app.rostersync.job import dry_run, reconcile_due
+from app.rostersync.job import dry_run_lines, reconcile_due, roster_command
 from app.rostersync.sync import Outcome, reconcile_org
 
 __all__ = [
     "Outcome",
-    "dry_run",
+    "dry_run_lines",
     "followed_teams",
     "on_config_change",
     "on_membership",
     "on_team_deleted",
     "reconcile_due",
     "reconcile_org",
+    "roster_command",
 ]

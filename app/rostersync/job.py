@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from app.context import Context
 from app.github import GitHubAPI
@@ -41,7 +42,7 @@ async def reconcile_due(ctx: Context) -> int:
     return done
 
 
-async def dry_run(ctx: Context, gh: GitHubAPI, installation_id: int, org: str) -> list[str]:
+async def dry_run_lines(ctx: Context, gh: GitHubAPI, installation_id: int, org: str) -> list[str]:
     """The lines `python -m app roster ORG --dry-run` prints: what a reconcile would change."""
     config = await current_config(ctx, gh, installation_id, org)
     if config is None:
@@ -60,3 +61,23 @@ async def dry_run(ctx: Context, gh: GitHubAPI, installation_id: int, org: str) -
         return lines + t.change_lines(update.diff, update.pending)
     via = "a pull request" if config.roster.via == "pull_request" else "a commit"
     return [head, f"{where} would change, by {via}:", *t.change_lines(update.diff, update.pending)]
+
+
+async def roster_command(ctx: Context, org: str, dry_run: bool) -> int:
+    """`python -m app roster ORG [--dry-run]`: print the difference, or reconcile now."""
+    async for inst in each_installation(ctx):
+        if inst.org.lower() != org.lower():
+            continue
+        if dry_run:
+            print("\n".join(await dry_run_lines(ctx, inst.gh, inst.id, inst.org)))
+            return 0
+        config = await current_config(ctx, inst.gh, inst.id, inst.org)
+        if config is None:
+            print(f"{inst.org} is not set up: .github/warden.yml is missing or was never valid.")
+            return 1
+        outcome = await reconcile_org(ctx, inst.gh, inst.id, inst.org, config)
+        print(f"roster of {inst.org}: {outcome.status}")
+        print("\n".join(t.change_lines(outcome.diff, outcome.pending)))
+        return 0
+    print(f"warden: the app is not installed on {org}", file=sys.stderr)
+    return 1

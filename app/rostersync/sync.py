@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+import weakref
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
+
+from gidgethub import BadRequest
 
 from app.context import Context
 from app.github import GitHubAPI
-from app.roster import MAX_REMOVAL_FRACTION, RosterDiff, RosterUpdate, parse_list, reconcile
+from app.roster import (
+    MAX_REMOVAL_FRACTION,
+    RosterDiff,
+    RosterUpdate,
+    left_dates,
+    parse_list,
+    reconcile,
+)
 from app.rostersync import state
 from app.rostersync import templates as t
 from app.rostersync.alerts import close_alert, raise_alert
@@ -22,7 +33,15 @@ from app.rostersync.apply import (
     pull_request_writes,
 )
 from app.rostersync.guard import check_admins, check_unknown_members
-from app.rostersync.reads import ListFiles, TeamSnapshot, display_names, read_lists, read_team
+from app.rostersync.reads import (
+    ListFiles,
+    TeamSnapshot,
+    display_names,
+    read_file,
+    read_lists,
+    read_team,
+)
+from app.store import Store
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -30,8 +49,14 @@ log = logging.getLogger(__name__)
 #: Attempts at writing when a list changed under Warden's feet (409 on a stale sha).
 MAX_ATTEMPTS = 3
 
-Status = Literal["unchanged", "written", "paused", "no-list"]
-_locks: dict[int, asyncio.Lock] = {}
+Status = Literal["unchanged", "written", "paused", "no-list", "no-team"]
+_LOCKS: weakref.WeakKeyDictionary[Store, dict[int, asyncio.Lock]] = weakref.WeakKeyDictionary()
+
+
+def _lock(ctx: Context, installation_id: int) -> asyncio.Lock:
+    """One reconcile at a time per installation, in this process (per store: one per app)."""
+    locks = _LOCKS.setdefault(ctx.store, {})
+    return locks.setdefault(installation_id, asyncio.Lock())
 
 
 @dataclass(frozen=True)
@@ -45,7 +70,12 @@ class Outcome:
 
 
 async def plan(
-    gh: GitHubAPI, config: WardenConfig, team: TeamSnapshot, lists: ListFiles, ctx: Context
+    gh: GitHubAPI,
+    config: WardenConfig,
+    team: TeamSnapshot,
+    lists: ListFiles,
+    ctx: Context,
+    left_on: Mapping[str, date] | None = None,
 ) -> RosterUpdate:
     """The new list texts (display names are asked of GitHub only for new members)."""
     fmt = config.roster.format
@@ -61,12 +91,31 @@ async def plan(
             today=ctx.clock.now().date(),
             fmt=fmt,
             names=names,
+            left_on=left_on,
         )
 
     first = run({})
     former = {row.login.lower() for row in parse_list(lists.emeritus.text, fmt)}
     unnamed = tuple(login for login in first.diff.added if login.lower() not in former)
     return run(await display_names(gh, unnamed)) if unnamed else first
+
+
+async def plan_pull_request(
+    gh: GitHubAPI,
+    org: str,
+    config: WardenConfig,
+    team: TeamSnapshot,
+    lists: ListFiles,
+    ctx: Context,
+) -> RosterUpdate:
+    """As `plan`, keeping the leave dates Warden's open branch already gives (a pull request
+    open for days must not move them to today on every reconcile)."""
+    update = await plan(gh, config, team, lists, ctx)
+    if not update.diff.removed:
+        return update
+    branch = await read_file(gh, org, lists.repo, lists.emeritus.path, t.BRANCH)
+    dates = left_dates(branch.text, config.roster.format)
+    return await plan(gh, config, team, lists, ctx, dates) if dates else update
 
 
 def writes_for(lists: ListFiles, update: RosterUpdate) -> Writes:
@@ -105,9 +154,14 @@ async def reconcile_org(
 
     ``retired_notes`` are notes an older config managed: they are dropped from the list.
     """
-    lock = _locks.setdefault(installation_id, asyncio.Lock())
-    async with lock:
-        team = await read_team(gh, org, config, retired_notes)
+    async with _lock(ctx, installation_id):
+        try:
+            team = await read_team(gh, org, config, retired_notes)
+        except BadRequest as exc:
+            if exc.status_code != 404:
+                raise
+            log.warning("%s/%s is missing: the lists are left alone", org, config.team)
+            return Outcome("no-team")
         baseline = await ensure_baseline(ctx, installation_id, org, config, team)
         if not baseline and await check_unknown_members(
             ctx, gh, installation_id, org, config, team
@@ -130,7 +184,10 @@ async def _sync_lists(
 ) -> Outcome:
     for attempt in range(1, MAX_ATTEMPTS + 1):
         lists = await read_lists(gh, org, config)
-        update = await plan(gh, config, team, lists, ctx)
+        if config.roster.via == "pull_request":
+            update = await plan_pull_request(gh, org, config, team, lists, ctx)
+        else:
+            update = await plan(gh, config, team, lists, ctx)
         if not update.diff.changed:
             if config.roster.via == "pull_request":
                 await close_stale_pull(gh, org, lists.repo)

@@ -1,0 +1,68 @@
+"""The `votes` sweep costs nothing when nothing changed: conditional requests answered 304."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from app.clock import Clock
+from sandbox import Sandbox
+from tests.harness import start_stack
+from tests.nomination_world import ORG, nominate, react, seed, sweep, vote_comment
+
+VOTES = 20
+
+
+async def test_sweep_over_20_unchanged_open_votes_sends_only_304s_and_spends_no_rate_limit(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    nominees = [f"nominee{i:02}" for i in range(VOTES)]
+    for login in nominees:
+        sandbox.add_user(login)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        numbers = [await nominate(stack, body=f"Nominee: @{login}") for login in nominees]
+        react(sandbox, numbers[0], alice="+1")
+        await sweep(stack)  # the first count of each vote reads its reactions in full
+        before = {n: vote_comment(sandbox, n).body for n in numbers}
+        sandbox.reset_recording()
+        remaining = sandbox.rate_limit_remaining(installation_id)
+
+        await sweep(stack)
+
+        statuses = Counter((r.method, r.status) for r in sandbox.requests)
+        print(
+            f"\nsweep over {VOTES} unchanged open votes: {dict(statuses)}, rate limit spent: "
+            f"{remaining - sandbox.rate_limit_remaining(installation_id)}"
+        )
+        assert statuses == Counter({("GET", 304): VOTES})
+        assert all(r.path.endswith("/reactions") for r in sandbox.requests)
+        assert sandbox.rate_limit_remaining(installation_id) == remaining
+        assert {n: vote_comment(sandbox, n).body for n in numbers} == before  # no edits
+        assert ORG
+    finally:
+        await stack.server.close()
+
+
+async def test_sweep_edits_only_the_vote_that_changed(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    sandbox.add_user("ivan")
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        first = await nominate(stack)
+        second = await nominate(stack, body="Nominee: @ivan")
+        await sweep(stack)
+        react(sandbox, second, bob="+1")
+        sandbox.reset_recording()
+        await sweep(stack)
+        edits = [r.path for r in sandbox.requests if r.method == "PATCH"]
+        assert edits == [
+            f"/repos/{ORG}/psrt-governance/issues/comments/{vote_comment(sandbox, second).id}"
+        ]
+        assert "| 👍 for | 1 | @bob |" in vote_comment(sandbox, second).body
+        assert "| 👍 for | 0 |" in vote_comment(sandbox, first).body
+    finally:
+        await stack.server.close()

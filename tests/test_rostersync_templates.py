@@ -1,0 +1,71 @@
+"""The words the roster sync posts (alerts, the pull request, commits), against golden files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from app.roster import NotesChange, RosterDiff
+from app.rostersync import templates as t
+
+GOLDEN = Path(__file__).parent / "golden"
+DIFF = RosterDiff(
+    added=("mallory",),
+    removed=("dave", "erin"),
+    rejoined=("oscar",),
+    notes_changed=(NotesChange("carol", (), ("Release Manager",)),),
+)
+
+
+def assert_golden(name: str, text: str) -> None:
+    """Compare with a golden file; ``UPDATE_GOLDEN=1`` rewrites it instead."""
+    golden = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def titled(pair: tuple[str, str]) -> str:
+    title, body = pair
+    return f"# {title}\n\n{body}\n"
+
+
+def test_pull_request_body_lists_every_change_and_pending_invitations() -> None:
+    assert_golden("roster-pull-body.md", t.pull_body("python", "psrt", DIFF, ("ivan",)) + "\n")
+
+
+def test_commit_message_lists_the_changes() -> None:
+    assert_golden("roster-commit-message.txt", t.commit_message("python", "psrt", DIFF))
+
+
+def test_alert_for_an_addition_without_a_vote_names_who_added_them() -> None:
+    kept = t.unauthorised_alert("python", "psrt", "mallory", "alice", removed=False)
+    removed = t.unauthorised_alert("python", "psrt", "mallory", "alice", removed=True)
+    unknown = t.unauthorised_alert("python", "psrt", "mallory", None, removed=False)
+    text = titled(kept) + "\n---\n\n" + titled(removed) + "\n---\n\n" + titled(unknown)
+    assert_golden("roster-alert-unauthorised.md", text)
+
+
+def test_alert_for_fewer_than_two_admins() -> None:
+    assert_golden("roster-alert-admins.md", titled(t.admins_alert("python", "psrt", ["alice"])))
+
+
+def test_alert_for_a_paused_mass_removal_asks_for_roster_confirm() -> None:
+    alert = t.removals_alert("python", "psrt", ["dave", "Bob", "erin"], 8, 0.25)
+    assert_golden("roster-alert-removals.md", titled(alert))
+
+
+def test_every_alert_carries_its_hidden_marker() -> None:
+    bodies = [
+        t.unauthorised_alert("python", "psrt", "Mallory", "alice", removed=False)[1],
+        t.admins_alert("python", "psrt", [])[1],
+        t.removals_alert("python", "psrt", ["dave"], 3, 0.25)[1],
+        t.team_deleted_alert("python", "psrt", "alice")[1],
+    ]
+    markers = [
+        t.alert_marker("unauthorised", "mallory"),
+        t.alert_marker("admins"),
+        t.alert_marker("removals"),
+        t.alert_marker("team-deleted", "psrt"),
+    ]
+    assert [body.splitlines()[0] for body in bodies] == markers
