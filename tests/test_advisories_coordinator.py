@@ -29,10 +29,10 @@ def coordinators(sb: Sandbox, ghsa: str) -> list[str]:
 
 
 async def test_reports_without_coordinator_after_three_days_are_spread_over_eligible_members(
-    sandbox: Sandbox, clock: Clock, tmp_path: Path
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, database_url: str
 ) -> None:
     installation_id = seed(sandbox)  # psrt: alice, bob, carol, dave (release manager)
-    stack = await start_stack(sandbox, clock, tmp_path)
+    stack = await start_stack(sandbox, clock, tmp_path, database_url=database_url)
     try:
         reports = []
         for n in range(3):
