@@ -169,3 +169,10 @@ def test_the_credits_say_who_coordinates_once_they_name_someone_else() -> None:
     assert current_coordinator(coord("bob"), mine) == "bob"
     assert current_coordinator(coord("bob", "carol"), mine.but(coordinator=None)) == "carol"
     assert current_coordinator(coord(), mine.but(coordinator=None)) is None
+
+
+def test_an_advisory_drafted_by_maintainers_has_no_reporter_to_credit() -> None:
+    drafted = adv(submission=None, author={"login": "alice", "type": "User"})
+    assert drafted.reporter is None
+    assert "credits" not in patch_for(drafted, triage_wanted(drafted, "psrt"))
+    assert adv(submission={"accepted": False}).reporter == "mallory"

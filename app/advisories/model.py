@@ -58,7 +58,9 @@ class Advisory:
 
 def parse_advisory(data: Mapping[str, Any], repo: str) -> Advisory:
     """An ``Advisory`` from a REST answer or a ``repository_advisory`` payload."""
-    author = data.get("author") or {}
+    # `submission` is null when maintainers drafted the advisory themselves: no reporter then.
+    reported = "submission" not in data or data["submission"] is not None
+    author = (data.get("author") or {}) if reported else {}
     fork = data.get("private_fork") or {}
     return Advisory(
         ghsa_id=str(data["ghsa_id"]),
