@@ -144,8 +144,10 @@ class Inbox:
                 batch = []
             if not batch:
                 self._wake.clear()
+                # Not wait_for: on 3.11 it can swallow the cancel that stops the inbox.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+                    async with asyncio.timeout(POLL_SECONDS):
+                        await self._wake.wait()
                 continue
             for delivery in batch:
                 task = asyncio.create_task(self.process(delivery), name=f"delivery-{delivery.id}")

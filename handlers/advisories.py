@@ -1,15 +1,19 @@
-"""Advisory events: a private vulnerability report arrives, or an advisory is published."""
+"""Advisory events: a report arrives or is published; a pull request in an advisory's fork."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from gidgethub import routing, sansio
+from gidgethub import BadRequest, routing, sansio
 
 from app.advisories import commands as _commands  # noqa: F401  (registers /coordinate ...)
 from app.advisories.intake import on_advisory_event
 
 router = routing.Router()
+
+# GitHub names a temporary private fork after its repository and advisory.
+FORK_NAME = re.compile(r"^(?P<repo>.+)-ghsa(?P<id>(?:-[23456789cfghjmpqrvwx]{4}){3})$")
 
 
 @router.register("repository_advisory", action="reported")
@@ -25,3 +29,24 @@ async def on_advisory(event: sansio.Event, gh: Any, *args: Any, ctx: Any, **kwar
         repo["name"],
         data["repository_advisory"]["ghsa_id"],
     )
+
+
+@router.register("pull_request", action="opened")
+@router.register("pull_request", action="synchronize")
+@router.register("pull_request", action="reopened")
+async def on_fork_pull_request(
+    event: sansio.Event, gh: Any, *args: Any, ctx: Any, **kwargs: Any
+) -> None:
+    """Experts at once when GitHub sends events from the fork (else the sweep finds them)."""
+    repo = event.data["repository"]
+    match = FORK_NAME.match(repo["name"])
+    if match is None or not repo["private"]:
+        return
+    owner = repo["owner"]["login"]
+    try:
+        await on_advisory_event(
+            ctx, gh, event.data["installation"]["id"], owner, match["repo"], "GHSA" + match["id"]
+        )
+    except BadRequest as exc:
+        if exc.status_code != 404:  # a private repository named like a fork, not one
+            raise

@@ -66,8 +66,16 @@ def tracking_issue(sb: Sandbox, ghsa: str) -> Issue:
     return found[0]
 
 
+def tracking_issues(sb: Sandbox) -> list[Issue]:
+    """Every advisory tracking issue in the governance repository (other features post
+    there too, such as roster alerts)."""
+    return [i for i in sb.repo(ORG, GOV).issues.values() if t.LABEL in i.labels]
+
+
 def comments(sb: Sandbox, issue: Issue) -> list[str]:
-    return [sb.core.world.comments[c].body for c in issue.comments]
+    """Warden's comments on ``issue``, oldest first."""
+    found = [sb.core.world.comments[c] for c in issue.comments]
+    return [c.body for c in found if c.user == sb.bot_login]
 
 
 def writes(sb: Sandbox) -> list[str]:

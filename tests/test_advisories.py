@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.advisories.sweep import sweep_all_advisories
 from app.clock import Clock
 from app.orgconfig import templates as config_templates
+from benchmarks.advisory_sweep import measure
 from sandbox import Sandbox
 from tests.advisory_world import (
     CPY,
@@ -18,6 +20,7 @@ from tests.advisory_world import (
     seed,
     sweep,
     tracking_issue,
+    tracking_issues,
     writes,
 )
 from tests.harness import start_stack
@@ -111,3 +114,96 @@ async def test_second_sweep_writes_nothing(sandbox: Sandbox, clock: Clock, tmp_p
         assert comments(sandbox, tracking_issue(sandbox, ghsa)) == []
     finally:
         await stack.server.close()
+
+
+async def test_sweep_over_50_unchanged_advisories_is_answered_304_and_writes_nothing(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    first, second = await measure(sandbox, clock, tmp_path, 50)
+    print(f"\nfirst pass: {first}\nsecond pass: {second}")
+    assert first.writes == 0  # intake already did everything
+    assert second.writes == 0
+    assert second.requests == second.not_modified <= 4
+    assert second.rate_limit_used == 0
+
+
+async def test_a_report_whose_webhook_was_missed_is_taken_in_by_the_sweep(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    ghsa = await sandbox.report_advisory(ORG, CPY, "mallory", "sent while Warden was down")
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        assert tracking_issues(sandbox) == []
+        assert await sweep(stack, installation_id) == 1
+        assert advisory(sandbox, ghsa).collaborating_teams == ["psrt"]
+        assert advisory(sandbox, ghsa).credits == [("mallory", "reporter")]
+        assert tracking_issue(sandbox, ghsa).state == "open"
+    finally:
+        await stack.server.close()
+
+
+async def test_an_advisory_reopened_on_github_reopens_its_tracking_issue(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await report(stack)
+        sandbox.edit_advisory(ORG, CPY, ghsa, state="closed")
+        await sweep(stack, installation_id)
+        assert tracking_issue(sandbox, ghsa).state == "closed"
+        sandbox.edit_advisory(ORG, CPY, ghsa, state="draft")
+        await sweep(stack, installation_id)
+        issue = tracking_issue(sandbox, ghsa)
+        assert issue.state == "open" and "| State | draft |" in (issue.body or "")
+    finally:
+        await stack.server.close()
+
+
+async def test_the_advisories_job_sweeps_each_installation_on_its_cadence(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    ghsa = await sandbox.report_advisory(ORG, CPY, "mallory", "sent while Warden was down")
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        assert await sweep_all_advisories(stack.ctx) == 1
+        assert tracking_issue(sandbox, ghsa).state == "open"
+        clock.advance(60)
+        assert await sweep_all_advisories(stack.ctx) == 0  # not due: swept a minute ago
+        clock.advance(15 * 60)
+        assert await stack.scheduler.run_job("advisories")
+        assert (await stack.ctx.store.job_state("advisories")) is not None
+        assert sandbox.count("GET", "/orgs/python/security-advisories") == 4
+    finally:
+        await stack.server.close()
+
+
+async def test_an_advisory_github_refuses_does_not_stop_the_sweep_of_the_others(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    first = await sandbox.report_advisory(ORG, CPY, "mallory", "one")
+    second = await sandbox.report_advisory(ORG, CPY, "mallory", "two")
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        sandbox.faults.add("PATCH", f"/security-advisories/{first}$", status=404, times=1)
+        assert await sweep(stack, installation_id) == 2
+        assert advisory(sandbox, first).collaborating_teams == []
+        assert advisory(sandbox, second).collaborating_teams == ["psrt"]
+        await sweep(stack, installation_id)
+        assert advisory(sandbox, first).collaborating_teams == ["psrt"]
+    finally:
+        await stack.server.close()
+
+
+async def test_sweep_over_drafts_with_fork_pull_requests_writes_nothing_the_second_time(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    first, second = await measure(sandbox, clock, tmp_path, 20, drafts=10)
+    assert first.writes == second.writes == 0
+    # Every read is conditional and answered 304, except the CODEOWNERS lookups that find
+    # no file (404s are not cached): three places per repository and pass.
+    assert second.not_modified == second.requests - 3
+    assert second.rate_limit_used == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gidgethub import BadRequest
@@ -17,6 +18,7 @@ from app.advisories.model import (
     Advisory,
     Wanted,
     is_bot,
+    merged,
     parse_advisory,
     patch_for,
 )
@@ -69,9 +71,13 @@ async def _target(ctx: Context, gh: GitHubAPI, call: Invocation) -> Target | Non
     return Target(scope, record, adv)
 
 
-async def _save(target: Target, adv: Advisory, record: Record) -> None:
-    record = await ensure_tracking(target.scope, adv, record)
-    await records.save(target.scope.ctx.store, record)
+async def _save(target: Target, adv: Advisory, change: Callable[[Record], Record]) -> None:
+    """Apply ``change`` to the record as it is now (the sweep may have written meanwhile)."""
+    store, old = target.scope.ctx.store, target.record
+    async with records.lock(store, old.installation_id, old.repo, old.ghsa_id):
+        current = await records.find(store, old.installation_id, old.repo, old.ghsa_id) or old
+        record = await ensure_tracking(target.scope, adv, change(current))
+        await records.save(store, record)
 
 
 @commands.register("coordinate")
@@ -84,10 +90,16 @@ async def on_coordinate(ctx: Context, gh: GitHubAPI, call: Invocation) -> None:
     if (target.record.coordinator or "").lower() == login.lower():
         await _reply(gh, call, t.reply("already_coordinator", login=login, ghsa_id=ghsa_id))
         return
+    kind = target.adv.credited(login)
+    if kind is not None and kind != "coordinator":
+        await _reply(
+            gh, call, t.reply("credited_otherwise", login=login, kind=kind, ghsa_id=ghsa_id)
+        )
+        return
     wanted = Wanted(users=(login,), credits=((login, "coordinator"),))
     adv = await apply_patch(target.scope, target.adv, patch_for(target.adv, wanted))
-    record = target.record.but(coordinator=login, assigned_at=target.scope.now)
-    await _save(target, adv, record)
+    now = target.scope.now
+    await _save(target, adv, lambda record: record.but(coordinator=login, assigned_at=now))
     await _reply(gh, call, t.reply("coordinator", login=login, ghsa_id=ghsa_id))
 
 
@@ -140,7 +152,7 @@ async def _add_credit(
     adv = await apply_patch(
         target.scope, target.adv, patch_for(target.adv, Wanted(credits=((login, kind),)))
     )
-    await _save(target, adv, target.record)
+    await _save(target, adv, lambda record: record)
     await _reply(gh, call, t.reply("credited", login=login, kind=kind, ghsa_id=ghsa_id))
 
 
@@ -186,7 +198,5 @@ async def on_expert(ctx: Context, gh: GitHubAPI, call: Invocation) -> None:
         await _reply(gh, call, wanted)
         return
     adv = await apply_patch(target.scope, target.adv, patch_for(target.adv, wanted))
-    known = {e.casefold() for e in target.record.experts}
-    experts = target.record.experts + (() if name.casefold() in known else (name,))
-    await _save(target, adv, target.record.but(experts=experts))
+    await _save(target, adv, lambda record: record.but(experts=merged(record.experts, [name])))
     await _reply(gh, call, t.reply("expert", name=f"@{name}", ghsa_id=adv.ghsa_id))

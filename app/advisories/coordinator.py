@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from app.advisories import records
 from app.advisories import templates as t
 from app.advisories.model import Advisory, Wanted
-from app.advisories.records import Record
+from app.advisories.records import Record, current_coordinator
 from app.advisories.rules import pick_coordinator
 from app.advisories.scope import Scope
 from app.advisories.tracking import comment, deadline_of
@@ -31,10 +31,10 @@ def coordinator_wanted(login: str) -> Wanted:
 
 async def decide(scope: Scope, adv: Advisory, record: Record) -> tuple[Record, Assignment | None]:
     """Record a coordinator set on GitHub; assign one when overdue or when theirs left."""
-    current = record.coordinator or next(iter(adv.coordinators()[-1:]), None)
+    current = current_coordinator(adv, record)
     if current is not None:
         if await scope.is_member(current):
-            if record.coordinator is None:
+            if current != record.coordinator:
                 record = record.but(coordinator=current, assigned_at=scope.now)
             return record, None
         why = f"the previous coordinator, `@{current}`, is no longer in the team"

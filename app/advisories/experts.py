@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping, Sequence
 
 from gidgethub import BadRequest
 
@@ -12,7 +13,7 @@ from app.advisories.records import Record
 from app.advisories.scope import Scope
 from app.advisories.tracking import comment
 from app.advisories.writes import apply_patch
-from app.codeowners import experts_for
+from app.codeowners import CodeOwners, experts_for
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +34,24 @@ async def changed_paths(scope: Scope, fork: str) -> list[str]:
     return paths
 
 
+def expert_owners(
+    paths: Iterable[str],
+    codeowners: CodeOwners | None,
+    experts: Mapping[str, Sequence[str]],
+    org: str,
+) -> tuple[str, ...]:
+    """The owners of ``paths`` (CODEOWNERS: the last matching rule; ``experts``: every
+    matching glob), without emails, bots and teams of other organisations, sorted."""
+    found = experts_for(paths, codeowners, experts)
+    ours = [o for o in found if "/" not in o or o.split("/")[0].lower() == org.lower()]
+    return tuple(sorted((o for o in ours if not is_bot(o)), key=str.casefold))
+
+
 async def owners_of(scope: Scope, adv: Advisory, paths: list[str]) -> tuple[str, ...]:
-    """CODEOWNERS owners (if enabled) and ``experts`` globs of ``paths``, bots and teams of
-    other organisations left out, sorted."""
+    """The experts of ``paths`` under the org's config (CODEOWNERS read when enabled)."""
     rules = scope.config.advisories
     codeowners = await scope.codeowners(adv.repo) if rules.codeowners else None
-    found = experts_for(paths, codeowners, rules.experts)
-    ours = [o for o in found if "/" not in o or o.split("/")[0].lower() == scope.org.lower()]
-    return tuple(sorted((o for o in ours if not is_bot(o)), key=str.casefold))
+    return expert_owners(paths, codeowners, rules.experts, scope.org)
 
 
 def wanted_for(owners: tuple[str, ...]) -> Wanted:

@@ -36,15 +36,16 @@ async def bring_to_desired(
     """Team, reporter credit, title tag state, fork and CVE, tracking issue, coordinator,
     experts and reminders for one advisory; only what is missing is written."""
     adv = parse_advisory(data, repo)
-    record = await _record_of(scope, adv)
-    start = record
-    if adv.state in OPEN_STATES:
-        record = await _open(scope, adv, record, repo_private)
-    else:
-        record = await finish(scope, adv, record)
-    if record != start:
-        await records.save(scope.ctx.store, record)
-    return record
+    async with records.lock(scope.ctx.store, scope.installation_id, repo, adv.ghsa_id):
+        record = await _record_of(scope, adv)
+        start = record
+        if adv.state in OPEN_STATES:
+            record = await _open(scope, adv, record, repo_private)
+        else:
+            record = await finish(scope, adv, record)
+        if record != start:
+            await records.save(scope.ctx.store, record)
+        return record
 
 
 async def _record_of(scope: Scope, adv: Advisory) -> Record:
@@ -53,7 +54,9 @@ async def _record_of(scope: Scope, adv: Advisory) -> Record:
         return Record(
             scope.installation_id, scope.org, adv.repo, adv.ghsa_id, adv.created_at, adv.state
         )
-    return found.but(finished_at=None) if adv.state in OPEN_STATES else found
+    if adv.state in OPEN_STATES and found.finished_at is not None:
+        return found.but(finished_at=None, tracking_digest=None)  # reopened: show it again
+    return found
 
 
 async def _open(scope: Scope, adv: Advisory, record: Record, repo_private: bool) -> Record:
@@ -73,6 +76,7 @@ async def _open(scope: Scope, adv: Advisory, record: Record, repo_private: bool)
     if chosen is not None:
         await announce(scope, adv, record, chosen)
     record = await add_experts(scope, adv, record)
+    record = await ensure_tracking(scope, adv, record)  # names new experts; else no request
     return await remind(scope, adv, record)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from dataclasses import dataclass, replace
 from typing import Any
 
+from app.advisories.model import Advisory
 from app.advisories.rules import Load
 from app.store import Store
 
@@ -41,6 +44,17 @@ class Record:
         return replace(self, **changes)
 
 
+def current_coordinator(adv: Advisory, record: Record) -> str | None:
+    """Who coordinates: the advisory's credits say so (someone may change them on GitHub's
+    page); the recorded coordinator while still credited as one, else the last credited;
+    the recorded one when none is credited (Warden credits them again)."""
+    credited = adv.coordinators()
+    mine = record.coordinator
+    if mine is not None and (not credited or mine.lower() in {c.lower() for c in credited}):
+        return mine
+    return credited[-1] if credited else None
+
+
 def _from_row(row: dict[str, Any]) -> Record:
     values = {key: row[key] for key in COLUMNS.replace(" ", "").split(",")}
     values["fork_requested"] = bool(values["fork_requested"])
@@ -73,7 +87,8 @@ async def by_tracking_issue(store: Store, installation_id: int, number: int) -> 
 async def unfinished(store: Store, installation_id: int) -> list[Record]:
     """Every advisory of an installation not yet closed or published."""
     rows = await store.fetch(
-        f"SELECT {COLUMNS} FROM advisories WHERE installation_id = ? AND finished_at IS NULL",
+        f"SELECT {COLUMNS} FROM advisories WHERE installation_id = ? AND finished_at IS NULL "
+        "ORDER BY reported_at, repo, ghsa_id",
         installation_id,
     )
     return [_from_row(row) for row in rows]
@@ -110,12 +125,13 @@ async def save(store: Store, record: Record) -> None:
 async def loads(store: Store, installation_id: int) -> dict[str, Load]:
     """Each coordinator's open coordinations and last assignment (lower-case logins)."""
     rows = await store.fetch(
-        "SELECT coordinator, SUM(CASE WHEN finished_at IS NULL THEN 1 ELSE 0 END) AS open, "
+        "SELECT LOWER(coordinator) AS login, "
+        "SUM(CASE WHEN finished_at IS NULL THEN 1 ELSE 0 END) AS open, "
         "MAX(assigned_at) AS last FROM advisories WHERE installation_id = ? "
-        "AND coordinator IS NOT NULL GROUP BY coordinator",
+        "AND coordinator IS NOT NULL GROUP BY LOWER(coordinator)",
         installation_id,
     )
-    return {str(r["coordinator"]).lower(): Load(int(r["open"] or 0), r["last"]) for r in rows}
+    return {str(r["login"]): Load(int(r["open"] or 0), r["last"]) for r in rows}
 
 
 async def last_sweep(store: Store, installation_id: int) -> tuple[float, float | None] | None:
@@ -139,3 +155,15 @@ async def mark_swept(
         now,
         unsupported_at,
     )
+
+
+_LOCKS: weakref.WeakKeyDictionary[Store, dict[tuple[int, str, str], asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def lock(store: Store, installation_id: int, repo: str, ghsa_id: str) -> asyncio.Lock:
+    """One writer at a time per advisory in this process (the webhook, the sweep and a
+    command may meet); read the record again once it is held."""
+    locks = _LOCKS.setdefault(store, {})
+    return locks.setdefault((installation_id, repo.lower(), ghsa_id.upper()), asyncio.Lock())

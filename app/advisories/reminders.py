@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.advisories import templates as t
 from app.advisories.model import Advisory
-from app.advisories.records import Record
+from app.advisories.records import Record, current_coordinator
 from app.advisories.rules import days_left, deadline_at, reminder_due, reminder_level
 from app.advisories.scope import Scope
 from app.advisories.tracking import comment
@@ -21,7 +21,7 @@ async def remind(scope: Scope, adv: Advisory, record: Record) -> Record:
         level, record.reminder_level, record.reminded_at, scope.now, rules
     ):
         return record
-    coordinator = record.coordinator or next(iter(adv.coordinators()[-1:]), None)
+    coordinator = current_coordinator(adv, record)
     end = t.date(deadline_at(record.reported_at, deadline))
     days = abs(days_left(record.reported_at, deadline, scope.now))
     await comment(scope, record, t.reminder(adv.ghsa_id, level, coordinator, end, days))

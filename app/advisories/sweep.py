@@ -51,11 +51,22 @@ async def sweep_installation(
     found = await _open_advisories(scope)
     if found is None:
         return 0
-    for repo, data in found:
-        await bring_to_desired(scope, data, repo, await scope.repo_private(repo))
+    # Finished ones first: their coordinators' loads drop before anyone is assigned.
     await _finish_the_rest(scope, {(repo, str(data["ghsa_id"])) for repo, data in found})
+    for repo, data in found:
+        await _one(scope, repo, data)
     await records.mark_swept(ctx.store, installation_id, scope.now, None)
     return len(found)
+
+
+async def _one(scope: Scope, repo: str, data: Mapping[str, Any]) -> None:
+    """One advisory; GitHub refusing something about it (4xx) does not stop the others."""
+    try:
+        await bring_to_desired(scope, data, repo, await scope.repo_private(repo))
+    except BadRequest as exc:
+        log.warning(
+            "%s: advisory %s in %s: GitHub refused: %s", scope.org, data["ghsa_id"], repo, exc
+        )
 
 
 async def _due(ctx: Context, installation_id: int, config: Any, force: bool) -> bool:
@@ -108,8 +119,8 @@ def repo_of(data: Mapping[str, Any]) -> str:
 async def _finish_the_rest(scope: Scope, open_now: set[tuple[str, str]]) -> None:
     """Advisories Warden tracks that are no longer in triage or draft: closed or published."""
     for record in await records.unfinished(scope.ctx.store, scope.installation_id):
-        if (record.repo, record.ghsa_id) in open_now:
-            continue
+        if (record.repo, record.ghsa_id) in open_now or not scope.handles(record.repo):
+            continue  # a repository taken out of `advisories.repos` is left alone
         variables = scope.advisory_vars(record.repo, record.ghsa_id)
         try:
             data = await scope.gh.getitem(ADVISORY_URL, variables)

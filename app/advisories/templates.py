@@ -53,8 +53,8 @@ publication (or a close) before the deadline, {deadline}.
 """
 
 REMINDERS = {
-    "warn": "{who}the deadline of {ghsa_id} is {deadline}, in {days} days. What is left to do?",
-    "urgent": "{who}**{ghsa_id} is due in {days} days** ({deadline}). Please publish or close "
+    "warn": "{who}the deadline of {ghsa_id} is {deadline}, in {days}. What is left to do?",
+    "urgent": "{who}**{ghsa_id} is due in {days}** ({deadline}). Please publish or close "
     "it, or say here what blocks it.",
     "overdue": "{who}**{ghsa_id} is overdue**: its deadline was {deadline}. Please publish or "
     "close it, or say here what blocks it.",
@@ -75,6 +75,9 @@ REPLIES = {
     "finished": "{ghsa_id} is already {state}; nothing was changed.",
     "coordinator": "@{login} is now the coordinator of {ghsa_id}.",
     "already_coordinator": "@{login} already coordinates {ghsa_id}.",
+    "credited_otherwise": "@{login} is credited as `{kind}` on {ghsa_id}, and a credit is never "
+    "retyped, so it cannot be a `coordinator` credit; change it on GitHub's page first. Nothing "
+    "was changed.",
     "usage_credit": "Write `/credit @user TYPE`, where TYPE is one of {types}; nothing was "
     "changed.",
     "usage_expert": "Write `/expert @user` or `/expert @org/team`; nothing was changed.",
@@ -96,8 +99,13 @@ def date(timestamp: float) -> str:
 def deadline_text(deadline_at: float, days_left: int) -> str:
     """``2026-03-01 (12 days left)`` or ``2026-03-01 (overdue by 3 days)``."""
     if days_left <= 0:
-        return f"{date(deadline_at)} (overdue by {max(1, -days_left)} days)"
-    return f"{date(deadline_at)} ({days_left} days left)"
+        return f"{date(deadline_at)} (overdue by {days(max(1, -days_left))})"
+    return f"{date(deadline_at)} ({days(days_left)} left)"
+
+
+def days(count: int) -> str:
+    """``1 day``, ``3 days``."""
+    return f"{count} day" if count == 1 else f"{count} days"
 
 
 def names(logins: tuple[str, ...]) -> str:
@@ -153,9 +161,10 @@ def coordinator_comment(ghsa_id: str, login: str, why: str, deadline: str) -> st
     return COORDINATOR_ASSIGNED.format(ghsa_id=ghsa_id, login=login, why=why, deadline=deadline)
 
 
-def reminder(ghsa_id: str, level: str, coordinator: str | None, deadline: str, days: int) -> str:
+def reminder(ghsa_id: str, level: str, coordinator: str | None, deadline: str, left: int) -> str:
+    """A deadline reminder (``left``: whole days to the deadline, or past it)."""
     who = f"@{coordinator}, " if coordinator else ""
-    text = REMINDERS[level].format(who=who, ghsa_id=ghsa_id, deadline=deadline, days=days)
+    text = REMINDERS[level].format(who=who, ghsa_id=ghsa_id, deadline=deadline, days=days(left))
     return REMINDER_MARKER.format(ghsa_id=ghsa_id, level=level) + text[0].upper() + text[1:]
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from gidgethub import BadRequest
 
 from app.advisories import templates as t
-from app.advisories.model import CREDIT_TYPES, Advisory
-from app.advisories.records import Record
+from app.advisories.model import CREDIT_TYPES, OPEN_STATES, Advisory
+from app.advisories.records import Record, current_coordinator
 from app.advisories.rules import days_left, deadline_at
 from app.advisories.scope import Scope
 
@@ -29,7 +29,7 @@ def deadline_of(scope: Scope, record: Record) -> str:
 
 def render(scope: Scope, adv: Advisory, record: Record) -> tuple[str, str]:
     """The tracking issue's title and body for ``adv`` as it is now."""
-    coordinator = record.coordinator or next(iter(adv.coordinators()[-1:]), None)
+    coordinator = current_coordinator(adv, record)
     after = scope.config.advisories.coordinator.assign_after.total_seconds()
     when = "on " + t.date(record.reported_at + after)
     body = t.tracking_body(
@@ -55,11 +55,17 @@ async def ensure_tracking(scope: Scope, adv: Advisory, record: Record) -> Record
         return record
     title, body = render(scope, adv, record)
     digest = t.digest_line(body)
-    number = record.tracking_issue or await _find(scope, adv.ghsa_id)
+    number, labelled = record.tracking_issue, True
     if number is None:
-        return record.but(tracking_issue=await _open(scope, title, body), tracking_digest=digest)
+        number, labelled = await _find(scope, adv.ghsa_id)
+    if number is None:
+        opened = await _open(scope, title, body, labelled)
+        return record.but(tracking_issue=opened, tracking_digest=digest)
     if digest != record.tracking_digest:
-        await scope.gh.patch(ISSUE_URL, _vars(scope, number), data={"title": title, "body": body})
+        data = {"title": title, "body": body}
+        if adv.state in OPEN_STATES:
+            data["state"] = "open"  # an advisory reopened on GitHub reopens its issue
+        await scope.gh.patch(ISSUE_URL, _vars(scope, number), data=data)
     return record.but(tracking_issue=number, tracking_digest=digest)
 
 
@@ -88,8 +94,9 @@ def _vars(scope: Scope, number: int) -> dict[str, Any]:
     return {"owner": scope.org, "repo": scope.config.governance_repo, "issue_number": number}
 
 
-async def _find(scope: Scope, ghsa_id: str) -> int | None:
-    """An issue Warden opened earlier for ``ghsa_id`` but did not record (a crash between)."""
+async def _find(scope: Scope, ghsa_id: str) -> tuple[int | None, bool]:
+    """An issue Warden opened earlier for ``ghsa_id`` but did not record (a crash between),
+    and whether any issue has the label (then the label exists)."""
     url = ISSUES_URL + "{?state,labels,per_page}"
     variables: dict[str, str | int] = {
         "owner": scope.org,
@@ -98,14 +105,17 @@ async def _find(scope: Scope, ghsa_id: str) -> int | None:
         "labels": t.LABEL,
         "per_page": 100,
     }
+    labelled = False
     async for issue in scope.gh.getiter(url, variables):
+        labelled = True
         if t.marker(ghsa_id) in (issue.get("body") or ""):
-            return int(issue["number"])
-    return None
+            return int(issue["number"]), True
+    return None, labelled
 
 
-async def _open(scope: Scope, title: str, body: str) -> int:
-    await _ensure_label(scope)
+async def _open(scope: Scope, title: str, body: str, labelled: bool) -> int:
+    if not labelled:
+        await _ensure_label(scope)
     variables = {"owner": scope.org, "repo": scope.config.governance_repo}
     created = await scope.gh.post(
         ISSUES_URL, variables, data={"title": title, "body": body, "labels": [t.LABEL]}

@@ -1,0 +1,97 @@
+"""Experts: owners of the files changed in the private fork are added once, and named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gidgethub import sansio
+
+from app.clock import Clock
+from handlers.advisories import on_fork_pull_request
+from sandbox import Sandbox
+from tests.advisory_world import (
+    CPY,
+    ORG,
+    advisory,
+    comments,
+    report,
+    seed,
+    sweep,
+    tracking_issue,
+    writes,
+)
+from tests.harness import start_stack
+
+CODEOWNERS = """\
+*                  @alice
+Lib/               @python/release-managers
+/Lib/tarfile.py    @frank
+"""
+
+
+async def test_owners_of_files_changed_in_the_private_fork_become_collaborators_once(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)  # config experts: Lib/tarfile.py -> erin
+    await sandbox.push(ORG, CPY, "main", {".github/CODEOWNERS": CODEOWNERS}, sender="alice")
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await report(stack, summary="[ACCEPT] tarfile: path traversal")
+        fork = advisory(sandbox, ghsa).private_fork
+        assert fork is not None
+        fork_name = fork.split("/")[1]
+        files = {"Lib/tarfile.py": "# fixed\n", "Doc/library/tarfile.rst": "doc\n"}
+        await sandbox.open_pull_request(ORG, fork_name, "bob", "Fix", "fix", files=files)
+        await sweep(stack, installation_id)
+        adv = advisory(sandbox, ghsa)
+        assert adv.collaborating_users == ["alice", "erin", "frank"]  # tarfile.py: last rule
+        assert adv.collaborating_teams == ["psrt"]
+        issue = tracking_issue(sandbox, ghsa)
+        assert "`@alice`, `@erin`, `@frank`" in comments(sandbox, issue)[-1]
+        assert "| Experts | `@alice`, `@erin`, `@frank` |" in (issue.body or "")
+        sandbox.reset_recording()
+        await sweep(stack, installation_id)
+        assert writes(sandbox) == []
+        more = {"Lib/zipfile.py": "# also\n"}
+        await sandbox.open_pull_request(ORG, fork_name, "bob", "More", "more", files=more)
+        await sweep(stack, installation_id)
+        assert advisory(sandbox, ghsa).collaborating_teams == ["psrt", "release-managers"]
+        assert "`@python/release-managers`" in comments(sandbox, issue)[-1]
+        assert len(comments(sandbox, issue)) == 2
+    finally:
+        await stack.server.close()
+
+
+async def test_a_pull_request_event_from_the_fork_adds_experts_at_once(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await report(stack, summary="[ACCEPT] tarfile: path traversal")
+        fork_name = (advisory(sandbox, ghsa).private_fork or "").split("/")[1]
+        files = {"Lib/tarfile.py": "# fixed\n"}
+        await sandbox.open_pull_request(ORG, fork_name, "bob", "Fix", "fix", files=files)
+        gh = stack.ctx.github.installation_client(installation_id)  # type: ignore[union-attr]
+        event = sansio.Event(
+            {
+                "action": "opened",
+                "installation": {"id": installation_id},
+                "repository": {"name": fork_name, "private": True, "owner": {"login": ORG}},
+            },
+            event="pull_request",
+            delivery_id="fork-pull-1",
+        )
+        await on_fork_pull_request(event, gh, ctx=stack.ctx)
+        assert advisory(sandbox, ghsa).collaborating_users == ["erin"]
+        lookalike = sansio.Event(
+            {
+                **event.data,
+                "repository": {**event.data["repository"], "name": "x-ghsa-2222-2222-2222"},
+            },
+            event="pull_request",
+            delivery_id="fork-pull-2",
+        )
+        await on_fork_pull_request(lookalike, gh, ctx=stack.ctx)  # a 404: nothing, no error
+    finally:
+        await stack.server.close()

@@ -1,0 +1,199 @@
+"""Advisory states end to end: title tags, draft with its fork and CVE, publication, GHES."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from app.clock import Clock
+from sandbox import Sandbox
+from tests.advisory_world import (
+    CONFIG,
+    CPY,
+    DAY,
+    GOV,
+    ORG,
+    advisory,
+    comments,
+    report,
+    seed,
+    settled,
+    sweep,
+    tracking_issue,
+    tracking_issues,
+    writes,
+)
+from tests.harness import start_stack
+
+CLOSE_TAGS = ["CLOSE", "CLOSED", "COMPLETE", "COMPLETED", "NOTPLANNED", "INVALID", "DUPLICATE"]
+
+
+async def test_accepted_report_becomes_a_draft_with_one_fork_and_one_cve_request(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await report(stack)
+        assert advisory(sandbox, ghsa).state == "triage"
+        sandbox.edit_advisory(ORG, CPY, ghsa, title="[accepted] tarfile: path traversal")
+        await sweep(stack, installation_id)
+        adv = advisory(sandbox, ghsa)
+        assert adv.state == "draft"
+        assert adv.private_fork == f"{ORG}/{CPY}-{ghsa.lower()}"
+        assert adv.cve_requested
+        assert "| State | draft |" in (tracking_issue(sandbox, ghsa).body or "")
+        sandbox.reset_recording()
+        sandbox.grant_cve(ORG, CPY, ghsa)
+        await sweep(stack, installation_id)
+        await sweep(stack, installation_id)
+        assert [w for w in writes(sandbox) if w.endswith(("/forks", "/cve"))] == []
+    finally:
+        await stack.server.close()
+
+
+async def test_draft_in_a_private_repository_gets_a_fork_but_no_cve_request(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    sandbox.add_repo(ORG, "internal-tool", private=True, files={"tool.py": "pass\n"})
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await sandbox.report_advisory(ORG, "internal-tool", "mallory", "[ACCEPT] bug")
+        await settled(stack)
+        adv = advisory(sandbox, ghsa, "internal-tool")
+        assert adv.state == "draft" and adv.private_fork is not None
+        assert not adv.cve_requested
+        assert sandbox.count("POST", f"/repos/{ORG}/internal-tool/security-advisories/") == 1
+    finally:
+        await stack.server.close()
+
+
+@pytest.mark.parametrize("tag", [*CLOSE_TAGS, "closed", "NotPlanned"])
+async def test_close_tags_close_the_advisory_and_its_tracking_issue(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, tag: str
+) -> None:
+    installation_id = seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await report(stack)
+        sandbox.edit_advisory(ORG, CPY, ghsa, title=f"[{tag}] tarfile: path traversal")
+        await sweep(stack, installation_id)
+        assert advisory(sandbox, ghsa).state == "closed"
+        issue = tracking_issue(sandbox, ghsa)
+        assert (issue.state, issue.state_reason) == ("closed", "not_planned")
+        assert comments(sandbox, issue) == [
+            f"<!-- warden:advisory-finished id={ghsa} -->\n{ghsa} is closed. Closing."
+        ]
+    finally:
+        await stack.server.close()
+
+
+@pytest.mark.parametrize("tag", ["ACCEPT", "ACCEPTED", "accept", "Accepted"])
+async def test_accept_tags_move_a_report_to_draft(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, tag: str
+) -> None:
+    installation_id = seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await report(stack)
+        sandbox.edit_advisory(ORG, CPY, ghsa, title=f"tarfile: path traversal [{tag}]")
+        await sweep(stack, installation_id)
+        assert advisory(sandbox, ghsa).state == "draft"
+    finally:
+        await stack.server.close()
+
+
+async def test_a_close_tag_in_the_report_itself_closes_it_at_intake_without_a_tracking_issue(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await report(stack, summary="[DUPLICATE] same as the other one")
+        assert advisory(sandbox, ghsa).state == "closed"
+        assert advisory(sandbox, ghsa).collaborating_teams == ["psrt"]
+        assert tracking_issues(sandbox) == []
+    finally:
+        await stack.server.close()
+
+
+async def test_published_advisory_closes_its_tracking_issue_as_completed(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await report(stack)
+        await sandbox.publish_advisory(ORG, CPY, ghsa)
+        await settled(stack)
+        issue = tracking_issue(sandbox, ghsa)
+        assert (issue.state, issue.state_reason) == ("closed", "completed")
+        assert "| State | published |" in (issue.body or "")
+    finally:
+        await stack.server.close()
+
+
+async def test_github_without_the_advisories_api_says_so_once_and_governance_goes_on(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    installation_id = seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        sandbox.faults.add("GET", r"/security-advisories", status=404, times=10)
+        with caplog.at_level(logging.WARNING):
+            assert await sweep(stack, installation_id) == 0
+            clock.advance(3600)
+            assert await sweep(stack, installation_id) == 0
+        lines = [r.getMessage() for r in caplog.records if "advisories API" in r.getMessage()]
+        assert len(lines) == 1 and "governance features still work" in lines[0]
+        assert sandbox.count(path_prefix="/orgs/python/security-advisories") == 1
+        number = await sandbox.open_issue(ORG, GOV, "bob", "A question")
+        await sandbox.comment(ORG, GOV, number, "bob", "/nosuch")
+        await settled(stack)
+        issue = sandbox.world.issue(sandbox.repo(ORG, GOV), number)
+        assert "is not a Warden command" in comments(sandbox, issue)[-1]
+    finally:
+        await stack.server.close()
+
+
+async def test_cve_none_asks_no_cve_and_repos_list_limits_what_is_handled(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    config = CONFIG.replace("advisories:\n", "advisories:\n  cve: none\n  repos: [cpython]\n")
+    installation_id = seed(sandbox, config)
+    sandbox.add_repo(ORG, "other", files={"a.py": "pass\n"})
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await report(stack, summary="[ACCEPT] bug")
+        elsewhere = await sandbox.report_advisory(ORG, "other", "mallory", "[ACCEPT] bug")
+        await settled(stack)
+        await sweep(stack, installation_id)
+        adv = advisory(sandbox, ghsa)
+        assert adv.state == "draft" and adv.private_fork is not None
+        assert not adv.cve_requested
+        untouched = advisory(sandbox, elsewhere, "other")
+        assert (untouched.state, untouched.collaborating_teams) == ("triage", [])
+        assert [i.title for i in tracking_issues(sandbox)] == [f"{ghsa}: [ACCEPT] bug"]
+    finally:
+        await stack.server.close()
+
+
+async def test_without_tracking_issues_the_advisory_is_still_triaged(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    config = CONFIG.replace("advisories:\n", "advisories:\n  tracking_issues: false\n")
+    installation_id = seed(sandbox, config)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await report(stack)
+        clock.advance(3 * DAY)
+        await sweep(stack, installation_id)
+        adv = advisory(sandbox, ghsa)
+        assert adv.collaborating_teams == ["psrt"]
+        assert [c for c in adv.credits if c[1] == "coordinator"] == [("alice", "coordinator")]
+        assert tracking_issues(sandbox) == []
+    finally:
+        await stack.server.close()
