@@ -2,9 +2,10 @@
 
 Only what is public under PEP 811 is shown: who is on each team, how many votes each open
 vote has (not who the nominee is: a nomination lives in a private repository until it
-passes), and how many advisories were reported and published per year (never an id, a
-title or a repository). The page is computed at most once per ``TTL`` seconds, so it costs
-GitHub a few conditional requests however often it is loaded.
+passes), how many advisories were reported and published per year, and how many are open
+and overdue (never an id, a title or a repository). The page is computed at most once
+per ``TTL`` seconds, so it costs GitHub a few conditional requests however often it is
+loaded.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class OrgStatus:
     members: tuple[tuple[str, bool], ...] = ()  # (login, is an admin)
     votes: tuple[VoteLine, ...] = ()
     advisories: tuple[YearCount, ...] = ()
+    open_advisories: int = 0
+    overdue_advisories: int = 0
     unavailable: bool = False
 
 
@@ -88,17 +91,33 @@ async def _vote_line(ctx: Context, gh: GitHubAPI, vote: Vote) -> VoteLine:
     )
 
 
-async def _advisory_years(ctx: Context, installation_id: int) -> tuple[YearCount, ...]:
+@dataclass(frozen=True)
+class AdvisoryCounts:
+    years: tuple[YearCount, ...]
+    open: int
+    overdue: int
+
+
+async def _advisory_counts(
+    ctx: Context, installation_id: int, config: WardenConfig
+) -> AdvisoryCounts:
     rows = await ctx.store.fetch(
-        "SELECT reported_at, state FROM advisories WHERE installation_id = ?", installation_id
+        "SELECT reported_at, state, finished_at FROM advisories WHERE installation_id = ?",
+        installation_id,
     )
     reported: Counter[int] = Counter()
     published: Counter[int] = Counter()
+    still_open = overdue = 0
+    allowed = config.advisories.deadline.total_seconds()
     for row in rows:
-        year = datetime.fromtimestamp(float(row["reported_at"]), UTC).year
-        reported[year] += 1
-        published[year] += row["state"] == "published"
-    return tuple(YearCount(y, reported[y], published[y]) for y in sorted(reported, reverse=True))
+        at = float(row["reported_at"])
+        reported[datetime.fromtimestamp(at, UTC).year] += 1
+        published[datetime.fromtimestamp(at, UTC).year] += row["state"] == "published"
+        if row["finished_at"] is None and row["state"] in ("triage", "draft"):
+            still_open += 1
+            overdue += ctx.clock.time() > at + allowed
+    years = tuple(YearCount(y, reported[y], published[y]) for y in sorted(reported, reverse=True))
+    return AdvisoryCounts(years, still_open, overdue)
 
 
 async def _org_status(ctx: Context, installation_id: int, org: str) -> OrgStatus | None:
@@ -114,8 +133,8 @@ async def _org_status(ctx: Context, installation_id: int, org: str) -> OrgStatus
     except Exception:  # GitHub down or rate limited: say so, never fail the page
         log.warning("status page: GitHub did not answer for %s", org, exc_info=True)
         return OrgStatus(org, config.team, unavailable=True)
-    years = await _advisory_years(ctx, installation_id)
-    return OrgStatus(org, config.team, members, votes, years)
+    counts = await _advisory_counts(ctx, installation_id, config)
+    return OrgStatus(org, config.team, members, votes, counts.years, counts.open, counts.overdue)
 
 
 async def gather(ctx: Context) -> list[OrgStatus]:
@@ -148,6 +167,9 @@ def _render_org(status: OrgStatus) -> str:
             f"{v.against} against, {v.abstain} abstain, of {v.voters} voters.</p>"
         )
     parts.append("<h3>Advisories</h3>")
+    parts.append(
+        f"<p>{status.open_advisories} open, {status.overdue_advisories} past their deadline.</p>"
+    )
     if not status.advisories:
         parts.append("<p>None reported through Warden yet.</p>")
     else:

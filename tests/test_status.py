@@ -38,6 +38,7 @@ async def test_status_page_shows_members_votes_and_counts_but_no_nominee_or_advi
         assert "2 for, 1 against, 0 abstain, of 6 voters" in body
         year = clock.now().year
         assert f"<tr><td>{year}</td><td>1</td><td>0</td></tr>" in body
+        assert "1 open, 0 past their deadline." in body
         for secret in ("grace", ghsa, "ssl: secret bug", "SECRET-DETAILS", "psrt-governance"):
             assert secret not in body
     finally:
@@ -59,5 +60,21 @@ async def test_status_page_is_recomputed_at_most_once_per_ttl(
         sandbox.world.team("python", "psrt").members["heidi"] = "member"
         clock.advance(TTL)
         assert "<li>@heidi</li>" in await page(stack)
+    finally:
+        await stack.server.close()
+
+
+async def test_status_page_counts_advisories_past_their_deadline_without_naming_them(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        ghsa = await sandbox.report_advisory("python", "psrt-governance", "mallory", "ssl bug")
+        await settled(stack)
+        clock.advance(91 * 86400.0)  # the default deadline is 90 days
+        body = await page(stack)
+        assert "1 open, 1 past their deadline." in body
+        assert ghsa not in body and "ssl bug" not in body
     finally:
         await stack.server.close()
