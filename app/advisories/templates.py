@@ -8,9 +8,9 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
-LABEL = "warden/advisory"
-LABEL_COLOR = "b60205"
-LABEL_DESCRIPTION = "Tracks a private vulnerability report (repository security advisory)"
+from app import labels
+
+LABEL = labels.ADVISORY
 DIGEST_PREFIX = "<!-- warden:advisory-digest "
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from gidgethub import BadRequest
-
+from app import labels
 from app.advisories import templates as t
 from app.advisories.model import CREDIT_TYPES, OPEN_STATES, Advisory
 from app.advisories.records import Record, current_coordinator
@@ -115,21 +114,10 @@ async def _find(scope: Scope, ghsa_id: str) -> tuple[int | None, bool]:
 
 async def _open(scope: Scope, title: str, body: str, labelled: bool) -> int:
     if not labelled:
-        await _ensure_label(scope)
+        await labels.ensure_label(scope.gh, scope.org, scope.config.governance_repo, t.LABEL)
     variables = {"owner": scope.org, "repo": scope.config.governance_repo}
     created = await scope.gh.post(
         ISSUES_URL, variables, data={"title": title, "body": body, "labels": [t.LABEL]}
     )
     log.info("opened tracking issue %s/%s#%s", scope.org, variables["repo"], created["number"])
     return int(created["number"])
-
-
-async def _ensure_label(scope: Scope) -> None:
-    """Create the `warden/advisory` label unless the repository has it (422: it has)."""
-    variables = {"owner": scope.org, "repo": scope.config.governance_repo}
-    data = {"name": t.LABEL, "color": t.LABEL_COLOR, "description": t.LABEL_DESCRIPTION}
-    try:
-        await scope.gh.post("/repos/{owner}/{repo}/labels", variables, data=data)
-    except BadRequest as exc:
-        if exc.status_code != 422:
-            raise

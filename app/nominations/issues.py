@@ -6,6 +6,7 @@ from typing import Any
 
 from gidgethub import BadRequest
 
+from app import labels
 from app.context import Context
 from app.github import GitHubAPI
 from app.nominations import templates as t
@@ -136,25 +137,4 @@ async def open_onboarding_issue(gh: GitHubAPI, vote: Vote, title: str, body: str
 
 async def ensure_labels(gh: GitHubAPI, org: str, repo: str) -> list[str]:
     """Create the vote labels the repository lacks (with colour and description)."""
-    where_repo = {"owner": org, "repo": repo}
-    present = {
-        label["name"].lower()
-        async for label in gh.getiter(
-            "/repos/{owner}/{repo}/labels{?per_page}", {**where_repo, "per_page": 100}
-        )
-    }
-    created = []
-    for name, (color, description) in t.LABELS.items():
-        if name.lower() in present:
-            continue
-        try:
-            await gh.post(
-                "/repos/{owner}/{repo}/labels",
-                where_repo,
-                data={"name": name, "color": color, "description": description},
-            )
-        except BadRequest as exc:
-            if exc.status_code != 422:  # 422: created meanwhile
-                raise
-        created.append(name)
-    return created
+    return await labels.ensure_labels(gh, org, repo, t.LABELS)

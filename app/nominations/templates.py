@@ -5,28 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
+from app import labels
 from app.nominations.records import Vote
 from app.votes import Tally, pass_rule_text
 from config.units import duration_words
 
-NOMINATION = "warden/nomination"
-VOTE_OPEN = "warden/vote-open"
-PASSED = "warden/passed"
-FAILED = "warden/failed"
-CANCELLED = "warden/cancelled"
-VETOED = "warden/vetoed"
-ONBOARDING = "warden/onboarding"
+NOMINATION = labels.NOMINATION
+VOTE_OPEN = labels.VOTE_OPEN
+PASSED = labels.PASSED
+FAILED = labels.FAILED
+CANCELLED = labels.CANCELLED
+VETOED = labels.VETOED
+ONBOARDING = labels.ONBOARDING
 STATE_LABELS = (VOTE_OPEN, PASSED, FAILED, CANCELLED, VETOED)
-#: Name -> (colour, description) of the labels votes use; Warden creates missing ones.
-LABELS = {
-    NOMINATION: ("5319e7", "A nomination of a new member (Warden opens the vote)"),
-    VOTE_OPEN: ("fbca04", "Vote open: react to Warden's vote comment"),
-    PASSED: ("0e8a16", "The vote passed"),
-    FAILED: ("d73a4a", "The vote failed"),
-    CANCELLED: ("cfd3d7", "The vote was cancelled"),
-    VETOED: ("b60205", "The admission was vetoed"),
-    ONBOARDING: ("1d76db", "Onboarding checklist of a new member"),
-}
+#: The labels votes use; Warden creates the missing ones.
+LABELS = (NOMINATION, *STATE_LABELS, ONBOARDING)
 REFUSED_MARKER = "<!-- warden:nomination-refused -->"
 LABEL_MARKER = "<!-- warden:label-restored -->"
 

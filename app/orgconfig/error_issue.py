@@ -9,6 +9,7 @@ from typing import Any
 from gidgethub import BadRequest
 from gidgethub.abc import GitHubAPI
 
+from app import labels
 from app.orgconfig import templates as t
 from app.orgconfig.reads import CONFIG_REPO
 from config import ConfigIssue
@@ -41,7 +42,7 @@ async def report_errors(
     body = t.error_issue_body(issues, file_url)
     current = await find_error_issue(gh, org)
     if current is None:
-        await ensure_label(gh, org)
+        await labels.ensure_label(gh, org, CONFIG_REPO, t.ERROR_LABEL)
         created = await gh.post(
             ISSUES_URL,
             {"owner": org, "repo": CONFIG_REPO},
@@ -74,20 +75,3 @@ async def close_error_issue(gh: GitHubAPI, org: str, comment: str) -> None:
     await gh.post(url + "/comments", variables, data={"body": comment})
     await gh.patch(url, variables, data={"state": "closed", "state_reason": "completed"})
     log.info("closed %s/%s#%s: the config is fixed", org, CONFIG_REPO, current["number"])
-
-
-async def ensure_label(gh: GitHubAPI, org: str) -> None:
-    """Create the `warden/config-error` label unless the repository has it."""
-    try:
-        await gh.post(
-            "/repos/{owner}/{repo}/labels",
-            {"owner": org, "repo": CONFIG_REPO},
-            data={
-                "name": t.ERROR_LABEL,
-                "color": t.ERROR_LABEL_COLOR,
-                "description": t.ERROR_LABEL_DESCRIPTION,
-            },
-        )
-    except BadRequest as exc:
-        if exc.status_code != 422:  # 422: the label exists already
-            raise

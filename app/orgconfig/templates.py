@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
+from app import labels
 from config import ConfigIssue
 from config.check import format_issues_markdown
 from config.issues import sort_issues
 
-ERROR_LABEL = "warden/config-error"
-ERROR_LABEL_COLOR = "d73a4a"
-ERROR_LABEL_DESCRIPTION = "Warden cannot apply .github/warden.yml"
+ERROR_LABEL = labels.CONFIG_ERROR
 ERROR_TITLE = "Warden cannot apply .github/warden.yml"
 DIGEST_PREFIX = "<!-- warden:config-error-digest "
 FIXED_MARKER = "<!-- warden:config-fixed -->"

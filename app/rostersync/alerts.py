@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from gidgethub import BadRequest
-
+from app import labels
 from app.github import GitHubAPI
 from app.rostersync import templates as t
 
@@ -42,7 +41,7 @@ async def raise_alert(
         if current.get("body") != body:
             await gh.patch(ISSUE_URL, _vars(org, repo, number), data={"body": body})
         return number
-    await ensure_label(gh, org, repo)
+    await labels.ensure_label(gh, org, repo, t.ALERT_LABEL)
     created = await gh.post(
         ISSUES_URL,
         {"owner": org, "repo": repo},
@@ -61,20 +60,3 @@ async def close_alert(gh: GitHubAPI, org: str, repo: str, number: int, comment: 
 
 def _vars(org: str, repo: str, number: int) -> dict[str, Any]:
     return {"owner": org, "repo": repo, "issue_number": number}
-
-
-async def ensure_label(gh: GitHubAPI, org: str, repo: str) -> None:
-    """Create the `warden/roster-alert` label unless the repository has it."""
-    try:
-        await gh.post(
-            "/repos/{owner}/{repo}/labels",
-            {"owner": org, "repo": repo},
-            data={
-                "name": t.ALERT_LABEL,
-                "color": t.ALERT_LABEL_COLOR,
-                "description": t.ALERT_LABEL_DESCRIPTION,
-            },
-        )
-    except BadRequest as exc:
-        if exc.status_code != 422:  # 422: the label exists already
-            raise

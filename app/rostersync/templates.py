@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from app import labels
 from app.roster import RosterDiff
 
-ALERT_LABEL = "warden/roster-alert"
-ALERT_LABEL_COLOR = "d93f0b"
-ALERT_LABEL_DESCRIPTION = "Warden: something about the team needs an admin"
+ALERT_LABEL = labels.ROSTER_ALERT
 BRANCH = "warden/roster"
 PULL_TITLE = "Update the member lists from the team"
 PULL_MARKER = "<!-- warden:roster-pull -->"
