@@ -114,18 +114,24 @@ class Demo:
                 await asyncio.sleep(0.05)
 
     def report(self) -> None:
-        """Print the deliveries and Warden's writes since the last report."""
+        """Print the deliveries and Warden's writes since the last report, in the order
+        they happened (a webhook that Warden's own write caused comes after it)."""
+        lines: list[tuple[int, str]] = []
         for delivery in self.sb.deliveries[self._seen_deliveries :]:
             name = delivery.event + (f".{delivery.action}" if delivery.action else "")
             outcome = f"answered {delivery.status_code}" if delivery.status_code else "failed"
             again = " (redelivery)" if delivery.redelivery else ""
-            self.say(f"    GitHub → Warden: {name}{again}, {outcome}")
+            lines.append((delivery.seq, f"    GitHub → Warden: {name}{again}, {outcome}"))
         self._seen_deliveries = len(self.sb.deliveries)
         for record in self.sb.requests[self._seen_requests :]:
             if record.method in ("GET", "HEAD") or record.path.endswith("/access_tokens"):
                 continue
-            self.say(f"    Warden → GitHub: {_describe(record.method, record.path)}")
+            lines.append(
+                (record.seq, f"    Warden → GitHub: {_describe(record.method, record.path)}")
+            )
         self._seen_requests = len(self.sb.requests)
+        for _, line in sorted(lines, key=lambda pair: pair[0]):
+            self.say(line)
 
     async def act(self, title: str, play: Callable[[], Awaitable[None]]) -> None:
         self.say(f"\n{title}")

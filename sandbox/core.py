@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,7 +63,10 @@ class Core:
         self.app = app
         self.world = World()
         self.render = RepoRenderer(self.world, Urls(api="http://127.0.0.1"))
-        self.outbox = Outbox(clock, app.id, app.webhook_secret)
+        #: One count for the requests Warden makes and the webhooks GitHub sends, so a
+        #: timeline can put them in the order they happened.
+        self.sequence = itertools.count(1)
+        self.outbox = Outbox(clock, app.id, app.webhook_secret, self.sequence)
         self.payload_problems: list[str] = []
         bot = User(self.world.new_id(), app.bot_login, "Bot", None, clock.now())
         self.world.users[bot.login.lower()] = bot

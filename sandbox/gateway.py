@@ -35,6 +35,10 @@ class Answer:
     limited: bool = False
 
 
+#: Where a request stands among the requests and webhooks, in the order they began.
+SEQ = web.RequestKey("seq", int)
+
+
 class Gateway:
     """Turns each HTTP request into a checked handler call, the way GitHub's edge would."""
 
@@ -49,6 +53,7 @@ class Gateway:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """The aiohttp handler for every REST path."""
+        request[SEQ] = next(self.core.sequence)  # the order it began in
         raw = await request.read()
         query = dict(request.query)
         for fault in self.faults.take(request.method, request.path):
@@ -184,5 +189,6 @@ class Gateway:
                 installation_id=answer.caller.installation_id if answer.caller else None,
                 not_modified=answer.not_modified,
                 operation=answer.operation.key if answer.operation else None,
+                seq=request.get(SEQ, 0),
             )
         )

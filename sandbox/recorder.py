@@ -20,6 +20,8 @@ class RequestRecord:
     installation_id: int | None
     not_modified: bool
     operation: str | None
+    #: Place among the requests and the webhooks, in the order they began (see ``Core.sequence``).
+    seq: int = 0
 
 
 @dataclass(frozen=True)

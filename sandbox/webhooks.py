@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import itertools
 import json
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -34,6 +36,8 @@ class Delivery:
     headers: dict[str, str]
     delivered_at: datetime
     redelivery: bool = False
+    #: Place among the requests and the webhooks, in the order they began.
+    seq: int = 0
     duration: float = 0.0
     status: str = "pending"
     status_code: int = 0
@@ -57,8 +61,11 @@ def sign(secret: str, body: bytes) -> dict[str, str]:
 class Outbox:
     """Queues deliveries and POSTs them one at a time, in order, to ``url``."""
 
-    def __init__(self, clock: Clock, app_id: int, secret: str) -> None:
+    def __init__(
+        self, clock: Clock, app_id: int, secret: str, sequence: Iterator[int] | None = None
+    ) -> None:
         self.clock = clock
+        self.sequence = sequence if sequence is not None else itertools.count(1)
         self.app_id = app_id
         self.secret = secret
         self.url: str | None = None
@@ -138,6 +145,7 @@ class Outbox:
             headers,
             self.clock.now(),
             redelivery=redelivery,
+            seq=next(self.sequence),
         )
         self._next_id += 1
         self.deliveries.append(delivery)

@@ -85,7 +85,9 @@ def test_demo_plays_against_the_sandbox_and_exits_0(tmp_path: Path) -> None:
     assert "GitHub → Warden: issues.opened (redelivery), answered 202" in result.stdout
     assert "Warden → GitHub: opened an issue (POST /repos/python/.github/issues)" in result.stdout
     out = result.stdout
-    assert "added someone to a team (PUT /orgs/python/teams/psrt/memberships/grace)" in out
+    added = out.index("added someone to a team (PUT /orgs/python/teams/psrt/memberships/grace)")
+    invited = out.index("GitHub → Warden: organization.member_invited")
+    assert added < invited  # the timeline is in order: the invitation follows Warden's write
     assert "GitHub → Warden: repository_advisory.reported, answered 202" in out
     assert "requested a CVE (POST /repos/python/cpython/security-advisories/GHSA-" in out
     assert "embargoed" not in out.split("against python/cpython.")[1]
