@@ -252,6 +252,13 @@ class Scenario:
         await self.settle()
         return pull.number
 
+    async def merge_pull_request(self, owner: str, repo: str, number: int, user: str) -> str:
+        """Merge a pull request as ``user`` (a squash merge: ``push`` to the base branch, then
+        ``pull_request.closed``); returns the merge commit's sha."""
+        commit = actions_repo.merge_pull(self.core, self.repo(owner, repo), number, user)
+        await self.settle()
+        return commit.sha
+
     def review_pull_request(
         self, owner: str, repo: str, number: int, user: str, state: str = "APPROVED", body: str = ""
     ) -> int:

@@ -63,10 +63,16 @@ async def test_every_supported_event_is_sent_signed_and_schema_valid(
     await sb.remove_team_member("python", "psrt", "carol", sender="alice")
     await sb.remove_org_member("python", "carol", sender="alice")
     await sb.edit_team("python", "psrt", "alice", description="Security response")
-    await sb.open_pull_request(
+    fix = await sb.open_pull_request(
         "python", "cpython", "dave", "Fix", "fix", files={"Lib/tarfile.py": "# fixed\n"}
     )
     await sb.push("python", "cpython", "fix", {"Lib/new.py": "x = 1\n"}, "dave")
+    await sb.merge_pull_request("python", "cpython", fix, "alice")
+    docs = await sb.open_pull_request(
+        "python", "cpython", "dave", "Docs", "docs", files={"Doc/x.rst": "x\n"}
+    )
+    await sb.edit_issue("python", "cpython", docs, "dave", state="closed")
+    await sb.edit_issue("python", "cpython", docs, "dave", state="open")
     ghsa = await sb.report_advisory("python", "cpython", "carol", "tarfile escape")
     await sb.publish_advisory("python", "cpython", ghsa, sender="alice")
     await sb.delete_team("python", "psrt", sender="alice")
@@ -92,6 +98,8 @@ async def test_every_supported_event_is_sent_signed_and_schema_valid(
         ("pull_request", "opened"),
         ("push", None),
         ("pull_request", "synchronize"),
+        ("pull_request", "closed"),
+        ("pull_request", "reopened"),
         ("repository_advisory", "reported"),
         ("repository_advisory", "published"),
     }
@@ -103,6 +111,13 @@ async def test_every_supported_event_is_sent_signed_and_schema_valid(
         assert headers["X-Hub-Signature-256"] == f"sha256={digest}"
         assert headers["X-GitHub-Hook-Installation-Target-ID"] == str(sb.app_id)
     assert len(receiver.received) == len(sb.deliveries)
+    pulls = [d.payload["pull_request"] for d in sb.deliveries if d.event == "pull_request"]
+    assert [(p["number"], p["merged"]) for p in pulls if p["state"] == "closed"] == [
+        (fix, True),
+        (docs, False),
+    ]
+    main = sb.repo("python", "cpython").tree("main")
+    assert (main["Lib/tarfile.py"], main["Lib/new.py"]) == ("# fixed\n", "x = 1\n")
 
 
 async def test_a_payload_that_breaks_the_webhook_schema_is_recorded(
