@@ -179,6 +179,26 @@ async def test_notes_team_membership_changes_the_notes(
         await stack.server.close()
 
 
+async def test_admins_team_membership_moves_the_admin_note(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox, config_text(extra="admins: psrt-admins\n"))
+    sandbox.add_team(ORG, "psrt-admins", members=("alice", "grace"))
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        assert file_text(sandbox, PUBLIC) == current_list()  # alice and grace: Admin
+        await sandbox.add_team_member(ORG, "psrt-admins", "bob", sender="alice")
+        await sandbox.remove_team_member(ORG, "psrt-admins", "grace", sender="alice")
+        await settled(stack)
+        public = file_text(sandbox, PUBLIC).splitlines()
+        assert "Bob Brown,bob,Admin" in public
+        assert "Grace Hopper,grace," in public
+        assert alerts(sandbox) == []  # two admins throughout; only the member team is guarded
+    finally:
+        await stack.server.close()
+
+
 async def test_config_change_to_the_roster_section_reconciles(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
