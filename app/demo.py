@@ -164,6 +164,8 @@ async def _play(demo: Demo, data: Path) -> int:
     checks += await _nomination_scenes(demo)
     checks += await _advisory_scenes(demo)
     failures = [text for ok, text in checks if not ok]
+    failures += [f"a request that breaks GitHub's REST contract: {v}" for v in sb.violations]
+    failures += [f"webhook payload outside the schema: {p}" for p in sb.payload_problems]
     demo.say("\nDone." if not failures else "")
     for text in failures:
         demo.say(f"FAILED: {text}")

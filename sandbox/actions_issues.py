@@ -92,14 +92,13 @@ def _set_state(
     issue.state = "closed" if closing else "open"
     issue.closed_at = core.now() if closing else None
     issue.state_reason = (reason or "completed") if closing else "reopened"
-    if not issue.is_pull:
-        core.emit(
-            "issues",
-            "closed" if closing else "reopened",
-            sender=sender,
-            repo=repo,
-            issue=core.render.issue(repo, issue),
-        )
+    action = "closed" if closing else "reopened"
+    if issue.is_pull:  # closed through the issues API: GitHub sends the pull_request event
+        pull = core.render.pull(repo, repo.pulls[issue.number])
+        core.emit("pull_request", action, sender=sender, repo=repo, number=issue.number,
+                  pull_request=pull)  # fmt: skip
+        return
+    core.emit("issues", action, sender=sender, repo=repo, issue=core.render.issue(repo, issue))
 
 
 def add_labels(core: Core, repo: Repo, issue: Issue, names: Iterable[str], sender: str) -> None:

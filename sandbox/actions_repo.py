@@ -165,6 +165,34 @@ def open_pull(
     return pull
 
 
+def merge_pull(core: Core, repo: Repo, number: int, sender: str) -> Commit:
+    """Squash-merge an open pull request: its changes land on the base branch (``push``),
+    then it is closed as merged (``pull_request.closed`` with ``merged: true``)."""
+    pull = repo.pulls.get(number)
+    if pull is None:
+        raise NotFound()
+    issue = repo.issues[number]
+    if issue.state != "open":
+        raise Unprocessable("Pull Request is not mergeable")
+    before, after = repo.commits[pull.base_sha].tree, repo.commits[pull.head_sha].tree
+    changes = {
+        p: after.get(p) for p in before.keys() | after.keys() if before.get(p) != after.get(p)
+    }
+    commit = push(core, repo, pull.base, changes, sender, f"{issue.title} (#{number})")
+    pull.merged_by, pull.merged_at = core.world.user(sender).login, core.now()
+    pull.merge_commit_sha = commit.sha
+    issue.state, issue.state_reason, issue.closed_at = "closed", None, core.now()
+    core.emit(
+        "pull_request",
+        "closed",
+        sender=sender,
+        repo=repo,
+        number=number,
+        pull_request=core.render.pull(repo, pull),
+    )
+    return commit
+
+
 def review_pull(
     core: Core, repo: Repo, number: int, user: str, state: str = "APPROVED", body: str = ""
 ) -> Review:

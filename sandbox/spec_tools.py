@@ -108,6 +108,8 @@ WEBHOOKS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("push", ""): ("push", None),
     ("pull_request", "opened"): ("pull_request", "opened"),
     ("pull_request", "synchronize"): ("pull_request", "opened"),
+    ("pull_request", "closed"): ("pull_request", "closed"),
+    ("pull_request", "reopened"): ("pull_request", "reopened"),
     ("installation", "created"): ("installation", "created"),
 }
 ADVISORY_ACTIONS = ("reported", "published")

@@ -148,6 +148,9 @@ class PullRequest:
     head_sha: str
     base_sha: str
     reviews: list[Review] = field(default_factory=list)
+    merged_by: str | None = None
+    merged_at: datetime | None = None
+    merge_commit_sha: str | None = None
 
 
 @dataclass

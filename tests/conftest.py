@@ -122,4 +122,4 @@ def example_payload(name: str, installation_id: int = 42) -> dict[str, Any]:
     return data
 
 
-pytest_plugins = ["tests.sandbox_fixtures", "tests.harness"]
+pytest_plugins = ["pytester", "tests.sandbox_fixtures", "tests.harness"]

@@ -102,6 +102,12 @@ def alerts(sb: Sandbox, state: str = "open") -> list[Any]:
     return [i for i in repo.issues.values() if t.ALERT_LABEL in i.labels and i.state == state]
 
 
+def open_pulls(sb: Sandbox) -> list[Any]:
+    """The open pull requests of the roster repo."""
+    repo = sb.repo(ORG, ROSTER_REPO)
+    return [p for p in repo.pulls.values() if repo.issues[p.number].state == "open"]
+
+
 def roster_commits(sb: Sandbox, branch: str = "main") -> int:
     """How many commits on ``branch`` of the roster repo came after the seed."""
     repo = sb.repo(ORG, ROSTER_REPO)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from app.clock import Clock
 from app.orgconfig import CONFIG_PATH
 from app.teams import expect_membership
@@ -13,12 +15,14 @@ from tests.roster_world import (
     EMERITUS,
     ORG,
     PUBLIC,
+    ROSTER_REPO,
     alerts,
     config_text,
     current_list,
     file_text,
     install,
     logins_in,
+    open_pulls,
     roster_commits,
     seed,
     settled,
@@ -38,19 +42,29 @@ def left_today(clock: Clock) -> str:
     return TODAY.format(date=clock.now().date().isoformat())
 
 
+@pytest.mark.parametrize("via", ["commit", "pull_request"])
 async def test_member_removed_from_team_moves_to_emeritus_and_off_public_list(
-    sandbox: Sandbox, clock: Clock, tmp_path: Path
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, via: str
 ) -> None:
-    stack = await started(sandbox, clock, tmp_path)
+    stack = await started(sandbox, clock, tmp_path, config_text(via=via))
     try:
         await install(stack)
         await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
         await settled(stack)
+        if via == "pull_request":
+            assert file_text(sandbox, PUBLIC) == current_list()  # main waits for the merge
+            [pull] = open_pulls(sandbox)
+            await sandbox.merge_pull_request(ORG, ROSTER_REPO, pull.number, "alice")
+            await settled(stack)
         public, emeritus = file_text(sandbox, PUBLIC), file_text(sandbox, EMERITUS)
         assert "dave" not in logins_in(public)
         assert f"Dave Diaz,dave,{left_today(clock)}" in emeritus.splitlines()
         assert "Oscar Ortiz,oscar,Left 2024-03-01" in emeritus.splitlines()
         assert public == current_list(("alice", "grace", "bob", "carol", "erin", "frank", "heidi"))
+        commits = roster_commits(sandbox)
+        clock.advance(86400)
+        assert await stack.scheduler.run_job("roster")  # the lists now match: nothing to do
+        assert (roster_commits(sandbox), open_pulls(sandbox)) == (commits, [])
     finally:
         await stack.server.close()
 
@@ -161,6 +175,26 @@ async def test_notes_team_membership_changes_the_notes(
         await settled(stack)
         assert "Erin Evans,erin,Release Manager" in file_text(sandbox, PUBLIC).splitlines()
         assert alerts(sandbox) == []  # only the member team is guarded
+    finally:
+        await stack.server.close()
+
+
+async def test_admins_team_membership_moves_the_admin_note(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox, config_text(extra="admins: psrt-admins\n"))
+    sandbox.add_team(ORG, "psrt-admins", members=("alice", "grace"))
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        assert file_text(sandbox, PUBLIC) == current_list()  # alice and grace: Admin
+        await sandbox.add_team_member(ORG, "psrt-admins", "bob", sender="alice")
+        await sandbox.remove_team_member(ORG, "psrt-admins", "grace", sender="alice")
+        await settled(stack)
+        public = file_text(sandbox, PUBLIC).splitlines()
+        assert "Bob Brown,bob,Admin" in public
+        assert "Grace Hopper,grace," in public
+        assert alerts(sandbox) == []  # two admins throughout; only the member team is guarded
     finally:
         await stack.server.close()
 

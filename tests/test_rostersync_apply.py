@@ -31,11 +31,13 @@ from tests.roster_world import (
     file_text,
     install,
     logins_in,
+    open_pulls,
     roster_commits,
     row,
     seed,
     settled,
 )
+from tests.test_roster import assert_golden
 
 ROOT = Path(__file__).parent.parent
 
@@ -43,11 +45,6 @@ ROOT = Path(__file__).parent.parent
 async def started(sandbox: Sandbox, clock: Clock, tmp_path: Path, via: str) -> Stack:
     seed(sandbox, config_text(via=via))
     return await start_stack(sandbox, clock, tmp_path)
-
-
-def open_pulls(sb: Sandbox) -> list[Any]:
-    repo = sb.repo(ORG, ROSTER_REPO)
-    return [p for p in repo.pulls.values() if repo.issues[p.number].state == "open"]
 
 
 def pull_comments(sb: Sandbox, number: int) -> list[str]:
@@ -79,6 +76,25 @@ async def test_via_pull_request_opens_one_pull_request_and_updates_it(
         assert await stack.scheduler.run_job("roster")
         assert roster_commits(sandbox, t.BRANCH) == commits  # unchanged: no new push
         assert len(pull_comments(sandbox, pull.number)) == 1
+    finally:
+        await stack.server.close()
+
+
+async def test_pull_request_shows_pending_invitations_as_pending_and_does_not_list_them(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    stack = await started(sandbox, clock, tmp_path, "pull_request")
+    try:
+        installation_id = await install(stack)
+        await expect_membership(stack.ctx, installation_id, ORG, "psrt", "ivan", "added", "vote")
+        state = await sandbox.add_team_member(ORG, "psrt", "ivan", sender=sandbox.bot_login)
+        assert state == "pending"  # ivan is not in the organisation yet
+        await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
+        await settled(stack)
+        [pull] = open_pulls(sandbox)
+        body = sandbox.repo(ORG, ROSTER_REPO).issues[pull.number].body or ""
+        assert "- invited, not listed until they accept: @ivan" in body.splitlines()
+        assert "ivan" not in file_text(sandbox, PUBLIC, t.BRANCH)
     finally:
         await stack.server.close()
 
@@ -214,6 +230,28 @@ async def test_dry_run_prints_the_difference_and_changes_nothing(
         assert "- moved to the emeritus list: @dave" in lines
         assert "- invited, not listed until they accept: @ivan" in lines
         assert roster_commits(sandbox) == 0
+    finally:
+        await stack.server.close()
+
+
+async def test_dry_run_output_golden(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What `roster ORG --dry-run` prints: the team, what would change and how, pending
+    invitations, and the diff of each list file."""
+    stack = await started(sandbox, clock, tmp_path, "pull_request")
+    try:
+        await install(stack)
+        url, sandbox.webhook_url = sandbox.webhook_url, None
+        await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
+        await sandbox.add_team_member(ORG, "psrt", "ivan", sender="alice")  # invited
+        await sandbox.add_team_member(ORG, "release-managers", "erin", sender="alice")
+        sandbox.webhook_url = url
+        sandbox.reset_recording()
+        assert await roster_command(stack.ctx, ORG, dry_run=True) == 0
+        out = capsys.readouterr().out.replace(clock.now().date().isoformat(), "YYYY-MM-DD")
+        assert_golden("roster-dry-run.txt", out)
+        assert [r for r in sandbox.requests if r.method != "GET"] == []
     finally:
         await stack.server.close()
 

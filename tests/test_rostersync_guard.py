@@ -173,3 +173,49 @@ async def test_removals_within_a_quarter_are_applied_without_confirmation(
         assert logins_in(file_text(sandbox, EMERITUS)) == ["bob", "dave", "oscar"]
     finally:
         await stack.server.close()
+
+
+async def test_roster_confirm_asks_github_who_is_an_admin_when_the_command_arrives(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    """grace was an admin when the alert opened; demoted since (no webhook reached Warden),
+    her `/roster confirm` is refused because GitHub is asked, not a remembered list."""
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        number = await paused_alert(stack)
+        url, sandbox.webhook_url = sandbox.webhook_url, None
+        await sandbox.add_team_member(ORG, "psrt", "grace", role="member", sender="alice")
+        sandbox.webhook_url = url
+        sandbox.reset_recording()
+        await sandbox.comment(ORG, GOVERNANCE, number, "grace", "/roster confirm")
+        await settled(stack)
+        assert comments_on(sandbox, number)[-1] == t.NOT_ADMIN
+        assert sandbox.count("GET", f"/orgs/{ORG}/teams/psrt/memberships/grace") == 1
+        assert roster_commits(sandbox) == 0
+    finally:
+        await stack.server.close()
+
+
+async def test_with_an_admins_team_its_members_confirm_and_team_maintainers_do_not(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox, config_text(extra="admins: psrt-admins\n"))
+    sandbox.add_team(ORG, "psrt-admins", members=("bob", "carol"))
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        public = file_text(sandbox, PUBLIC).splitlines()
+        assert "Bob Brown,bob,Admin" in public and "Alice Adams,alice," in public
+        await remove_while_down(stack, ("dave", "erin", "frank"))
+        assert await stack.scheduler.run_job("roster")
+        [alert] = alerts(sandbox)
+        await sandbox.comment(ORG, GOVERNANCE, alert.number, "alice", "/roster confirm")
+        await settled(stack)
+        assert comments_on(sandbox, alert.number)[-1] == t.NOT_ADMIN  # maintainer, not admin
+        await sandbox.comment(ORG, GOVERNANCE, alert.number, "carol", "/roster confirm")
+        await settled(stack)
+        assert "Confirmed by @carol" in comments_on(sandbox, alert.number)[-1]
+        assert logins_in(file_text(sandbox, EMERITUS)) == ["dave", "erin", "frank", "oscar"]
+    finally:
+        await stack.server.close()

@@ -6,12 +6,14 @@ import base64
 
 import aiohttp
 import cachetools
+import jwt
 import pytest
 from gidgethub import BadRequest, GitHubBroken, RateLimitExceeded
 from gidgethub.aiohttp import GitHubAPI
 
 from app.clock import Clock
 from sandbox import Sandbox
+from sandbox.core import AppIdentity
 from sandbox.testing import app_jwt, installation_token, seed_psrt
 
 
@@ -70,6 +72,33 @@ async def test_app_endpoints_need_a_valid_jwt(sandbox: Sandbox, clock: Clock) ->
         old = app_jwt(sandbox)
         clock.advance(601)
         assert await status(old) == 401
+
+
+async def test_app_jwt_must_be_rs256_by_the_app_key_and_expire_within_ten_minutes(
+    sandbox: Sandbox,
+) -> None:
+    iid = seed_psrt(sandbox)
+    now = int(sandbox.clock.time())
+    claims = {"iat": now - 60, "exp": now + 540, "iss": str(sandbox.app_id)}
+    other_key = AppIdentity.generate(sandbox.app_id, "impostor").private_key_pem
+    async with aiohttp.ClientSession() as session:
+
+        async def status(token: str, path: str = "/app") -> int:
+            headers = {"Authorization": f"Bearer {token}"}
+            async with session.get(f"{sandbox.url}{path}", headers=headers) as answer:
+                return answer.status
+
+        assert await status(jwt.encode(claims, sandbox.private_key_pem, "RS256")) == 200
+        hmac_secret = "a shared secret of thirty-two bytes"
+        assert await status(jwt.encode(claims, hmac_secret, "HS256")) == 401
+        assert await status(jwt.encode(claims, other_key, "RS256")) == 401
+        wrong_issuer = {**claims, "iss": "999"}
+        assert await status(jwt.encode(wrong_issuer, sandbox.private_key_pem, "RS256")) == 401
+        assert await status(app_jwt(sandbox, lifetime=600, iat_offset=0)) == 200
+        assert await status(app_jwt(sandbox, lifetime=660, iat_offset=0)) == 401
+        token = await installation_token(sandbox, iid)
+        assert await status(token) == 401  # an installation token is not an app JWT
+        assert await status(app_jwt(sandbox), "/repos/python/cpython") == 401  # nor the reverse
 
 
 async def test_installation_token_expires_after_an_hour(sandbox: Sandbox, clock: Clock) -> None:

@@ -63,12 +63,19 @@ async def test_every_supported_event_is_sent_signed_and_schema_valid(
     await sb.remove_team_member("python", "psrt", "carol", sender="alice")
     await sb.remove_org_member("python", "carol", sender="alice")
     await sb.edit_team("python", "psrt", "alice", description="Security response")
-    await sb.open_pull_request(
+    fix = await sb.open_pull_request(
         "python", "cpython", "dave", "Fix", "fix", files={"Lib/tarfile.py": "# fixed\n"}
     )
     await sb.push("python", "cpython", "fix", {"Lib/new.py": "x = 1\n"}, "dave")
+    await sb.merge_pull_request("python", "cpython", fix, "alice")
+    docs = await sb.open_pull_request(
+        "python", "cpython", "dave", "Docs", "docs", files={"Doc/x.rst": "x\n"}
+    )
+    await sb.edit_issue("python", "cpython", docs, "dave", state="closed")
+    await sb.edit_issue("python", "cpython", docs, "dave", state="open")
     ghsa = await sb.report_advisory("python", "cpython", "carol", "tarfile escape")
     await sb.publish_advisory("python", "cpython", ghsa, sender="alice")
+    await sb.delete_team("python", "psrt", sender="alice")
     sent = {(d.event, d.action) for d in sb.deliveries}
     assert sent == {
         ("installation", "created"),
@@ -87,9 +94,12 @@ async def test_every_supported_event_is_sent_signed_and_schema_valid(
         ("membership", "removed"),
         ("organization", "member_removed"),
         ("team", "edited"),
+        ("team", "deleted"),
         ("pull_request", "opened"),
         ("push", None),
         ("pull_request", "synchronize"),
+        ("pull_request", "closed"),
+        ("pull_request", "reopened"),
         ("repository_advisory", "reported"),
         ("repository_advisory", "published"),
     }
@@ -101,6 +111,27 @@ async def test_every_supported_event_is_sent_signed_and_schema_valid(
         assert headers["X-Hub-Signature-256"] == f"sha256={digest}"
         assert headers["X-GitHub-Hook-Installation-Target-ID"] == str(sb.app_id)
     assert len(receiver.received) == len(sb.deliveries)
+    pulls = [d.payload["pull_request"] for d in sb.deliveries if d.event == "pull_request"]
+    assert [(p["number"], p["merged"]) for p in pulls if p["state"] == "closed"] == [
+        (fix, True),
+        (docs, False),
+    ]
+    main = sb.repo("python", "cpython").tree("main")
+    assert (main["Lib/tarfile.py"], main["Lib/new.py"]) == ("# fixed\n", "x = 1\n")
+
+
+async def test_a_payload_that_breaks_the_webhook_schema_is_recorded(
+    sandbox: Sandbox, receiver: Receiver
+) -> None:
+    """Every payload is checked as it is sent (the ``sandbox`` fixture then fails the test):
+    here a sandbox bug renders an issue number as a string."""
+    seed_psrt(sandbox)
+    repo = sandbox.repo("python", "psrt-governance")
+    sandbox.core.emit("issues", "opened", sender="bob", repo=repo, issue={"number": "one"})
+    await sandbox.settle()
+    assert sandbox.payload_problems
+    assert all(p.startswith("issues.opened: issue") for p in sandbox.payload_problems)
+    sandbox.payload_problems.clear()
 
 
 async def test_changes_made_through_the_api_are_sent_by_the_bot(

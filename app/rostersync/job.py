@@ -56,11 +56,16 @@ async def dry_run_lines(ctx: Context, gh: GitHubAPI, installation_id: int, org: 
     lists = await read_lists(gh, org, config)
     update = await plan(gh, config, team, lists, ctx)
     where = f"{org}/{lists.repo}:{lists.public.path} and {lists.emeritus.path}"
+    changes = t.change_lines(update.diff, update.pending)
     if not update.diff.changed:
-        lines = [head, f"{where} match the team; nothing to change."]
-        return lines + t.change_lines(update.diff, update.pending)
+        return [head, f"{where} match the team; nothing to change.", *changes]
     via = "a pull request" if config.roster.via == "pull_request" else "a commit"
-    return [head, f"{where} would change, by {via}:", *t.change_lines(update.diff, update.pending)]
+    diffs = [
+        line
+        for file, text in ((lists.public, update.public), (lists.emeritus, update.emeritus))
+        for line in t.file_diff(file.path, file.text, text)
+    ]
+    return [head, f"{where} would change, by {via}:", *changes, *diffs]
 
 
 async def roster_command(ctx: Context, org: str, dry_run: bool) -> int:

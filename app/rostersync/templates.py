@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 from app import labels
@@ -45,6 +46,19 @@ def change_lines(diff: RosterDiff, pending: Iterable[str]) -> list[str]:
     if invited:
         lines.append(f"- invited, not listed until they accept: {_mentions(invited)}")
     return lines
+
+
+def file_diff(path: str, old: str, new: str) -> list[str]:
+    """A unified diff of one list file (``[]`` when unchanged), for the dry run."""
+    return [
+        line.rstrip("\r\n")
+        for line in difflib.unified_diff(
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            f"a/{path}",
+            f"b/{path}",
+        )
+    ]
 
 
 def commit_message(org: str, team: str, diff: RosterDiff) -> str:
