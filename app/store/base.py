@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,6 +132,37 @@ class AuditEntry:
     delivery_id: str | None = None
 
 
+def lock_id(namespace: str, key: str, schema: str = "") -> int:
+    """A stable signed 64-bit number for the lock named (``namespace``, ``key``)."""
+    name = f"warden-lock\0{schema}\0{namespace}\0{key}".encode()
+    return int.from_bytes(hashlib.sha256(name).digest()[:8], "big", signed=True)
+
+
+class LocalLocks:
+    """One asyncio lock per name in this process, forgotten once no one holds or awaits it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, namespace: str, key: str) -> AsyncIterator[None]:
+        name = (namespace, key)
+        lock, users = self._locks.get(name, (asyncio.Lock(), 0))
+        self._locks[name] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[name]
+            if users == 1:
+                del self._locks[name]
+            else:
+                self._locks[name] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
 class Store(ABC):
     """Everything Warden keeps. Both backends pass the same tests.
 
@@ -167,6 +201,12 @@ class Store(ABC):
     @abstractmethod
     async def try_lead(self) -> bool:
         """Become (or stay) the one process that runs scheduled jobs."""
+
+    @abstractmethod
+    def lock(self, namespace: str, key: str) -> AbstractAsyncContextManager[None]:
+        """``async with store.lock("advisory", key):`` one holder at a time of the name
+        (``namespace``, ``key``), across every replica sharing the database; released when
+        the block ends, however it ends."""
 
     @abstractmethod
     async def execute(self, sql: str, *args: Any) -> None: ...
