@@ -9,7 +9,7 @@ from typing import Any
 from gidgethub import BadRequest
 from gidgethub.abc import GitHubAPI
 
-from app.advisories import records
+from app.advisories import once, records
 from app.advisories.coordinator import announce, coordinator_wanted, decide
 from app.advisories.experts import add_experts
 from app.advisories.model import (
@@ -37,7 +37,7 @@ async def bring_to_desired(
     experts and reminders for one advisory; only what is missing is written."""
     adv = parse_advisory(data, repo)
     async with records.lock(scope.ctx.store, scope.installation_id, repo, adv.ghsa_id):
-        record = await _record_of(scope, adv)
+        record = await once.recover(scope, await _record_of(scope, adv))
         start = record
         if adv.state in OPEN_STATES:
             record = await _open(scope, adv, record, repo_private)
@@ -45,6 +45,7 @@ async def bring_to_desired(
             record = await finish(scope, adv, record)
         if record != start:
             await records.save(scope.ctx.store, record)
+            await once.confirm(scope.ctx.store, record)  # comments posted by this run
         return record
 
 
@@ -74,7 +75,7 @@ async def _open(scope: Scope, adv: Advisory, record: Record, repo_private: bool)
         record = await _fork_and_cve(scope, adv, record, repo_private)
     record = await ensure_tracking(scope, adv, record)
     if chosen is not None:
-        await announce(scope, adv, record, chosen)
+        record = await announce(scope, adv, record, chosen)
     record = await add_experts(scope, adv, record)
     record = await ensure_tracking(scope, adv, record)  # names new experts; else no request
     return await remind(scope, adv, record)
