@@ -110,7 +110,7 @@ class Sandbox:
 
     @property
     def faults(self) -> Faults:
-        """Inject faults: ``add`` / ``secondary_limit`` / ``latency`` / ``drop``."""
+        """Inject faults: ``add``, ``secondary_limit``, ``latency``, ``drop``, ``drop_after``."""
         return self.gateway.faults
 
     @property
