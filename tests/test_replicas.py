@@ -1,5 +1,6 @@
 """Two Warden replicas on one PostgreSQL database, one GitHub: an advisory's intake (a webhook
-on one replica) racing the sweep (on the other) does every write once."""
+on one replica) racing the sweep (on the other), or two vote sweeps admitting one nominee, do
+every write once: they take turns through the store's named lock."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.clock import Clock
+from app.nominations.lifecycle import sweep_votes
 from sandbox import Sandbox
 from tests.advisory_world import (
     CPY,
@@ -24,6 +26,8 @@ from tests.advisory_world import (
     tracking_issues,
 )
 from tests.harness import Stack, start_stack
+from tests.nomination_world import GOV, nominate, react, stored
+from tests.nomination_world import seed as seed_nominations
 
 pytestmark = pytest.mark.slow
 
@@ -73,3 +77,21 @@ async def test_intake_on_one_replica_and_the_sweep_on_another_write_once(
     await asyncio.gather(sweep(receiver, installation_id), sweep(sweeper, installation_id))
     said = [c.split("\n", 1)[0] for c in comments(sandbox, tracking_issue(sandbox, ghsa))]
     assert [line.split()[1] for line in said] == ["warden:coordinator", "warden:reminder"]
+
+
+async def test_two_replicas_finishing_one_admission_add_and_onboard_once(
+    sandbox: Sandbox, replicas: tuple[Stack, Stack]
+) -> None:
+    receiver, sweeper = replicas
+    installation_id = seed_nominations(sandbox)
+    number = await nominate(receiver)
+    react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
+    sandbox.faults.add("PUT", r"/memberships/grace$", status=422)  # admission fails half-way
+    await sweep_votes(receiver.ctx)
+    assert (await stored(receiver, installation_id, number)).state == "passed"
+    sandbox.faults.latency(0.3, "PUT", r"/memberships/grace$")
+    await asyncio.gather(sweep_votes(receiver.ctx), sweep_votes(sweeper.ctx))
+    assert sandbox.count("PUT", f"/orgs/{ORG}/teams/psrt/memberships/grace") == 2  # 422, then 1
+    issues = sandbox.repo(ORG, GOV).issues.values()
+    assert [i.title for i in issues if i.title.startswith("Onboarding")] == ["Onboarding @grace"]
+    assert (await stored(sweeper, installation_id, number)).onboarding_issue is not None
