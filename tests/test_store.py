@@ -8,6 +8,7 @@ import time
 import pytest
 
 from app.store import AuditEntry, NewDelivery, Store, open_store
+from app.store.locks import lock_id
 
 
 def delivery(n: int, key: str | None = None, at: float = 1000.0) -> NewDelivery:
@@ -238,3 +239,12 @@ async def test_two_postgres_stores_exclude_each_other(pg_schema_url: str) -> Non
     finally:
         for replica in replicas:
             await replica.close()
+
+
+def test_lock_numbers_are_stable_64_bit_and_differ_by_name_and_schema() -> None:
+    number = lock_id("advisory", "42/cpython/GHSA-1")
+    assert number == lock_id("advisory", "42/cpython/GHSA-1")  # every replica computes the same
+    assert -(2**63) <= number < 2**63
+    others = {lock_id("vote", "42/cpython/GHSA-1"), lock_id("advisory", "42/cpython/GHSA-2")}
+    others.add(lock_id("advisory", "42/cpython/GHSA-1", schema="other"))
+    assert number not in others and len(others) == 3

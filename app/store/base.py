@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,37 +128,6 @@ class AuditEntry:
     detail: dict[str, Any]
     installation_id: int | None = None
     delivery_id: str | None = None
-
-
-def lock_id(namespace: str, key: str, schema: str = "") -> int:
-    """A stable signed 64-bit number for the lock named (``namespace``, ``key``)."""
-    name = f"warden-lock\0{schema}\0{namespace}\0{key}".encode()
-    return int.from_bytes(hashlib.sha256(name).digest()[:8], "big", signed=True)
-
-
-class LocalLocks:
-    """One asyncio lock per name in this process, forgotten once no one holds or awaits it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
-
-    @asynccontextmanager
-    async def hold(self, namespace: str, key: str) -> AsyncIterator[None]:
-        name = (namespace, key)
-        lock, users = self._locks.get(name, (asyncio.Lock(), 0))
-        self._locks[name] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[name]
-            if users == 1:
-                del self._locks[name]
-            else:
-                self._locks[name] = (lock, users - 1)
-
-    def __len__(self) -> int:
-        return len(self._locks)
 
 
 class Store(ABC):

@@ -18,12 +18,11 @@ from app.store.base import (
     CLAIMABLE,
     INSERT_DELIVERY,
     Delivery,
-    LocalLocks,
     NewDelivery,
     Row,
     Store,
-    lock_id,
 )
+from app.store.locks import LocalLocks, lock_id
 
 log = logging.getLogger(__name__)
 

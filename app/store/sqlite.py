@@ -18,11 +18,11 @@ from app.store.base import (
     CLAIMABLE,
     INSERT_DELIVERY,
     Delivery,
-    LocalLocks,
     NewDelivery,
     Row,
     Store,
 )
+from app.store.locks import LocalLocks
 
 T = TypeVar("T")
 
