@@ -56,8 +56,11 @@ class Gateway:
         request[SEQ] = next(self.core.sequence)  # the order it began in
         raw = await request.read()
         query = dict(request.query)
+        drop_after = False
         for fault in self.faults.take(request.method, request.path):
-            if fault.kind == "latency":
+            if fault.kind == "drop_after":
+                drop_after = True
+            elif fault.kind == "latency":
                 await asyncio.sleep(fault.seconds)
             elif fault.kind == "drop":
                 self._record(request, query, raw, Answer(Reply(0)))
@@ -67,6 +70,11 @@ class Gateway:
             else:
                 return self._finish(request, query, raw, Answer(self._fault_reply(fault)))
         answer = self._answer(request, query, raw)
+        if drop_after:
+            self._record(request, query, raw, Answer(Reply(0)))
+            if request.transport:
+                request.transport.close()
+            raise asyncio.CancelledError()
         return self._finish(request, query, raw, answer)
 
     def _fault_reply(self, fault: Any) -> Reply:

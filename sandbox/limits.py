@@ -59,7 +59,7 @@ class RateLimits:
         }
 
 
-FaultKind = Literal["status", "latency", "drop"]
+FaultKind = Literal["status", "latency", "drop", "drop_after"]
 
 
 @dataclass
@@ -84,7 +84,8 @@ class Fault:
 
 
 class Faults:
-    """The injectable faults: ``add`` (an error answer), ``latency`` and ``drop``."""
+    """The injectable faults: ``add`` (an error answer), ``latency``, ``drop`` and
+    ``drop_after``."""
 
     def __init__(self) -> None:
         self.pending: list[Fault] = []
@@ -134,6 +135,15 @@ class Faults:
     ) -> Fault:
         """Close the connection without answering the next ``times`` matching requests."""
         fault = Fault("drop", method, path_regex, times)
+        self.pending.append(fault)
+        return fault
+
+    def drop_after(
+        self, method: str | None = None, path_regex: str | None = None, times: int = 1
+    ) -> Fault:
+        """Apply the next ``times`` matching requests, then close the connection without
+        answering: GitHub did it, the client never hears so (a crash at the worst moment)."""
+        fault = Fault("drop_after", method, path_regex, times)
         self.pending.append(fault)
         return fault
 

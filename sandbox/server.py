@@ -109,7 +109,7 @@ class Sandbox(Scenario):
 
     @property
     def faults(self) -> Faults:
-        """Inject faults: ``add`` / ``secondary_limit`` / ``latency`` / ``drop``."""
+        """Inject faults: ``add``, ``secondary_limit``, ``latency``, ``drop``, ``drop_after``."""
         return self.gateway.faults
 
     @property

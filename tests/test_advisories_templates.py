@@ -48,16 +48,18 @@ def test_digest_changes_with_what_the_issue_shows() -> None:
 
 
 def test_coordinator_comment_matches_golden() -> None:
-    text = t.coordinator_comment(GHSA, "carol", "no one took it within 3 days", "2026-05-30")
+    text = t.coordinator_comment(
+        GHSA, "carol", "no one took it within 3 days", "2026-05-30", REPORTED + 3 * 86400
+    )
     assert_golden("advisory-coordinator.md", text)
 
 
 def test_reminders_match_golden() -> None:
     text = "\n---\n".join(
         [
-            t.reminder(GHSA, "warn", "bob", "2026-05-30", 14),
-            t.reminder(GHSA, "urgent", "bob", "2026-05-30", 7),
-            t.reminder(GHSA, "overdue", None, "2026-05-30", 1),
+            t.reminder(GHSA, "warn", "bob", "2026-05-30", 14, REPORTED + 76 * 86400),
+            t.reminder(GHSA, "urgent", "bob", "2026-05-30", 7, REPORTED + 83 * 86400),
+            t.reminder(GHSA, "overdue", None, "2026-05-30", 1, REPORTED + 91 * 86400 + 1800),
         ]
     )
     assert_golden("advisory-reminders.md", text)

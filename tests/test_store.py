@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
+import pytest
+
 from app.store import AuditEntry, NewDelivery, Store, open_store
+from app.store.locks import lock_id
 
 
 def delivery(n: int, key: str | None = None, at: float = 1000.0) -> NewDelivery:
@@ -123,7 +127,7 @@ async def test_migrations_are_applied_once(database_url: str) -> None:
         await s.open()
         rows = await s.fetch("SELECT version FROM schema_version")
         await s.close()
-    assert [r["version"] for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert [r["version"] for r in rows] == [1, 2, 3, 4, 5, 6, 7]
 
 
 async def test_only_one_store_leads(database_url: str) -> None:
@@ -148,3 +152,99 @@ async def test_large_bodies_round_trip(store: Store) -> None:
     assert await store.insert_deliveries([d]) == [True]
     stored = await store.get_delivery("big")
     assert stored is not None and stored.body == body
+
+
+async def _hold(store: Store, key: str, log: list[str], name: str, seconds: float) -> None:
+    async with store.lock("test", key):
+        log.append(f"{name} in")
+        await asyncio.sleep(seconds)
+        log.append(f"{name} out")
+
+
+async def test_two_holders_of_one_named_lock_take_turns(store: Store) -> None:
+    log: list[str] = []
+    await asyncio.gather(*(_hold(store, "GHSA-1", log, name, 0.05) for name in "abc"))
+    assert [entry.split()[1] for entry in log] == ["in", "out"] * 3
+    assert [entry.split()[0] for entry in log[::2]] == [entry.split()[0] for entry in log[1::2]]
+
+
+async def test_different_names_do_not_block_each_other(store: Store) -> None:
+    log: list[str] = []
+    async with asyncio.timeout(5):
+        async with store.lock("advisory", "GHSA-1"):
+            # same key in another namespace, and another key: both go through at once
+            await _hold(store, "GHSA-1", log, "other-namespace", 0)
+            async with store.lock("advisory", "GHSA-2"):
+                log.append("other-key in")
+    assert log == ["other-namespace in", "other-namespace out", "other-key in"]
+
+
+async def test_a_named_lock_is_released_when_its_block_fails(store: Store) -> None:
+    with pytest.raises(RuntimeError):
+        async with store.lock("test", "k"):
+            raise RuntimeError("boom")
+    async with asyncio.timeout(2), store.lock("test", "k"):
+        pass
+
+
+async def test_a_named_lock_is_released_when_its_holder_is_cancelled(store: Store) -> None:
+    inside = asyncio.Event()
+
+    async def holder() -> None:
+        async with store.lock("test", "k"):
+            inside.set()
+            await asyncio.sleep(60)
+
+    task = asyncio.create_task(holder())
+    await inside.wait()
+    waiter = asyncio.create_task(_hold(store, "k", [], "waiter", 0))
+    await asyncio.sleep(0.05)
+    assert not waiter.done()  # still held
+    task.cancel()
+    async with asyncio.timeout(2):
+        await waiter
+    waiting_cancelled = asyncio.create_task(_hold(store, "k", [], "late", 0))
+    async with store.lock("test", "k"):
+        await asyncio.sleep(0.05)  # the late one waits...
+        waiting_cancelled.cancel()  # ...and gives up while waiting
+    async with asyncio.timeout(2), store.lock("test", "k"):
+        pass
+
+
+async def test_two_postgres_stores_exclude_each_other(pg_schema_url: str) -> None:
+    replicas = [open_store(pg_schema_url), open_store(pg_schema_url)]
+    for replica in replicas:
+        await replica.open()
+    try:
+        log: list[str] = []
+        await asyncio.gather(
+            *(_hold(r, "GHSA-1", log, f"r{i}", 0.1) for i, r in enumerate(replicas * 2))
+        )
+        assert [entry.split()[1] for entry in log] == ["in", "out"] * 4
+        inside = asyncio.Event()
+
+        async def holder_elsewhere() -> None:
+            async with replicas[0].lock("test", "GHSA-1"):
+                inside.set()
+                await asyncio.sleep(60)
+
+        task = asyncio.create_task(holder_elsewhere())
+        await inside.wait()
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.2), replicas[1].lock("test", "GHSA-1"):
+                pass
+        task.cancel()  # the holder on the other replica lets go
+        async with asyncio.timeout(2), replicas[1].lock("test", "GHSA-1"):
+            pass
+    finally:
+        for replica in replicas:
+            await replica.close()
+
+
+def test_lock_numbers_are_stable_64_bit_and_differ_by_name_and_schema() -> None:
+    number = lock_id("advisory", "42/cpython/GHSA-1")
+    assert number == lock_id("advisory", "42/cpython/GHSA-1")  # every replica computes the same
+    assert -(2**63) <= number < 2**63
+    others = {lock_id("vote", "42/cpython/GHSA-1"), lock_id("advisory", "42/cpython/GHSA-2")}
+    others.add(lock_id("advisory", "42/cpython/GHSA-1", schema="other"))
+    assert number not in others and len(others) == 3

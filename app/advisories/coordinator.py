@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from app.advisories import records
 from app.advisories import templates as t
 from app.advisories.model import Advisory, Wanted
+from app.advisories.once import post_once
 from app.advisories.records import Record, current_coordinator
 from app.advisories.rules import pick_coordinator
 from app.advisories.scope import Scope
-from app.advisories.tracking import comment, deadline_of
+from app.advisories.tracking import deadline_of
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,9 @@ async def _assign(scope: Scope, why: str) -> Assignment | None:
     return Assignment(login, why)
 
 
-async def announce(scope: Scope, adv: Advisory, record: Record, chosen: Assignment) -> None:
-    """Mention the new coordinator in the tracking issue."""
-    body = t.coordinator_comment(adv.ghsa_id, chosen.login, chosen.why, deadline_of(scope, record))
-    await comment(scope, record, body)
+async def announce(scope: Scope, adv: Advisory, record: Record, chosen: Assignment) -> Record:
+    """Mention the new coordinator in the tracking issue (once, even across a crash)."""
+    deadline = deadline_of(scope, record)
+    body = t.coordinator_comment(adv.ghsa_id, chosen.login, chosen.why, deadline, scope.now)
     log.info("%s: %s coordinates %s (%s)", scope.org, chosen.login, adv.ghsa_id, chosen.why)
+    return await post_once(scope, record, "coordinator", body, login=chosen.login)

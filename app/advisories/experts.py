@@ -9,9 +9,9 @@ from gidgethub import BadRequest
 
 from app.advisories import templates as t
 from app.advisories.model import Advisory, Wanted, is_bot, patch_for
+from app.advisories.once import post_once
 from app.advisories.records import Record
 from app.advisories.scope import Scope
-from app.advisories.tracking import comment
 from app.advisories.writes import apply_patch
 from app.codeowners import CodeOwners, experts_for
 
@@ -78,5 +78,5 @@ async def add_experts(scope: Scope, adv: Advisory, record: Record) -> Record:
             raise
         log.warning("%s: GitHub refused experts %s on %s: %s", scope.org, new, adv.ghsa_id, exc)
         return record
-    await comment(scope, record, t.experts_added(adv.ghsa_id, new))
-    return record
+    body = t.experts_added(adv.ghsa_id, new, scope.now)
+    return await post_once(scope, record, "experts", body, experts=list(new))

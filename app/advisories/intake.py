@@ -9,7 +9,7 @@ from typing import Any
 from gidgethub import BadRequest
 from gidgethub.abc import GitHubAPI
 
-from app.advisories import records
+from app.advisories import once, records
 from app.advisories.coordinator import announce, coordinator_wanted, decide
 from app.advisories.experts import add_experts
 from app.advisories.model import (
@@ -31,13 +31,21 @@ log = logging.getLogger(__name__)
 
 
 async def bring_to_desired(
-    scope: Scope, data: Mapping[str, Any], repo: str, repo_private: bool
+    scope: Scope, data: Mapping[str, Any], repo: str, repo_private: bool, seen: Record | None
 ) -> Record:
     """Team, reporter credit, title tag state, fork and CVE, tracking issue, coordinator,
-    experts and reminders for one advisory; only what is missing is written."""
-    adv = parse_advisory(data, repo)
-    async with records.lock(scope.ctx.store, scope.installation_id, repo, adv.ghsa_id):
-        record = await _record_of(scope, adv)
+    experts and reminders for one advisory; only what is missing is written.
+
+    ``seen`` is the record as it was before ``data`` was read: when another writer (a
+    webhook, a sweep, a command, on any replica) changed it since, the advisory is read again.
+    """
+    ghsa_id = parse_advisory(data, repo).ghsa_id
+    async with records.lock(scope.ctx.store, scope.installation_id, repo, ghsa_id):
+        found = await records.find(scope.ctx.store, scope.installation_id, repo, ghsa_id)
+        if found != seen:
+            data = await scope.gh.getitem(ADVISORY_URL, scope.advisory_vars(repo, ghsa_id))
+        adv = parse_advisory(data, repo)
+        record = await once.recover(scope, _record_of(scope, adv, found))
         start = record
         if adv.state in OPEN_STATES:
             record = await _open(scope, adv, record, repo_private)
@@ -45,11 +53,11 @@ async def bring_to_desired(
             record = await finish(scope, adv, record)
         if record != start:
             await records.save(scope.ctx.store, record)
+            await once.confirm(scope.ctx.store, record)  # comments posted by this run
         return record
 
 
-async def _record_of(scope: Scope, adv: Advisory) -> Record:
-    found = await records.find(scope.ctx.store, scope.installation_id, adv.repo, adv.ghsa_id)
+def _record_of(scope: Scope, adv: Advisory, found: Record | None) -> Record:
     if found is None:
         return Record(
             scope.installation_id, scope.org, adv.repo, adv.ghsa_id, adv.created_at, adv.state
@@ -74,7 +82,7 @@ async def _open(scope: Scope, adv: Advisory, record: Record, repo_private: bool)
         record = await _fork_and_cve(scope, adv, record, repo_private)
     record = await ensure_tracking(scope, adv, record)
     if chosen is not None:
-        await announce(scope, adv, record, chosen)
+        record = await announce(scope, adv, record, chosen)
     record = await add_experts(scope, adv, record)
     record = await ensure_tracking(scope, adv, record)  # names new experts; else no request
     return await remind(scope, adv, record)
@@ -116,5 +124,6 @@ async def on_advisory_event(
     scope = await open_scope(ctx, gh, installation_id, org)
     if scope is None or not scope.handles(repo):
         return None
+    seen = await records.find(ctx.store, installation_id, repo, ghsa_id)
     data = await gh.getitem(ADVISORY_URL, scope.advisory_vars(repo, ghsa_id))
-    return await bring_to_desired(scope, data, repo, await scope.repo_private(repo))
+    return await bring_to_desired(scope, data, repo, await scope.repo_private(repo), seen)

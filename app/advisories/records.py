@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import weakref
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -157,13 +156,9 @@ async def mark_swept(
     )
 
 
-_LOCKS: weakref.WeakKeyDictionary[Store, dict[tuple[int, str, str], asyncio.Lock]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def lock(store: Store, installation_id: int, repo: str, ghsa_id: str) -> asyncio.Lock:
-    """One writer at a time per advisory in this process (the webhook, the sweep and a
+def lock(
+    store: Store, installation_id: int, repo: str, ghsa_id: str
+) -> AbstractAsyncContextManager[None]:
+    """One writer at a time per advisory, across replicas (the webhook, the sweep and a
     command may meet); read the record again once it is held."""
-    locks = _LOCKS.setdefault(store, {})
-    return locks.setdefault((installation_id, repo.lower(), ghsa_id.upper()), asyncio.Lock())
+    return store.lock("advisory", f"{installation_id}/{repo.lower()}/{ghsa_id.upper()}")

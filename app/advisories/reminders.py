@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from app.advisories import templates as t
 from app.advisories.model import Advisory
+from app.advisories.once import post_once
 from app.advisories.records import Record, current_coordinator
 from app.advisories.rules import days_left, deadline_at, reminder_due, reminder_level
 from app.advisories.scope import Scope
-from app.advisories.tracking import comment
 
 
 async def remind(scope: Scope, adv: Advisory, record: Record) -> Record:
-    """Post the reminder that is due (warn, urgent, overdue), never two within min_interval."""
+    """Post the reminder that is due (warn, urgent, overdue), never two within min_interval
+    and each once, even across a crash."""
     if not scope.tracking or record.tracking_issue is None:
         return record
     rules = scope.config.advisories.reminders
@@ -24,5 +25,5 @@ async def remind(scope: Scope, adv: Advisory, record: Record) -> Record:
     coordinator = current_coordinator(adv, record)
     end = t.date(deadline_at(record.reported_at, deadline))
     days = abs(days_left(record.reported_at, deadline, scope.now))
-    await comment(scope, record, t.reminder(adv.ghsa_id, level, coordinator, end, days))
-    return record.but(reminder_level=level, reminded_at=scope.now)
+    body = t.reminder(adv.ghsa_id, level, coordinator, end, days, scope.now)
+    return await post_once(scope, record, "reminder", body, level=level)

@@ -12,6 +12,7 @@ from gidgethub.abc import GitHubAPI
 from app.advisories import records
 from app.advisories.intake import bring_to_desired
 from app.advisories.model import OPEN_STATES
+from app.advisories.records import Record
 from app.advisories.scope import ADVISORY_URL, Scope, open_scope
 from app.context import Context
 from app.installations import each_installation
@@ -48,21 +49,22 @@ async def sweep_installation(
     scope = await open_scope(ctx, gh, installation_id, org)
     if scope is None:
         return 0
+    seen = {(r.repo, r.ghsa_id): r for r in await records.unfinished(ctx.store, installation_id)}
     found = await _open_advisories(scope)
     if found is None:
         return 0
     # Finished ones first: their coordinators' loads drop before anyone is assigned.
     await _finish_the_rest(scope, {(repo, str(data["ghsa_id"])) for repo, data in found})
     for repo, data in found:
-        await _one(scope, repo, data)
+        await _one(scope, repo, data, seen.get((repo, str(data["ghsa_id"]))))
     await records.mark_swept(ctx.store, installation_id, scope.now, None)
     return len(found)
 
 
-async def _one(scope: Scope, repo: str, data: Mapping[str, Any]) -> None:
+async def _one(scope: Scope, repo: str, data: Mapping[str, Any], seen: Record | None) -> None:
     """One advisory; GitHub refusing something about it (4xx) does not stop the others."""
     try:
-        await bring_to_desired(scope, data, repo, await scope.repo_private(repo))
+        await bring_to_desired(scope, data, repo, await scope.repo_private(repo), seen)
     except BadRequest as exc:
         log.warning(
             "%s: advisory %s in %s: GitHub refused: %s", scope.org, data["ghsa_id"], repo, exc
@@ -130,4 +132,5 @@ async def _finish_the_rest(scope: Scope, open_now: set[tuple[str, str]]) -> None
             log.info("%s: advisory %s is gone", scope.org, record.ghsa_id)
             await records.save(scope.ctx.store, record.but(finished_at=scope.now))
             continue
-        await bring_to_desired(scope, data, record.repo, await scope.repo_private(record.repo))
+        private = await scope.repo_private(record.repo)
+        await bring_to_desired(scope, data, record.repo, private, record)

@@ -46,7 +46,7 @@ Team members can type, each on its own line:
 NO_COORDINATOR = "none yet: type `/coordinate`, or one is assigned {when}"
 
 COORDINATOR_ASSIGNED = """\
-<!-- warden:coordinator id={ghsa_id} login={login} -->
+<!-- warden:coordinator id={ghsa_id} login={login} at={at} -->
 @{login}, you are now the coordinator of {ghsa_id} ({why}). You were added to the advisory \
 as a collaborator and credited as `coordinator`. Please take it from triage to a fix and a \
 publication (or a close) before the deadline, {deadline}.
@@ -59,12 +59,12 @@ REMINDERS = {
     "overdue": "{who}**{ghsa_id} is overdue**: its deadline was {deadline}. Please publish or "
     "close it, or say here what blocks it.",
 }
-REMINDER_MARKER = "<!-- warden:reminder id={ghsa_id} level={level} -->\n"
+REMINDER_MARKER = "<!-- warden:reminder id={ghsa_id} level={level} at={at} -->\n"
 
 FINISHED = "<!-- warden:advisory-finished id={ghsa_id} -->\n{ghsa_id} is {state}. Closing."
 
 EXPERTS_ADDED = """\
-<!-- warden:experts id={ghsa_id} -->
+<!-- warden:experts id={ghsa_id} at={at} -->
 Added as experts (collaborators on the advisory), as owners of files changed in the private \
 fork: {names}.
 """
@@ -157,23 +157,34 @@ def digest_line(text: str) -> str:
     return f"{DIGEST_PREFIX}{hashlib.sha256(text.encode()).hexdigest()[:16]} -->"
 
 
-def coordinator_comment(ghsa_id: str, login: str, why: str, deadline: str) -> str:
-    return COORDINATOR_ASSIGNED.format(ghsa_id=ghsa_id, login=login, why=why, deadline=deadline)
+def stamp(timestamp: float) -> str:
+    """``2026-03-01T09:30:00Z``: when a comment was meant, in its hidden marker (a comment
+    posted once is recognised by it after a crash)."""
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def reminder(ghsa_id: str, level: str, coordinator: str | None, deadline: str, left: int) -> str:
+def coordinator_comment(ghsa_id: str, login: str, why: str, deadline: str, at: float) -> str:
+    return COORDINATOR_ASSIGNED.format(
+        ghsa_id=ghsa_id, login=login, why=why, deadline=deadline, at=stamp(at)
+    )
+
+
+def reminder(
+    ghsa_id: str, level: str, coordinator: str | None, deadline: str, left: int, at: float
+) -> str:
     """A deadline reminder (``left``: whole days to the deadline, or past it)."""
     who = f"@{coordinator}, " if coordinator else ""
     text = REMINDERS[level].format(who=who, ghsa_id=ghsa_id, deadline=deadline, days=days(left))
-    return REMINDER_MARKER.format(ghsa_id=ghsa_id, level=level) + text[0].upper() + text[1:]
+    marker = REMINDER_MARKER.format(ghsa_id=ghsa_id, level=level, at=stamp(at))
+    return marker + text[0].upper() + text[1:]
 
 
 def finished(ghsa_id: str, state: str) -> str:
     return FINISHED.format(ghsa_id=ghsa_id, state=state)
 
 
-def experts_added(ghsa_id: str, added: tuple[str, ...]) -> str:
-    return EXPERTS_ADDED.format(ghsa_id=ghsa_id, names=names(added))
+def experts_added(ghsa_id: str, added: tuple[str, ...], at: float) -> str:
+    return EXPERTS_ADDED.format(ghsa_id=ghsa_id, names=names(added), at=stamp(at))
 
 
 def reply(template: str, **values: str) -> str:

@@ -64,14 +64,16 @@ async def ensure_tracking(scope: Scope, adv: Advisory, record: Record) -> Record
         data = {"title": title, "body": body}
         if adv.state in OPEN_STATES:
             data["state"] = "open"  # an advisory reopened on GitHub reopens its issue
-        await scope.gh.patch(ISSUE_URL, _vars(scope, number), data=data)
+        await scope.gh.patch(ISSUE_URL, issue_vars(scope, number), data=data)
     return record.but(tracking_issue=number, tracking_digest=digest)
 
 
 async def comment(scope: Scope, record: Record, body: str) -> None:
     """Post in the tracking issue (nothing when there is none)."""
     if scope.tracking and record.tracking_issue is not None:
-        await scope.gh.post(COMMENTS_URL, _vars(scope, record.tracking_issue), data={"body": body})
+        await scope.gh.post(
+            COMMENTS_URL, issue_vars(scope, record.tracking_issue), data={"body": body}
+        )
 
 
 async def close_tracking(scope: Scope, adv: Advisory, record: Record) -> Record:
@@ -83,13 +85,13 @@ async def close_tracking(scope: Scope, adv: Advisory, record: Record) -> Record:
     reason = "completed" if adv.state == "published" else "not_planned"
     await scope.gh.patch(
         ISSUE_URL,
-        _vars(scope, record.tracking_issue or 0),
+        issue_vars(scope, record.tracking_issue or 0),
         data={"state": "closed", "state_reason": reason},
     )
     return record
 
 
-def _vars(scope: Scope, number: int) -> dict[str, Any]:
+def issue_vars(scope: Scope, number: int) -> dict[str, Any]:
     return {"owner": scope.org, "repo": scope.config.governance_repo, "issue_number": number}
 
 

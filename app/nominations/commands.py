@@ -114,10 +114,15 @@ async def _extend(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> 
     except UnitError as exc:
         await reply(gh, call, f"{exc}, as in `/vote extend 3d`; nothing was done.")
         return
-    vote = vote.but(deadline=vote.deadline + extra.total_seconds())
-    await records.save(ctx.store, vote)
-    await lifecycle.audit(ctx, vote, "vote.extended", by=call.sender, seconds=extra.total_seconds())
-    await lifecycle.refresh(ctx, gh, vote, force=True)
+    async with lifecycle.held(ctx, vote) as current:
+        if current.state != "open":
+            await reply(gh, call, _closed(current))
+            return
+        vote = current.but(deadline=current.deadline + extra.total_seconds())
+        await records.save(ctx.store, vote)
+        seconds = extra.total_seconds()
+        await lifecycle.audit(ctx, vote, "vote.extended", by=call.sender, seconds=seconds)
+        await lifecycle.refresh_held(ctx, gh, vote, force=True)
 
 
 @commands.register("veto")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from app.context import Context
@@ -57,9 +59,24 @@ async def audit(ctx: Context, vote: Vote, kind: str, **detail: object) -> None:
     await ctx.store.append_audit(entry)
 
 
+@asynccontextmanager
+async def held(ctx: Context, vote: Vote) -> AsyncIterator[Vote]:
+    """The vote as stored now, while no one else (on any replica) changes it: the sweep, a
+    command and an event about one vote take turns."""
+    async with ctx.store.lock("vote", f"{vote.installation_id}/{vote.subject}"):
+        current = await records.find(ctx.store, vote.installation_id, vote.repo, vote.issue_number)
+        yield current or vote
+
+
 async def refresh(ctx: Context, gh: GitHubAPI, vote: Vote, *, force: bool = False) -> Vote:
     """Count the reactions now; edit the comment if the tally changed (or ``force``); close
     the vote when it is decided or due. A veto window that ended admits the nominee."""
+    async with held(ctx, vote) as current:
+        return await refresh_held(ctx, gh, current, force=force)
+
+
+async def refresh_held(ctx: Context, gh: GitHubAPI, vote: Vote, *, force: bool = False) -> Vote:
+    """``refresh`` for a caller that holds the vote (``held``)."""
     now = now_of(ctx)
     if vote.state == "veto" and ctx.clock.time() >= (vote.veto_until or 0):
         passed = vote.but(state="passed")
@@ -79,7 +96,7 @@ async def refresh(ctx: Context, gh: GitHubAPI, vote: Vote, *, force: bool = Fals
     if force or fingerprint != vote.tally:
         body = t.open_comment(vote, result, now, vote.voters_team)
         if not await gh_issues.edit_comment(gh, vote, body):
-            return await refresh(ctx, gh, vote.but(comment_id=None), force=force)
+            return await refresh_held(ctx, gh, vote.but(comment_id=None), force=force)
         vote = vote.but(tally=fingerprint)
         await records.save(ctx.store, vote)
     return vote
@@ -186,6 +203,15 @@ async def stop(
 ) -> Vote:
     """End a live vote as ``cancelled`` or ``vetoed``: result comment, label, audit, closed."""
     assert state in ("cancelled", "vetoed")
+    async with held(ctx, vote) as current:
+        if not current.live:
+            return current  # closed meanwhile (the sweep, another command)
+        return await _stop(ctx, gh, current, state, why, close_issue)
+
+
+async def _stop(
+    ctx: Context, gh: GitHubAPI, vote: Vote, state: str, why: str, close_issue: bool
+) -> Vote:
     before, vote = vote, vote.but(state=state, closed_at=ctx.clock.time())
     if not await _moved(ctx, before, vote):
         return before

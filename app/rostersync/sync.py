@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -41,7 +40,6 @@ from app.rostersync.reads import (
     read_lists,
     read_team,
 )
-from app.store import Store
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -50,13 +48,11 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 
 Status = Literal["unchanged", "written", "paused", "no-list", "no-team"]
-_LOCKS: weakref.WeakKeyDictionary[Store, dict[int, asyncio.Lock]] = weakref.WeakKeyDictionary()
 
 
-def _lock(ctx: Context, installation_id: int) -> asyncio.Lock:
-    """One reconcile at a time per installation, in this process (per store: one per app)."""
-    locks = _LOCKS.setdefault(ctx.store, {})
-    return locks.setdefault(installation_id, asyncio.Lock())
+def _lock(ctx: Context, installation_id: int) -> AbstractAsyncContextManager[None]:
+    """One reconcile at a time per installation, across replicas."""
+    return ctx.store.lock("roster", str(installation_id))
 
 
 @dataclass(frozen=True)

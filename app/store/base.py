@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,6 +168,12 @@ class Store(ABC):
     @abstractmethod
     async def try_lead(self) -> bool:
         """Become (or stay) the one process that runs scheduled jobs."""
+
+    @abstractmethod
+    def lock(self, namespace: str, key: str) -> AbstractAsyncContextManager[None]:
+        """``async with store.lock("advisory", key):`` one holder at a time of the name
+        (``namespace``, ``key``), across every replica sharing the database; released when
+        the block ends, however it ends."""
 
     @abstractmethod
     async def execute(self, sql: str, *args: Any) -> None: ...

@@ -179,6 +179,24 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             )""",
         ],
     ),
+    (
+        7,
+        "advisories: comments posted once, recorded before they are posted (crash safety)",
+        [
+            """CREATE TABLE advisory_comments (
+                installation_id BIGINT NOT NULL,
+                repo TEXT NOT NULL,
+                ghsa_id TEXT NOT NULL,
+                marker TEXT NOT NULL,
+                issue INTEGER NOT NULL,
+                step TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                body TEXT NOT NULL,
+                at {float} NOT NULL,
+                PRIMARY KEY (installation_id, repo, ghsa_id, marker)
+            )""",
+        ],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {

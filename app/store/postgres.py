@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
 from app.errors import StoreError
-from app.store.base import CLAIM, CLAIMABLE, INSERT_DELIVERY, Delivery, NewDelivery, Row, Store
+from app.store.base import (
+    CLAIM,
+    CLAIMABLE,
+    INSERT_DELIVERY,
+    Delivery,
+    NewDelivery,
+    Row,
+    Store,
+)
+from app.store.locks import LocalLocks, lock_id
+
+log = logging.getLogger(__name__)
+
+#: Connections that hold (or wait for) named locks: apart from the query pool, so holders
+#: waiting for a lock never starve the holder of the connections its queries need.
+LOCK_CONNECTIONS = 20
 
 _PLACEHOLDER = re.compile(r"\?")
 
@@ -41,6 +58,8 @@ class PostgresStore(Store):
     def __init__(self, url: str) -> None:
         self.url, self.schema = split_schema(url)
         self._pool: asyncpg.Pool | None = None
+        self._lock_pool: asyncpg.Pool | None = None
+        self._named = LocalLocks()
         self._leader_conn: asyncpg.Connection | None = None
         name = f"warden-scheduler:{self.schema or 'public'}"
         self._lock_key = int.from_bytes(
@@ -59,6 +78,9 @@ class PostgresStore(Store):
             self._pool = await asyncpg.create_pool(
                 self.url, min_size=1, max_size=10, server_settings=settings
             )
+            self._lock_pool = await asyncpg.create_pool(
+                self.url, min_size=0, max_size=LOCK_CONNECTIONS
+            )
         except (OSError, asyncpg.PostgresError) as exc:
             raise StoreError(f"cannot connect to PostgreSQL: {exc}") from None
         await self.migrate()
@@ -67,6 +89,9 @@ class PostgresStore(Store):
         if self._leader_conn is not None:
             await self._leader_conn.close()
             self._leader_conn = None
+        if self._lock_pool is not None:
+            await self._lock_pool.close()
+            self._lock_pool = None
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
@@ -82,6 +107,39 @@ class PostgresStore(Store):
         except (OSError, asyncpg.PostgresError, StoreError):
             return False
         return True
+
+    @asynccontextmanager
+    async def lock(self, namespace: str, key: str) -> AsyncIterator[None]:
+        """A session-level ``pg_advisory_lock`` on a connection of its own, so a replica
+        that dies releases it with its session. Tasks of this process queue on an asyncio
+        lock first: one connection per name waits in PostgreSQL, not one per task."""
+        number = lock_id(namespace, key, self.schema or "")
+        async with self._named.hold(namespace, key):
+            if self._lock_pool is None:
+                raise StoreError("the database is not open")
+            pool = self._lock_pool
+            conn = await pool.acquire()
+            try:
+                await conn.execute("SELECT pg_advisory_lock($1)", number)
+            except BaseException:
+                conn.terminate()  # cancelled while waiting: the lock may have been granted
+                await pool.release(conn)
+                raise
+            try:
+                yield
+            finally:
+                await self._unlock(pool, conn, number)
+
+    @staticmethod
+    async def _unlock(pool: asyncpg.Pool, conn: asyncpg.Connection, number: int) -> None:
+        try:
+            await conn.execute("SELECT pg_advisory_unlock($1)", number)
+        except BaseException:
+            log.warning("could not unlock %s: its connection is closed instead", number)
+            conn.terminate()  # the session ends, and its locks with it
+            raise
+        finally:
+            await pool.release(conn)
 
     async def execute(self, sql: str, *args: Any) -> None:
         await self._db().execute(to_dollar(sql), *args)

@@ -6,13 +6,23 @@ import asyncio
 import fcntl
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from app.errors import StoreError
-from app.store.base import CLAIM, CLAIMABLE, INSERT_DELIVERY, Delivery, NewDelivery, Row, Store
+from app.store.base import (
+    CLAIM,
+    CLAIMABLE,
+    INSERT_DELIVERY,
+    Delivery,
+    NewDelivery,
+    Row,
+    Store,
+)
+from app.store.locks import LocalLocks
 
 T = TypeVar("T")
 
@@ -54,6 +64,7 @@ class SqliteStore(Store):
         self._main = _Lane("main")
         self._lock_file: int | None = None
         self._closed = False
+        self._named = LocalLocks()
 
     async def open(self) -> None:
         if self.path != ":memory:":
@@ -93,6 +104,13 @@ class SqliteStore(Store):
         except (sqlite3.Error, StoreError):
             return False
         return True
+
+    @asynccontextmanager
+    async def lock(self, namespace: str, key: str) -> AsyncIterator[None]:
+        """One process uses a SQLite file (the leader's file lock), so an asyncio lock of
+        this store is enough."""
+        async with self._named.hold(namespace, key):
+            yield
 
     async def execute(self, sql: str, *args: Any) -> None:
         await self._call(self._main, self._execute, sql, args)
