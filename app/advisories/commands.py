@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from gidgethub import BadRequest
@@ -46,9 +47,9 @@ async def _reply(gh: GitHubAPI, call: Invocation, body: str) -> None:
     await gh.post(call.issue["comments_url"], data={"body": body})
 
 
-async def _target(ctx: Context, gh: GitHubAPI, call: Invocation) -> Target | None:
-    """The advisory of the tracking issue the command was typed in, once the place and the
-    person are checked (through the API); None after replying why not."""
+async def _placed(ctx: Context, gh: GitHubAPI, call: Invocation) -> tuple[Scope, Record] | None:
+    """The scope and record of the tracking issue the command was typed in, once the place
+    and the person are checked (through the API); None after replying why not."""
     config = call.config
     name = call.command.name
     if call.repo != config.governance_repo or "pull_request" in call.issue:
@@ -63,29 +64,47 @@ async def _target(ctx: Context, gh: GitHubAPI, call: Invocation) -> Target | Non
     if not await is_member(as_app_client(gh), call.org, config.team, call.sender):
         await _reply(gh, call, t.reply("not_member", org=call.org, team=config.team, command=name))
         return None
-    variables = scope.advisory_vars(record.repo, record.ghsa_id)
-    adv = parse_advisory(await gh.getitem(ADVISORY_URL, variables), record.repo)
-    if adv.state not in OPEN_STATES:
-        await _reply(gh, call, t.reply("finished", ghsa_id=adv.ghsa_id, state=adv.state))
-        return None
-    return Target(scope, record, adv)
+    return scope, record
+
+
+@asynccontextmanager
+async def _target(ctx: Context, gh: GitHubAPI, call: Invocation) -> AsyncIterator[Target | None]:
+    """The advisory the command is about, read and changed under the advisory's lock (the
+    sweep or another replica may be assigning a coordinator at the same moment); None after
+    replying why not."""
+    placed = await _placed(ctx, gh, call)
+    if placed is None:
+        yield None
+        return
+    (scope, record), store = placed, ctx.store
+    async with records.lock(store, record.installation_id, record.repo, record.ghsa_id):
+        record = (
+            await records.find(store, record.installation_id, record.repo, record.ghsa_id) or record
+        )
+        variables = scope.advisory_vars(record.repo, record.ghsa_id)
+        adv = parse_advisory(await gh.getitem(ADVISORY_URL, variables), record.repo)
+        if adv.state not in OPEN_STATES:
+            await _reply(gh, call, t.reply("finished", ghsa_id=adv.ghsa_id, state=adv.state))
+            yield None
+            return
+        yield Target(scope, record, adv)
 
 
 async def _save(target: Target, adv: Advisory, change: Callable[[Record], Record]) -> None:
-    """Apply ``change`` to the record as it is now (the sweep may have written meanwhile)."""
-    store, old = target.scope.ctx.store, target.record
-    async with records.lock(store, old.installation_id, old.repo, old.ghsa_id):
-        current = await records.find(store, old.installation_id, old.repo, old.ghsa_id) or old
-        record = await ensure_tracking(target.scope, adv, change(current))
-        await records.save(store, record)
+    """Apply ``change`` to the record (the advisory's lock is held) and show it."""
+    record = await ensure_tracking(target.scope, adv, change(target.record))
+    await records.save(target.scope.ctx.store, record)
 
 
 @commands.register("coordinate")
 async def on_coordinate(ctx: Context, gh: GitHubAPI, call: Invocation) -> None:
     """The member who types it becomes the coordinator (credited, added as collaborator)."""
-    target = await _target(ctx, gh, call)
-    if target is None:
-        return
+    async with _target(ctx, gh, call) as target:
+        if target is not None:
+            await _coordinate(target, gh, call)
+
+
+async def _coordinate(target: Target, gh: GitHubAPI, call: Invocation) -> None:
     login, ghsa_id = call.sender, target.adv.ghsa_id
     if (target.record.coordinator or "").lower() == login.lower():
         await _reply(gh, call, t.reply("already_coordinator", login=login, ghsa_id=ghsa_id))
@@ -123,14 +142,14 @@ async def on_credit(ctx: Context, gh: GitHubAPI, call: Invocation) -> None:
     args = call.command.args
     login = _login_arg(args[0]) if len(args) == 2 else None
     kind = args[1].lower() if len(args) == 2 else ""
-    target = await _target(ctx, gh, call)
-    if target is None:
-        return
-    if login is None or kind not in CREDIT_TYPES:
-        types = ", ".join(f"`{k}`" for k in CREDIT_TYPES)
-        await _reply(gh, call, t.reply("usage_credit", types=types))
-        return
-    await _add_credit(target, gh, call, login, kind)
+    async with _target(ctx, gh, call) as target:
+        if target is None:
+            return
+        if login is None or kind not in CREDIT_TYPES:
+            types = ", ".join(f"`{k}`" for k in CREDIT_TYPES)
+            await _reply(gh, call, t.reply("usage_credit", types=types))
+            return
+        await _add_credit(target, gh, call, login, kind)
 
 
 async def _add_credit(
@@ -187,12 +206,16 @@ async def on_expert(ctx: Context, gh: GitHubAPI, call: Invocation) -> None:
     """`/expert @user` or `/expert @org/team`: add a collaborator to the advisory by hand."""
     args = call.command.args
     name = _login_arg(args[0]) if len(args) == 1 else None
-    target = await _target(ctx, gh, call)
-    if target is None:
-        return
-    if name is None:
-        await _reply(gh, call, t.reply("usage_expert"))
-        return
+    async with _target(ctx, gh, call) as target:
+        if target is None:
+            return
+        if name is None:
+            await _reply(gh, call, t.reply("usage_expert"))
+            return
+        await _add_expert(target, gh, call, name)
+
+
+async def _add_expert(target: Target, gh: GitHubAPI, call: Invocation, name: str) -> None:
     wanted = await _expert_wanted(gh, call, target.adv, name)
     if isinstance(wanted, str):
         await _reply(gh, call, wanted)
