@@ -120,6 +120,8 @@ class GitHubAPI(gh_aiohttp.GitHubAPI):
     ) -> None:
         cache: cachetools.LRUCache[Any, Any] = cachetools.LRUCache(ETAG_CACHE_SIZE)
         super().__init__(session, USER_AGENT, cache=cache, base_url=base_url)
+        #: This installation's ETag cache (gidgethub keys it by URL alone).
+        self.etags = cache
         self._auth = auth
         self._on_unauthorised = on_unauthorised
         self._metrics = metrics
