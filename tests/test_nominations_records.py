@@ -26,10 +26,10 @@ async def test_live_votes_and_nominee_lookups_follow_the_state(store: Store) -> 
     await records.insert(store, sample_vote(issue_number=14, nominee="ivan"))
     heidi = await records.find(store, 1, "psrt-governance", 13)
     assert heidi is not None
-    await records.save(store, heidi.but(state="veto", veto_until=5.0, tally="abc"))
+    assert await records.update(store, heidi, heidi.but(state="veto", veto_until=5.0, tally="abc"))
     ivan = await records.find(store, 1, "psrt-governance", 14)
     assert ivan is not None
-    await records.save(store, ivan.but(state="failed", closed_at=3.0))
+    assert await records.update(store, ivan, ivan.but(state="failed", closed_at=3.0))
     live = await records.live_votes(store)
     assert [(v.issue_number, v.state) for v in live] == [(12, "open"), (13, "veto")]
     assert live[1].veto_until == 5.0 and live[1].tally == "abc"

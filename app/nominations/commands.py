@@ -114,10 +114,13 @@ async def _extend(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> 
     except UnitError as exc:
         await reply(gh, call, f"{exc}, as in `/vote extend 3d`; nothing was done.")
         return
-    vote = vote.but(deadline=vote.deadline + extra.total_seconds())
-    await records.save(ctx.store, vote)
-    await lifecycle.audit(ctx, vote, "vote.extended", by=call.sender, seconds=extra.total_seconds())
-    await lifecycle.refresh(ctx, gh, vote, force=True)
+    extended = vote.but(deadline=vote.deadline + extra.total_seconds())
+    if not await records.update(ctx.store, vote, extended):
+        await reply(gh, call, "the vote changed while extending it; nothing was done. Try again.")
+        return
+    seconds = extra.total_seconds()
+    await lifecycle.audit(ctx, extended, "vote.extended", by=call.sender, seconds=seconds)
+    await lifecycle.refresh(ctx, gh, extended, force=True)
 
 
 @commands.register("veto")

@@ -179,6 +179,11 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             )""",
         ],
     ),
+    (
+        7,
+        "votes: the effects a state change still owes (result comment, label, audit, closing)",
+        ["ALTER TABLE votes ADD COLUMN pending TEXT"],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {
