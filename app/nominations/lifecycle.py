@@ -104,8 +104,19 @@ async def refresh(ctx: Context, gh: GitHubAPI, vote: Vote, *, force: bool = Fals
         if not await gh_issues.edit_comment(gh, vote, body):  # deleted since the count
             return await refresh(ctx, gh, await repost(ctx, gh, vote), force=force)
         counted = vote.but(tally=digest(result))
-        return counted if await records.update(ctx.store, vote, counted) else vote
+        if not await records.update(ctx.store, vote, counted):
+            return await _recounted_meanwhile(ctx, gh, vote)
+        return counted
     return vote
+
+
+async def _recounted_meanwhile(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
+    """The vote changed between this count and its edit of the comment. If it closed, the
+    edit may have overwritten the result: put the result back."""
+    fresh = await _stored(ctx, vote)
+    if fresh.state != "open" and fresh.pending is None and fresh.result is not None:
+        await gh_issues.edit_comment(gh, fresh, fresh.result)
+    return fresh
 
 
 async def finish_opening(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
@@ -175,7 +186,7 @@ async def close(ctx: Context, gh: GitHubAPI, vote: Vote, result: Tally) -> Vote:
     body = t.result_comment(closed, result, _closed_words(vote, now_of(ctx)), note)
     detail = {"tally": _tally_detail(result), "outcome": result.outcome}
     shut = "not_planned" if closed.state == "failed" else None
-    closed = closed.but(pending=_owed(ctx, body, "vote.closed", detail, shut))
+    closed = closed.but(result=body, pending=_owed(ctx, body, "vote.closed", detail, shut))
     if not await records.update(ctx.store, vote, closed):
         return await _stored(ctx, vote)
     return await finish(ctx, gh, closed)
@@ -257,7 +268,8 @@ async def stop(
     stopped = vote.but(state=state, closed_at=ctx.clock.time())
     body = t.result_comment(stopped, result, why)
     shut = "not_planned" if close_issue else None
-    stopped = stopped.but(pending=_owed(ctx, body, f"vote.{state}", {"why": why}, shut))
+    owed = _owed(ctx, body, f"vote.{state}", {"why": why}, shut)
+    stopped = stopped.but(result=body, pending=owed)
     if not await records.update(ctx.store, vote, stopped):
         return await _stored(ctx, vote)
     return await finish(ctx, gh, stopped)

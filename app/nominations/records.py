@@ -43,6 +43,8 @@ class Vote:
     outcome: str | None = None
     closed_at: float | None = None
     onboarding_issue: int | None = None
+    #: The vote comment's text once the vote is closed (put back if a late count overwrote it).
+    result: str | None = None
     #: What the last state change still owes GitHub and the audit log (JSON), until done.
     pending: str | None = None
 
@@ -116,6 +118,7 @@ def _from_row(row: Any) -> Vote:
         outcome=row["outcome"],
         closed_at=row["closed_at"],
         onboarding_issue=row["onboarding_issue"],
+        result=row["result"],
         pending=row["pending"],
     )
 
@@ -158,6 +161,7 @@ MUTABLE = (
     "outcome",
     "closed_at",
     "onboarding_issue",
+    "result",
     "pending",
 )
 

@@ -181,8 +181,8 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
     ),
     (
         7,
-        "votes: the effects a state change still owes (result comment, label, audit, closing)",
-        ["ALTER TABLE votes ADD COLUMN pending TEXT"],
+        "votes: the result comment of a closed vote, and what a state change still owes",
+        ["ALTER TABLE votes ADD COLUMN result TEXT", "ALTER TABLE votes ADD COLUMN pending TEXT"],
     ),
 ]
 
