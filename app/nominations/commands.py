@@ -53,9 +53,8 @@ async def _vote_here(ctx: Context, gh: GitHubAPI, call: Invocation) -> Vote | No
     vote = await records.find(ctx.store, call.installation_id, call.repo, call.issue["number"])
     if vote is None:
         line = call.command.line.split()[0]
-        await reply(
-            gh, call, f"`{line}` works only on a nomination issue with a vote; nothing was done."
-        )
+        text = f"`{line}` works only on a nomination or removal issue with a vote"
+        await reply(gh, call, text + "; nothing was done.")
     return vote
 
 
@@ -96,7 +95,7 @@ async def _cancel(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> 
             f"only the admins and the nominator (@{vote.nominator}) can "
             "cancel this vote; nothing was done.",
         )
-    elif not vote.live:
+    elif vote.state != "open":  # a passed vote in its veto window is stopped only by a veto
         await reply(gh, call, _closed(vote))
     else:
         await lifecycle.stop(ctx, gh, vote, "cancelled", f"Cancelled by @{call.sender}.")

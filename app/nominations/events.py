@@ -57,10 +57,11 @@ async def guard_label(
 async def closed_by_hand(
     ctx: Context, gh: GitHubAPI, installation_id: int, event: dict[str, Any]
 ) -> Vote | None:
-    """Someone closed a nomination issue while its vote was live: the vote is cancelled."""
+    """Someone closed a nomination issue while its vote was open: the vote is cancelled.
+    (In the veto window the vote has passed; only a veto stops the admission then.)"""
     repo, issue = event["repository"]["name"], event["issue"]
     vote = await records.find(ctx.store, installation_id, repo, issue["number"])
-    if vote is None or not vote.live or await gh_issues.is_warden(ctx, event["sender"]):
+    if vote is None or vote.state != "open" or await gh_issues.is_warden(ctx, event["sender"]):
         return None
     why = f"Cancelled: @{event['sender']['login']} closed the issue while the vote was open."
     return await lifecycle.stop(ctx, gh, vote, "cancelled", why, close_issue=False)
