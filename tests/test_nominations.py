@@ -74,8 +74,17 @@ async def test_pep_811_nomination_passes_at_two_thirds_waits_out_the_veto_and_on
         assert "@grace" in onboarding.title and "- [ ] Enable two-factor" in (onboarding.body or "")
         assert "accept it to join the team" in (onboarding.body or "")
         kinds = [e.kind for e in await stack.ctx.store.audit_entries(f"{ORG}/{GOV}#{number}")]
-        assert kinds == ["vote.opened", "vote.closed", "nomination.admitted"]
+        assert kinds == [
+            "vote.opened",
+            "vote.closed",
+            "vote.veto_window_ended",
+            "nomination.admitted",
+        ]
         assert (await stored(stack, installation_id, number)).state == "passed"
+        final = vote_comment(sandbox, number).body
+        assert "## Vote passed: @grace is admitted" in final
+        assert "No veto came from @python/steering-council by " in final
+        assert "| 👍 for | 4 | @alice, @bob, @carol, @dave |" in final
     finally:
         await stack.server.close()
 

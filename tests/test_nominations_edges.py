@@ -315,6 +315,24 @@ async def test_vote_comment_edited_by_someone_else_gets_the_true_count_back(
         await stack.server.close()
 
 
+async def test_result_comment_edited_by_someone_else_is_put_back(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        number = await nominate(stack)
+        react(sandbox, number, alice="-1", bob="-1", carol="-1")
+        await sweep(stack)
+        result = vote_comment(sandbox, number)
+        await sandbox.edit_comment(ORG, GOV, result.id, "bob", "Vote passed!")
+        await settled(stack)
+        assert vote_comment(sandbox, number).body == result.body
+        assert "## Vote failed" in result.body
+    finally:
+        await stack.server.close()
+
+
 async def test_status_of_a_closed_vote_says_it_is_closed(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
@@ -325,5 +343,23 @@ async def test_status_of_a_closed_vote_says_it_is_closed(
         await command(stack, number, "alice", "/vote cancel")
         await command(stack, number, "bob", "/vote status")
         assert "this vote is closed (cancelled)" in replies_to(sandbox, number, "bob")[0]
+    finally:
+        await stack.server.close()
+
+
+async def test_status_in_the_veto_window_says_the_vote_passed_and_waits(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox, VETO_CONFIG)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        number = await nominate(stack)
+        react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
+        await sweep(stack)
+        await command(stack, number, "bob", "/vote status")
+        assert replies_to(sandbox, number, "bob") == [
+            "@bob: this vote is closed (passed, in its veto window): "
+            "the vote comment shows the result."
+        ]
     finally:
         await stack.server.close()

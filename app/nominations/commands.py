@@ -14,7 +14,7 @@ from app.context import Context
 from app.github import GitHubAPI
 from app.nominations import lifecycle, records
 from app.nominations import templates as t
-from app.nominations.records import FINAL_STATES, Vote
+from app.nominations.records import Vote
 from app.teams import is_member
 from config.model import WardenConfig
 from config.units import UnitError, parse_duration
@@ -58,9 +58,12 @@ async def _vote_here(ctx: Context, gh: GitHubAPI, call: Invocation) -> Vote | No
     return vote
 
 
+def _state(vote: Vote) -> str:
+    return "passed, in its veto window" if vote.state == "veto" else vote.state
+
+
 def _closed(vote: Vote) -> str:
-    state = "passed, in its veto window" if vote.state == "veto" else vote.state
-    return f"this vote is already closed ({state}); nothing was done."
+    return f"this vote is already closed ({_state(vote)}); nothing was done."
 
 
 @commands.register("vote")
@@ -70,9 +73,9 @@ async def on_vote(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
     if vote is None:
         return
     action = call.command.args[0].lower() if call.command.args else ""
-    if action == "status" and vote.state in FINAL_STATES:
+    if action == "status" and vote.state != "open":
         await reply(
-            gh, call, f"this vote is closed ({vote.state}): the vote comment shows the result."
+            gh, call, f"this vote is closed ({_state(vote)}): the vote comment shows the result."
         )
     elif action == "status":
         await lifecycle.refresh(ctx, gh, vote, force=True)

@@ -81,14 +81,20 @@ async def comment_deleted(
 async def comment_edited(
     ctx: Context, gh: GitHubAPI, installation_id: int, event: dict[str, Any]
 ) -> Vote | None:
-    """Someone else edited the vote comment: Warden writes the true count back at once."""
+    """Someone else edited the vote comment: Warden writes the true count (or, once the vote
+    is closed, the result) back at once."""
     repo, issue = event["repository"]["name"], event["issue"]
     vote = await records.find(ctx.store, installation_id, repo, issue["number"])
-    if vote is None or vote.state != "open" or vote.comment_id != event["comment"]["id"]:
+    if vote is None or vote.comment_id != event["comment"]["id"] or vote.pending is not None:
+        return None
+    if vote.state != "open" and vote.result is None:
         return None
     if await gh_issues.is_warden(ctx, event["sender"]):
         return None
     await lifecycle.audit(ctx, vote, "vote.comment_restored", edited_by=event["sender"]["login"])
+    if vote.state != "open" and vote.result is not None:
+        await gh_issues.edit_comment(gh, vote, vote.result)
+        return vote
     return await lifecycle.refresh(ctx, gh, vote, force=True)
 
 

@@ -83,10 +83,7 @@ async def refresh(ctx: Context, gh: GitHubAPI, vote: Vote, *, force: bool = Fals
     if vote.pending is not None:
         return await finish(ctx, gh, vote)
     if vote.state == "veto" and ctx.clock.time() >= (vote.veto_until or 0):
-        passed = vote.but(state="passed")
-        if not await records.update(ctx.store, vote, passed):
-            return await _stored(ctx, vote)
-        return await admit(ctx, gh, passed)
+        return await _veto_window_over(ctx, gh, vote)
     if vote.state == "passed" and vote.kind == "nomination" and vote.onboarding_issue is None:
         return await admit(ctx, gh, vote)  # an admission that failed half-way
     if vote.state != "open":
@@ -156,6 +153,18 @@ async def repost(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
     if old is not None:
         await audit(ctx, reposted, "vote.comment_reposted", old_comment=old)
     return reposted
+
+
+async def _veto_window_over(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
+    """No veto came in the window: the vote becomes passed, the comment says so, the nominee
+    is admitted."""
+    passed = vote.but(state="passed")
+    body = t.veto_window_over(passed, vote.result or "")
+    owed = _owed(ctx, body, "vote.veto_window_ended", {}, None) if vote.result else None
+    passed = passed.but(result=body if vote.result else None, pending=owed)
+    if not await records.update(ctx.store, vote, passed):
+        return await _stored(ctx, vote)
+    return await finish(ctx, gh, passed) if owed else await admit(ctx, gh, passed)
 
 
 def _closed_words(vote: Vote, now: datetime) -> str:
