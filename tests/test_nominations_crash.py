@@ -19,11 +19,13 @@ from tests.harness import Stack, start_stack
 from tests.nomination_world import (
     GOV,
     ORG,
+    VETO_CONFIG,
     command,
     comments,
     issue,
     nominate,
     react,
+    replies_to,
     seed,
     settled,
     stored,
@@ -32,6 +34,7 @@ from tests.nomination_world import (
 )
 
 Step = Callable[[Vote, Vote], bool]
+Columns = tuple[str, ...]
 #: Where a run is cut short: the database write that records a step GitHub already did.
 CRASH_POINTS: dict[str, Step] = {
     "result shown, not yet recorded": lambda b, a: b.pending is not None and a.pending is None,
@@ -44,11 +47,11 @@ def crash_once(monkeypatch: pytest.MonkeyPatch, when: Step) -> list[Vote]:
     (or a lost database connection) right after the GitHub calls before it would."""
     real, crashed = records.update, []
 
-    async def update(store: Store, before: Vote, after: Vote) -> bool:
+    async def update(store: Store, before: Vote, after: Vote, *, also: Columns = ()) -> bool:
         if not crashed and when(before, after):
             crashed.append(after)
             raise ConnectionError("the database went away")
-        return await real(store, before, after)
+        return await real(store, before, after, also=also)
 
     monkeypatch.setattr(records, "update", update)
     return crashed
@@ -196,5 +199,34 @@ async def test_a_count_that_loses_the_race_to_a_cancel_puts_the_result_back(
         assert vote.state == "cancelled"  # not resurrected by the stale copy
         body = vote_comment(sandbox, number).body
         assert "## Vote cancelled" in body and "Cancelled by @alice." in body
+    finally:
+        await stack.server.close()
+
+
+async def test_a_veto_that_loses_the_race_to_the_end_of_the_window_says_so(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    installation_id = seed(sandbox, VETO_CONFIG)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        number = await nominate(stack)
+        react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
+        await sweep(stack)
+        real = records.update
+
+        async def sweep_first(
+            store: Store, before: Vote, after: Vote, *, also: Columns = ()
+        ) -> bool:
+            if after.state == "vetoed":  # the sweep ends the window just before the veto lands
+                await real(store, before, before.but(state="passed"))
+            return await real(store, before, after, also=also)
+
+        monkeypatch.setattr(records, "update", sweep_first)
+        await command(stack, number, "guido", "/veto")
+        assert replies_to(sandbox, number, "guido") == [
+            "@guido: the vote changed meanwhile (it is now passed); nothing was done."
+        ]
+        assert (await stored(stack, installation_id, number)).state == "passed"
+        assert t.VETOED not in issue(sandbox, number).labels
     finally:
         await stack.server.close()

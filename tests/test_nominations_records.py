@@ -72,3 +72,13 @@ async def test_a_closed_vote_that_still_owes_its_effects_is_live_until_they_are_
     assert await records.live_votes(store) == []
     found = await records.find(store, 1, "psrt-governance", 12)
     assert found is not None and found.result == "## Vote failed"
+
+
+async def test_a_close_decided_on_an_old_deadline_loses_to_an_extension(store: Store) -> None:
+    vote = sample_vote()
+    await records.insert(store, vote)
+    assert await records.update(store, vote, vote.but(deadline=vote.deadline + 86400))
+    closed = vote.but(state="failed", outcome="failed")
+    assert not await records.update(store, vote, closed, also=("deadline",))
+    found = await records.find(store, 1, "psrt-governance", 12)
+    assert found is not None and found.state == "open"

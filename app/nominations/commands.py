@@ -101,7 +101,8 @@ async def _cancel(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> 
     elif vote.state != "open":  # a passed vote in its veto window is stopped only by a veto
         await reply(gh, call, _closed(vote))
     else:
-        await lifecycle.stop(ctx, gh, vote, "cancelled", f"Cancelled by @{call.sender}.")
+        done = await lifecycle.stop(ctx, gh, vote, "cancelled", f"Cancelled by @{call.sender}.")
+        await _say_if_lost(gh, call, done, "cancelled")
 
 
 async def _extend(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> None:
@@ -140,7 +141,15 @@ async def on_veto(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
     elif vote.state != "veto" or ctx.clock.time() >= (vote.veto_until or 0):
         await reply(gh, call, _no_window(vote))
     else:
-        await lifecycle.stop(ctx, gh, vote, "vetoed", f"Vetoed by @{call.sender}.")
+        done = await lifecycle.stop(ctx, gh, vote, "vetoed", f"Vetoed by @{call.sender}.")
+        await _say_if_lost(gh, call, done, "vetoed")
+
+
+async def _say_if_lost(gh: GitHubAPI, call: Invocation, vote: Vote, wanted: str) -> None:
+    """Another run changed the vote between reading it and acting on it: say so."""
+    if vote.state != wanted:
+        text = f"the vote changed meanwhile (it is now {_state(vote)}); nothing was done."
+        await reply(gh, call, text)
 
 
 def _no_window(vote: Vote) -> str:

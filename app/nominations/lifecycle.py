@@ -196,7 +196,8 @@ async def close(ctx: Context, gh: GitHubAPI, vote: Vote, result: Tally) -> Vote:
     detail = {"tally": _tally_detail(result), "outcome": result.outcome}
     shut = "not_planned" if closed.state == "failed" else None
     closed = closed.but(result=body, pending=_owed(ctx, body, "vote.closed", detail, shut))
-    if not await records.update(ctx.store, vote, closed):
+    # Decided on this deadline: an extension typed meanwhile wins, and the vote stays open.
+    if not await records.update(ctx.store, vote, closed, also=("deadline",)):
         return await _stored(ctx, vote)
     return await finish(ctx, gh, closed)
 

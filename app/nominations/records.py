@@ -166,7 +166,7 @@ MUTABLE = (
 )
 
 
-async def update(store: Store, before: Vote, after: Vote) -> bool:
+async def update(store: Store, before: Vote, after: Vote, *, also: tuple[str, ...] = ()) -> bool:
     """Write what changed from ``before`` to ``after``, only if the stored vote is still as
     ``before`` was read; False (nothing written) if someone else changed it meanwhile.
 
@@ -174,11 +174,14 @@ async def update(store: Store, before: Vote, after: Vote) -> bool:
     ``before.state``, so of a sweep and a command closing the same vote at once exactly one
     wins (and acts); any other change also needs the changed columns to hold their old
     values, so a stale copy never writes back over a newer deadline, comment or state.
+    ``also`` names more columns that must still hold ``before``'s values (what the change
+    was decided on, such as the deadline).
     """
     changed = [name for name in MUTABLE if getattr(before, name) != getattr(after, name)]
     if not changed:
         return True
-    guarded = ["state"] if "state" in changed else ["state", *changed]
+    guarded = ["state", *also] if "state" in changed else ["state", *also, *changed]
+    guarded = list(dict.fromkeys(guarded))
     args: list[Any] = [getattr(after, name) for name in changed]
     args += [before.installation_id, before.repo, before.issue_number]
     conditions = []
