@@ -230,3 +230,25 @@ async def test_a_veto_that_loses_the_race_to_the_end_of_the_window_says_so(
         assert t.VETOED not in issue(sandbox, number).labels
     finally:
         await stack.server.close()
+
+
+async def test_onboarding_issue_refused_by_github_after_the_team_add_is_opened_once_later(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        number = await nominate(stack)
+        react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
+        sandbox.faults.add("POST", rf"/repos/{ORG}/{GOV}/issues$", status=502)
+        await sweep(stack)
+        assert "grace" in sandbox.world.team(ORG, "psrt").invitations  # added...
+        assert onboarding_issues(sandbox) == []  # ...but not onboarded
+        await sweep(stack)
+        await sweep(stack)
+        assert sandbox.count("PUT", "/orgs/python/teams/psrt/memberships/grace") == 1
+        assert len(onboarding_issues(sandbox)) == 1
+        assert (await stored(stack, installation_id, number)).onboarding_issue is not None
+        assert (await audit_kinds(stack, number)).count("nomination.admitted") == 1
+    finally:
+        await stack.server.close()
