@@ -116,14 +116,18 @@ async def _recounted_meanwhile(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
     return fresh
 
 
-async def finish_opening(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
+async def finish_opening(ctx: Context, gh: GitHubAPI, vote: Vote, *, first: bool = False) -> Vote:
     """The steps of opening a vote after its row is stored: label, audit, vote comment.
-    Each is safe to run again; the comment id, stored last, marks the opening done."""
+    Each is safe to run again; the comment id, stored last, marks the opening done. On the
+    ``first`` run no earlier comment can exist, so none is looked for."""
     await gh_issues.add_label(gh, vote, t.VOTE_OPEN)
     await audit_once(ctx, vote, "vote.opened", voters=sorted(vote.voters), deadline=vote.deadline)
     result = count(vote, [], now_of(ctx))
     body = t.open_comment(vote, result, now_of(ctx), vote.voters_team)
-    comment_id = await _own_or_new_comment(ctx, gh, vote, body)
+    if first:
+        comment_id = await gh_issues.post_comment(gh, vote, body)
+    else:
+        comment_id = await _own_or_new_comment(ctx, gh, vote, body)
     opened = vote.but(comment_id=comment_id, tally=digest(result))
     return opened if await records.update(ctx.store, vote, opened) else await _stored(ctx, vote)
 

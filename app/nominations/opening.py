@@ -139,4 +139,4 @@ async def _start(
     if not await records.insert(ctx.store, vote):  # another delivery opened it meanwhile
         return await records.find(ctx.store, installation_id, vote.repo, vote.issue_number)
     await gh_issues.ensure_labels(gh, org, vote.repo)
-    return await finish_opening(ctx, gh, vote)
+    return await finish_opening(ctx, gh, vote, first=True)
