@@ -155,10 +155,11 @@ async def test_opening_cut_short_after_the_vote_comment_is_posted_keeps_one_vote
 
 
 async def test_sweep_and_vote_status_racing_on_a_decided_vote_close_it_once(
-    sandbox: Sandbox, clock: Clock, tmp_path: Path
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, database_url: str
 ) -> None:
+    """On SQLite and on PostgreSQL."""
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
+    stack = await start_stack(sandbox, clock, tmp_path, database_url=database_url)
     try:
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
@@ -184,10 +185,11 @@ async def test_sweep_and_vote_status_racing_on_a_decided_vote_close_it_once(
 
 
 async def test_a_count_that_loses_the_race_to_a_cancel_puts_the_result_back(
-    sandbox: Sandbox, clock: Clock, tmp_path: Path
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, database_url: str
 ) -> None:
+    """On SQLite and on PostgreSQL."""
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
+    stack = await start_stack(sandbox, clock, tmp_path, database_url=database_url)
     try:
         number = await nominate(stack)
         react(sandbox, number, bob="+1")
