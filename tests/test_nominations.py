@@ -12,6 +12,7 @@ from app.teams import was_expected
 from sandbox import Sandbox
 from tests.harness import start_stack
 from tests.nomination_world import (
+    CONFIG,
     DAY,
     GOV,
     ORG,
@@ -73,8 +74,17 @@ async def test_pep_811_nomination_passes_at_two_thirds_waits_out_the_veto_and_on
         assert "@grace" in onboarding.title and "- [ ] Enable two-factor" in (onboarding.body or "")
         assert "accept it to join the team" in (onboarding.body or "")
         kinds = [e.kind for e in await stack.ctx.store.audit_entries(f"{ORG}/{GOV}#{number}")]
-        assert kinds == ["vote.opened", "vote.closed", "nomination.admitted"]
+        assert kinds == [
+            "vote.opened",
+            "vote.closed",
+            "vote.veto_window_ended",
+            "nomination.admitted",
+        ]
         assert (await stored(stack, installation_id, number)).state == "passed"
+        final = vote_comment(sandbox, number).body
+        assert "## Vote passed: @grace is admitted" in final
+        assert "No veto came from @python/steering-council by " in final
+        assert "| 👍 for | 4 | @alice, @bob, @carol, @dave |" in final
     finally:
         await stack.server.close()
 
@@ -122,7 +132,8 @@ async def test_vote_without_two_thirds_fails_at_the_deadline_and_closes_the_issu
 async def test_vote_closes_early_once_the_remaining_voters_cannot_change_it(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
-    installation_id = seed(sandbox)
+    checklist = "onboarding:\n  checklist: [Read PEP 811, Say hello on discuss.python.org]\n"
+    installation_id = seed(sandbox, CONFIG + checklist)
     stack = await start_stack(sandbox, clock, tmp_path)
     try:
         number = await nominate(stack)
@@ -136,6 +147,11 @@ async def test_vote_closes_early_once_the_remaining_voters_cannot_change_it(
         assert (await stored(stack, installation_id, number)).state == "passed"
         assert "grace" in sandbox.world.team(ORG, "psrt").invitations
         assert issue(sandbox, number).state == "closed"
+        [onboarding] = [
+            i for i in sandbox.repo(ORG, GOV).issues.values() if t.ONBOARDING in i.labels
+        ]
+        items = [line for line in (onboarding.body or "").splitlines() if line.startswith("- [")]
+        assert items == ["- [ ] Read PEP 811", "- [ ] Say hello on discuss.python.org"]
     finally:
         await stack.server.close()
 

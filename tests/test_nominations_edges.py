@@ -14,6 +14,7 @@ from tests.nomination_world import (
     DAY,
     GOV,
     ORG,
+    VETO_CONFIG,
     command,
     comments,
     issue,
@@ -34,9 +35,13 @@ async def test_nominee_who_is_not_a_github_user_member_or_named_gets_one_refusal
     seed(sandbox)
     stack = await start_stack(sandbox, clock, tmp_path)
     try:
+        await sandbox.add_team_member(ORG, "psrt", "heidi", sender="alice")  # invited, pending
+        await settled(stack)
         cases = {
             "Nominee: @nobody-here": "@nobody-here is not a GitHub user",
             "Nominee: @bob": "@bob is already a member of @python/psrt",
+            "Nominee: @heidi": "@heidi is already invited to @python/psrt",
+            "Nominee: @python": "@python is not a person's account, so it cannot be nominated",
             "I nominate grace": "the issue names no nominee",
             "Nominee: @grace\nNominee: @heidi": "the issue names 2 nominees",
         }
@@ -139,7 +144,7 @@ async def test_vote_command_without_a_vote_is_refused_in_governance_and_prose_el
         number = await sandbox.open_issue(ORG, GOV, "alice", "Just a question")
         await command(stack, number, "alice", "/vote status")
         [reply] = replies_to(sandbox, number, "alice")
-        assert "works only on a nomination issue with a vote" in reply
+        assert "works only on a nomination or removal issue with a vote" in reply
         sandbox.add_repo(ORG, "cpython")
         public = await sandbox.open_issue(ORG, "cpython", "mallory", "Crash")
         await sandbox.comment(ORG, "cpython", public, "mallory", "/vote cancel")
@@ -210,7 +215,7 @@ async def test_nominee_added_to_the_team_by_hand_during_the_vote_cancels_it(
         await stack.server.close()
 
 
-async def test_voter_who_leaves_the_team_during_the_vote_keeps_a_binding_vote(
+async def test_voter_who_leaves_the_team_keeps_a_binding_vote_and_one_who_joins_gets_none(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
@@ -219,9 +224,13 @@ async def test_voter_who_leaves_the_team_during_the_vote_keeps_a_binding_vote(
         number = await nominate(stack)
         react(sandbox, number, frank="-1")
         await sandbox.remove_team_member(ORG, "psrt", "frank", sender="alice")
+        await sandbox.add_team_member(ORG, "psrt", "mallory", sender="alice")  # joins: no vote
         await settled(stack)
+        react(sandbox, number, mallory="+1")
         await sweep(stack)
-        assert "| 👎 against | 1 | @frank |" in vote_comment(sandbox, number).body
+        body = vote_comment(sandbox, number).body
+        assert "| 👎 against | 1 | @frank |" in body and "| 👍 for | 0 | — |" in body
+        assert "Non-binding (not voters of this vote): 👍 @mallory" in body
     finally:
         await stack.server.close()
 
@@ -240,6 +249,26 @@ async def test_issue_closed_by_hand_cancels_the_vote(
             "@carol closed the issue while the vote was open" in vote_comment(sandbox, number).body
         )
         assert set(issue(sandbox, number).labels) == {t.NOMINATION, t.CANCELLED}
+    finally:
+        await stack.server.close()
+
+
+async def test_issue_closed_by_hand_in_the_veto_window_does_not_stop_the_admission(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox, VETO_CONFIG)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        number = await nominate(stack)
+        react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
+        await sweep(stack)
+        await sandbox.edit_issue(ORG, GOV, number, "carol", state="closed")
+        await settled(stack)
+        assert (await stored(stack, installation_id, number)).state == "veto"
+        clock.advance(7 * DAY)
+        await sweep(stack)
+        assert (await stored(stack, installation_id, number)).state == "passed"
+        assert "grace" in sandbox.world.team(ORG, "psrt").invitations
     finally:
         await stack.server.close()
 
@@ -286,6 +315,24 @@ async def test_vote_comment_edited_by_someone_else_gets_the_true_count_back(
         await stack.server.close()
 
 
+async def test_result_comment_edited_by_someone_else_is_put_back(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        number = await nominate(stack)
+        react(sandbox, number, alice="-1", bob="-1", carol="-1")
+        await sweep(stack)
+        result = vote_comment(sandbox, number)
+        await sandbox.edit_comment(ORG, GOV, result.id, "bob", "Vote passed!")
+        await settled(stack)
+        assert vote_comment(sandbox, number).body == result.body
+        assert "## Vote failed" in result.body
+    finally:
+        await stack.server.close()
+
+
 async def test_status_of_a_closed_vote_says_it_is_closed(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
@@ -296,5 +343,23 @@ async def test_status_of_a_closed_vote_says_it_is_closed(
         await command(stack, number, "alice", "/vote cancel")
         await command(stack, number, "bob", "/vote status")
         assert "this vote is closed (cancelled)" in replies_to(sandbox, number, "bob")[0]
+    finally:
+        await stack.server.close()
+
+
+async def test_status_in_the_veto_window_says_the_vote_passed_and_waits(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox, VETO_CONFIG)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        number = await nominate(stack)
+        react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
+        await sweep(stack)
+        await command(stack, number, "bob", "/vote status")
+        assert replies_to(sandbox, number, "bob") == [
+            "@bob: this vote is closed (passed, in its veto window): "
+            "the vote comment shows the result."
+        ]
     finally:
         await stack.server.close()

@@ -104,6 +104,16 @@ def test_veto_window_result_matches_golden() -> None:
     assert_golden("vote-veto-window.md", body)
 
 
+def test_result_after_a_veto_window_without_veto_matches_golden() -> None:
+    closed = OPENED + timedelta(days=2)
+    vote = sample_vote(state="veto", veto_until=(closed + timedelta(days=7)).timestamp())
+    result = tally(vote.rule, vote.voters, REACTIONS, deadline=vote.deadline_at, now=closed)
+    waiting = t.result_comment(vote, result, "Closed early.", t.veto_window_note(vote))
+    over = t.veto_window_over(vote.but(state="passed"), waiting)
+    assert over != waiting
+    assert_golden("vote-veto-window-over.md", over)
+
+
 def test_failed_result_matches_golden() -> None:
     vote = sample_vote(state="failed")
     reactions = [Reaction("alice", "+1"), Reaction("bob", "-1"), Reaction("carol", "-1")]

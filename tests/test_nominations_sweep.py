@@ -8,7 +8,16 @@ from pathlib import Path
 from app.clock import Clock
 from sandbox import Sandbox
 from tests.harness import start_stack
-from tests.nomination_world import ORG, nominate, react, seed, sweep, vote_comment
+from tests.nomination_world import (
+    ORG,
+    nominate,
+    react,
+    seed,
+    settled,
+    stored,
+    sweep,
+    vote_comment,
+)
 
 VOTES = 20
 
@@ -64,5 +73,25 @@ async def test_sweep_edits_only_the_vote_that_changed(
         ]
         assert "| 👍 for | 1 | @bob |" in vote_comment(sandbox, second).body
         assert "| 👍 for | 0 |" in vote_comment(sandbox, first).body
+    finally:
+        await stack.server.close()
+
+
+async def test_votes_are_counted_every_ten_minutes_without_any_command(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    stack = await start_stack(sandbox, clock, tmp_path)
+    try:
+        number = await nominate(stack)
+        await stack.scheduler.run_due()  # the scheduler's first look: the clock starts
+        react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
+        clock.advance(599)
+        assert "votes" not in await stack.scheduler.run_due()
+        assert (await stored(stack, installation_id, number)).state == "open"
+        clock.advance(1)
+        assert "votes" in await stack.scheduler.run_due()
+        await settled(stack)
+        assert (await stored(stack, installation_id, number)).state == "passed"
     finally:
         await stack.server.close()

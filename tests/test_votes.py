@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from app.votes import (
     NOMINATION_RULE,
     REMOVAL_RULE,
+    Denominator,
     Reaction,
     Tally,
     VoteRule,
@@ -273,8 +274,18 @@ def test_tally_matches_a_brute_force_count(
     assert lower(result.invalid) == sorted(expected["invalid"])
     assert lower(result.not_voted) == sorted(expected["none"])
     counts = (len(expected["+1"]), len(expected["-1"]), len(expected["eyes"]))
-    wanted = "passed" if passes(rule, *counts, len(voters)) else "failed"
+    wanted = "passed" if brute_passes(rule, *counts, len(voters)) else "failed"
     assert (result.outcome, result.decided) == (wanted, True)
+
+
+def brute_passes(rule: VoteRule, n_for: int, n_against: int, n_abstain: int, n: int) -> bool:
+    """The pass rule of SPEC 5.1 in whole numbers (for >= p/q of the base, i.e. for*q >= p*base;
+    strictly more with `strict`), written apart from the engine's."""
+    if n_for == 0 or n_for + n_against + n_abstain < rule.quorum:
+        return False
+    base = n_for + n_against if rule.denominator == "cast" else n
+    p, q = rule.threshold.numerator, rule.threshold.denominator
+    return n_for * q > p * base if rule.strict else n_for * q >= p * base
 
 
 @settings(max_examples=200, deadline=None)
@@ -290,8 +301,14 @@ def test_decided_outcome_never_changes_whatever_remaining_voters_do(
     for user in free:
         later += [Reaction(user, c) for c in data.draw(st.frozensets(st.sampled_from(CONTENTS)))]
     final = count(later, rule, voters)
-    if early.decided:
-        assert final.outcome == early.outcome
+    event(f"early: {early.outcome}")
+    if not early.decided:
+        return
+    assert final.outcome == early.outcome
+    kept = [r for r in reactions if r.user.lower() not in fixable]
+    for content in (None, *CONTENTS):  # every remaining voter stays away, or all vote alike
+        extreme = kept + [Reaction(user, content) for user in free if content]
+        assert count(extreme, rule, voters).outcome == early.outcome
 
 
 def completions(free: int) -> list[tuple[int, int, int]]:
@@ -331,6 +348,39 @@ def test_votes_exactly_at_the_threshold_pass_only_when_not_strict(
     p, q = share
     rule = VoteRule(Fraction(p, q), strict=strict)
     assert passes(rule, p * scale, (q - p) * scale, 0, q * scale) is (not strict)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 6).flatmap(lambda q: st.tuples(st.integers(1, q), st.just(q))),
+    st.integers(1, 3),
+    st.sampled_from(["cast", "eligible"]),
+    st.booleans(),
+)
+def test_a_tally_exactly_at_the_threshold_passes_only_when_not_strict(
+    share: tuple[int, int], scale: int, denominator: Denominator, strict: bool
+) -> None:
+    p, q = share
+    rule = VoteRule(Fraction(p, q), denominator=denominator, strict=strict)
+    voters = frozenset(f"voter{i}" for i in range(q * scale))
+    ayes = sorted(voters)[: p * scale]
+    # cast: the rest vote against; eligible: the rest stay away. Either way for = p/q exactly.
+    rest = [] if denominator == "eligible" else sorted(voters)[p * scale :]
+    reactions = [Reaction(v, "+1") for v in ayes] + [Reaction(v, "-1") for v in rest]
+    result = count(reactions, rule, voters)
+    assert result.outcome == ("failed" if strict else "passed")
+
+
+def test_two_of_three_passes_two_thirds_and_fails_it_when_strict_for_both_denominators() -> None:
+    voters = frozenset({"alice", "bob", "carol"})
+    cases: list[tuple[Denominator, list[Reaction]]] = [
+        ("cast", votes(alice="+1", bob="+1", carol="-1")),  # 2 of 3 votes cast
+        ("eligible", votes(alice="+1", bob="+1")),  # 2 of 3 voters, carol stays away
+    ]
+    for denominator, reactions in cases:
+        for strict, outcome in ((False, "passed"), (True, "failed")):
+            rule = VoteRule(Fraction(2, 3), denominator=denominator, strict=strict)
+            assert count(reactions, rule, voters).outcome == outcome
 
 
 @settings(max_examples=200, deadline=None)

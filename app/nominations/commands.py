@@ -14,7 +14,7 @@ from app.context import Context
 from app.github import GitHubAPI
 from app.nominations import lifecycle, records
 from app.nominations import templates as t
-from app.nominations.records import FINAL_STATES, Vote
+from app.nominations.records import Vote
 from app.teams import is_member
 from config.model import WardenConfig
 from config.units import UnitError, parse_duration
@@ -53,15 +53,17 @@ async def _vote_here(ctx: Context, gh: GitHubAPI, call: Invocation) -> Vote | No
     vote = await records.find(ctx.store, call.installation_id, call.repo, call.issue["number"])
     if vote is None:
         line = call.command.line.split()[0]
-        await reply(
-            gh, call, f"`{line}` works only on a nomination issue with a vote; nothing was done."
-        )
+        text = f"`{line}` works only on a nomination or removal issue with a vote"
+        await reply(gh, call, text + "; nothing was done.")
     return vote
 
 
+def _state(vote: Vote) -> str:
+    return "passed, in its veto window" if vote.state == "veto" else vote.state
+
+
 def _closed(vote: Vote) -> str:
-    state = "passed, in its veto window" if vote.state == "veto" else vote.state
-    return f"this vote is already closed ({state}); nothing was done."
+    return f"this vote is already closed ({_state(vote)}); nothing was done."
 
 
 @commands.register("vote")
@@ -71,9 +73,9 @@ async def on_vote(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
     if vote is None:
         return
     action = call.command.args[0].lower() if call.command.args else ""
-    if action == "status" and vote.state in FINAL_STATES:
+    if action == "status" and vote.state != "open":
         await reply(
-            gh, call, f"this vote is closed ({vote.state}): the vote comment shows the result."
+            gh, call, f"this vote is closed ({_state(vote)}): the vote comment shows the result."
         )
     elif action == "status":
         await lifecycle.refresh(ctx, gh, vote, force=True)
@@ -96,10 +98,11 @@ async def _cancel(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> 
             f"only the admins and the nominator (@{vote.nominator}) can "
             "cancel this vote; nothing was done.",
         )
-    elif not vote.live:
+    elif vote.state != "open":  # a passed vote in its veto window is stopped only by a veto
         await reply(gh, call, _closed(vote))
     else:
-        await lifecycle.stop(ctx, gh, vote, "cancelled", f"Cancelled by @{call.sender}.")
+        done = await lifecycle.stop(ctx, gh, vote, "cancelled", f"Cancelled by @{call.sender}.")
+        await _say_if_lost(gh, call, done, "cancelled")
 
 
 async def _extend(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> None:
@@ -114,15 +117,13 @@ async def _extend(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> 
     except UnitError as exc:
         await reply(gh, call, f"{exc}, as in `/vote extend 3d`; nothing was done.")
         return
-    async with lifecycle.held(ctx, vote) as current:
-        if current.state != "open":
-            await reply(gh, call, _closed(current))
-            return
-        vote = current.but(deadline=current.deadline + extra.total_seconds())
-        await records.save(ctx.store, vote)
-        seconds = extra.total_seconds()
-        await lifecycle.audit(ctx, vote, "vote.extended", by=call.sender, seconds=seconds)
-        await lifecycle.refresh_held(ctx, gh, vote, force=True)
+    extended = vote.but(deadline=vote.deadline + extra.total_seconds())
+    if not await records.update(ctx.store, vote, extended):
+        await reply(gh, call, "the vote changed while extending it; nothing was done. Try again.")
+        return
+    seconds = extra.total_seconds()
+    await lifecycle.audit(ctx, extended, "vote.extended", by=call.sender, seconds=seconds)
+    await lifecycle.refresh(ctx, gh, extended, force=True)
 
 
 @commands.register("veto")
@@ -140,7 +141,15 @@ async def on_veto(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
     elif vote.state != "veto" or ctx.clock.time() >= (vote.veto_until or 0):
         await reply(gh, call, _no_window(vote))
     else:
-        await lifecycle.stop(ctx, gh, vote, "vetoed", f"Vetoed by @{call.sender}.")
+        done = await lifecycle.stop(ctx, gh, vote, "vetoed", f"Vetoed by @{call.sender}.")
+        await _say_if_lost(gh, call, done, "vetoed")
+
+
+async def _say_if_lost(gh: GitHubAPI, call: Invocation, vote: Vote, wanted: str) -> None:
+    """Another run changed the vote between reading it and acting on it: say so."""
+    if vote.state != wanted:
+        text = f"the vote changed meanwhile (it is now {_state(vote)}); nothing was done."
+        await reply(gh, call, text)
 
 
 def _no_window(vote: Vote) -> str:

@@ -57,10 +57,11 @@ async def guard_label(
 async def closed_by_hand(
     ctx: Context, gh: GitHubAPI, installation_id: int, event: dict[str, Any]
 ) -> Vote | None:
-    """Someone closed a nomination issue while its vote was live: the vote is cancelled."""
+    """Someone closed a nomination issue while its vote was open: the vote is cancelled.
+    (In the veto window the vote has passed; only a veto stops the admission then.)"""
     repo, issue = event["repository"]["name"], event["issue"]
     vote = await records.find(ctx.store, installation_id, repo, issue["number"])
-    if vote is None or not vote.live or await gh_issues.is_warden(ctx, event["sender"]):
+    if vote is None or vote.state != "open" or await gh_issues.is_warden(ctx, event["sender"]):
         return None
     why = f"Cancelled: @{event['sender']['login']} closed the issue while the vote was open."
     return await lifecycle.stop(ctx, gh, vote, "cancelled", why, close_issue=False)
@@ -80,14 +81,20 @@ async def comment_deleted(
 async def comment_edited(
     ctx: Context, gh: GitHubAPI, installation_id: int, event: dict[str, Any]
 ) -> Vote | None:
-    """Someone else edited the vote comment: Warden writes the true count back at once."""
+    """Someone else edited the vote comment: Warden writes the true count (or, once the vote
+    is closed, the result) back at once."""
     repo, issue = event["repository"]["name"], event["issue"]
     vote = await records.find(ctx.store, installation_id, repo, issue["number"])
-    if vote is None or vote.state != "open" or vote.comment_id != event["comment"]["id"]:
+    if vote is None or vote.comment_id != event["comment"]["id"] or vote.pending is not None:
+        return None
+    if vote.state != "open" and vote.result is None:
         return None
     if await gh_issues.is_warden(ctx, event["sender"]):
         return None
     await lifecycle.audit(ctx, vote, "vote.comment_restored", edited_by=event["sender"]["login"])
+    if vote.state != "open" and vote.result is not None:
+        await gh_issues.edit_comment(gh, vote, vote.result)
+        return vote
     return await lifecycle.refresh(ctx, gh, vote, force=True)
 
 

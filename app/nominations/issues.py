@@ -71,6 +71,17 @@ async def post_comment(gh: GitHubAPI, vote: Vote, body: str) -> int:
     return int(comment["id"])
 
 
+async def find_vote_comment(gh: GitHubAPI, vote: Vote, warden: str) -> int | None:
+    """The id of the newest vote comment Warden itself posted on the issue (by its marker),
+    None if there is none: how a run cut short before storing the id finds its comment."""
+    marker, found = t.vote_marker(vote.issue_number), None
+    async for comment in gh.getiter(COMMENTS + "{?per_page}", where(vote, per_page=100)):
+        user = (comment.get("user") or {}).get("login", "")
+        if user.lower() == warden.lower() and marker in (comment.get("body") or ""):
+            found = int(comment["id"])
+    return found
+
+
 async def edit_comment(gh: GitHubAPI, vote: Vote, body: str) -> bool:
     """Edit the vote comment in place; False when it no longer exists."""
     try:

@@ -12,7 +12,7 @@ from app.github import GitHubAPI
 from app.nominations import issues as gh_issues
 from app.nominations import records
 from app.nominations import templates as t
-from app.nominations.lifecycle import audit, count, digest, now_of, refresh
+from app.nominations.lifecycle import finish_opening
 from app.nominations.parse import nominees
 from app.nominations.records import Vote
 from app.teams import is_member, membership_state, team_logins
@@ -92,9 +92,8 @@ async def open_nomination(
         return None
     found = await records.find(ctx.store, installation_id, config.governance_repo, issue["number"])
     if found is not None:
-        if found.live and found.comment_id is None:  # a crash right after opening
-            found = await refresh(ctx, gh, found)
-            await gh_issues.set_state_label(gh, found)
+        if found.state == "open" and found.comment_id is None:  # opening cut short
+            return await finish_opening(ctx, gh, found)
         return found
     problem = await _problem(ctx, gh, config, installation_id, org, issue)
     if problem is not None:
@@ -114,7 +113,7 @@ async def _start(
     org: str,
     issue: dict[str, Any],
     nominee: str,
-) -> Vote:
+) -> Vote | None:
     rule = config.votes.nomination
     voters_team = config.voters_team(rule)
     members = await team_logins(gh, org, voters_team)
@@ -137,12 +136,7 @@ async def _start(
         veto_team=rule.veto.team,
         veto_window=rule.veto.window.total_seconds() if rule.veto.team else 0.0,
     )
-    await records.insert(ctx.store, vote)
+    if not await records.insert(ctx.store, vote):  # another delivery opened it meanwhile
+        return await records.find(ctx.store, installation_id, vote.repo, vote.issue_number)
     await gh_issues.ensure_labels(gh, org, vote.repo)
-    result = count(vote, [], now_of(ctx))
-    body = t.open_comment(vote, result, now_of(ctx), voters_team)
-    vote = vote.but(comment_id=await gh_issues.post_comment(gh, vote, body), tally=digest(result))
-    await records.save(ctx.store, vote)
-    await gh_issues.add_label(gh, vote, t.VOTE_OPEN)
-    await audit(ctx, vote, "vote.opened", voters=sorted(voters), deadline=vote.deadline)
-    return vote
+    return await finish_opening(ctx, gh, vote, first=True)

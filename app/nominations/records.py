@@ -43,6 +43,10 @@ class Vote:
     outcome: str | None = None
     closed_at: float | None = None
     onboarding_issue: int | None = None
+    #: The vote comment's text once the vote is closed (put back if a late count overwrote it).
+    result: str | None = None
+    #: What the last state change still owes GitHub and the audit log (JSON), until done.
+    pending: str | None = None
 
     @property
     def subject(self) -> str:
@@ -114,6 +118,8 @@ def _from_row(row: Any) -> Vote:
         outcome=row["outcome"],
         closed_at=row["closed_at"],
         onboarding_issue=row["onboarding_issue"],
+        result=row["result"],
+        pending=row["pending"],
     )
 
 
@@ -145,39 +151,49 @@ async def insert(store: Store, vote: Vote) -> bool:
     return True
 
 
-_UPDATE = (
-    "UPDATE votes SET comment_id = ?, deadline = ?, state = ?, veto_until = ?, tally = ?, "
-    "outcome = ?, closed_at = ?, onboarding_issue = ? "
-    "WHERE installation_id = ? AND repo = ? AND issue_number = ?"
+#: The columns that change during a vote's life; the rest is fixed when it opens.
+MUTABLE = (
+    "comment_id",
+    "deadline",
+    "state",
+    "veto_until",
+    "tally",
+    "outcome",
+    "closed_at",
+    "onboarding_issue",
+    "result",
+    "pending",
 )
 
 
-def _values(vote: Vote) -> tuple[Any, ...]:
-    return (
-        vote.comment_id,
-        vote.deadline,
-        vote.state,
-        vote.veto_until,
-        vote.tally,
-        vote.outcome,
-        vote.closed_at,
-        vote.onboarding_issue,
-        vote.installation_id,
-        vote.repo,
-        vote.issue_number,
-    )
+async def update(store: Store, before: Vote, after: Vote, *, also: tuple[str, ...] = ()) -> bool:
+    """Write what changed from ``before`` to ``after``, only if the stored vote is still as
+    ``before`` was read; False (nothing written) if someone else changed it meanwhile.
 
-
-async def save(store: Store, vote: Vote) -> None:
-    """Write back what changes during a vote's life (its state included)."""
-    await store.execute(_UPDATE, *_values(vote))
-
-
-async def transition(store: Store, before: Vote, after: Vote) -> bool:
-    """Save ``after`` only if the stored state is still ``before.state``: of a sweep and a
-    command closing the same vote at once, exactly one wins (and acts)."""
+    A compare-and-set: a state change is applied only while the stored state is still
+    ``before.state``, so of a sweep and a command closing the same vote at once exactly one
+    wins (and acts); any other change also needs the changed columns to hold their old
+    values, so a stale copy never writes back over a newer deadline, comment or state.
+    ``also`` names more columns that must still hold ``before``'s values (what the change
+    was decided on, such as the deadline).
+    """
+    changed = [name for name in MUTABLE if getattr(before, name) != getattr(after, name)]
+    if not changed:
+        return True
+    guarded = ["state", *also] if "state" in changed else ["state", *also, *changed]
+    guarded = list(dict.fromkeys(guarded))
+    args: list[Any] = [getattr(after, name) for name in changed]
+    args += [before.installation_id, before.repo, before.issue_number]
+    conditions = []
+    for name in guarded:
+        old = getattr(before, name)
+        conditions.append(f"{name} IS NULL" if old is None else f"{name} = ?")
+        args += [] if old is None else [old]
     rows = await store.fetch(
-        _UPDATE + " AND state = ? RETURNING issue_number", *_values(after), before.state
+        f"UPDATE votes SET {', '.join(f'{name} = ?' for name in changed)} "
+        "WHERE installation_id = ? AND repo = ? AND issue_number = ? "
+        f"AND {' AND '.join(conditions)} RETURNING issue_number",
+        *args,
     )
     return bool(rows)
 
@@ -193,11 +209,12 @@ async def find(store: Store, installation_id: int, repo: str, number: int) -> Vo
 
 
 async def live_votes(store: Store) -> list[Vote]:
-    """Every vote still open or in its veto window, and every passed nomination whose
-    admission did not finish (a failure half-way is finished by the next sweep), oldest first."""
+    """Every vote still open or in its veto window, every vote whose last state change was
+    not carried out in full, and every passed nomination whose admission did not finish
+    (a crash or a failure half-way is finished by the next sweep), oldest first."""
     rows = await store.fetch(
-        "SELECT * FROM votes WHERE state IN (?, ?) OR (state = ? AND kind = ? "
-        "AND onboarding_issue IS NULL) ORDER BY id",
+        "SELECT * FROM votes WHERE state IN (?, ?) OR pending IS NOT NULL "
+        "OR (state = ? AND kind = ? AND onboarding_issue IS NULL) ORDER BY id",
         *LIVE_STATES,
         "passed",
         "nomination",

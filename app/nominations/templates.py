@@ -168,6 +168,19 @@ def veto_window_note(vote: Vote) -> str:
     )
 
 
+def veto_window_over(vote: Vote, body: str) -> str:
+    """The result comment of a vote in its veto window (``body``) once the window ended
+    without a veto: ``vote`` is the passed vote; its headline and note say so."""
+    waiting = vote.but(state="veto")
+    old_headline = "## Vote " + HEADLINES["veto"].format(
+        nominee=vote.nominee, veto_until=when(datetime.fromtimestamp(vote.veto_until or 0, UTC))
+    )
+    new_headline = "## Vote " + HEADLINES["passed"].format(nominee=vote.nominee, veto_until="")
+    until = when(datetime.fromtimestamp(vote.veto_until or 0, UTC))
+    over = f"No veto came from @{vote.org}/{vote.veto_team} by {until}."
+    return body.replace(old_headline, new_headline, 1).replace(veto_window_note(waiting), over, 1)
+
+
 ONBOARDING_BODY = """\
 {marker}
 Welcome to @{org}/{team}, @{nominee}! The vote in #{number} admitted you. {invited}

@@ -197,6 +197,11 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             )""",
         ],
     ),
+    (
+        8,
+        "votes: the result comment of a closed vote, and what a state change still owes",
+        ["ALTER TABLE votes ADD COLUMN result TEXT", "ALTER TABLE votes ADD COLUMN pending TEXT"],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {
