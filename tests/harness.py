@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,18 @@ async def start_stack(
     await server.start_server()
     sb.webhook_url = str(server.make_url("/webhook"))
     return Stack(sb, server, clock)
+
+
+@asynccontextmanager
+async def running(
+    sb: Sandbox, clock: Clock, tmp_path: Path, **options: Any
+) -> AsyncIterator[Stack]:
+    """``start_stack`` as a context: the server is closed however the block ends."""
+    started = await start_stack(sb, clock, tmp_path, **options)
+    try:
+        yield started
+    finally:
+        await started.server.close()
 
 
 @pytest.fixture

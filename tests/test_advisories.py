@@ -23,15 +23,14 @@ from tests.advisory_world import (
     tracking_issues,
     writes,
 )
-from tests.harness import start_stack
+from tests.harness import running
 
 
 async def test_report_gets_team_reporter_credit_and_a_tracking_issue_without_the_description(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         adv = advisory(sandbox, ghsa)
         assert adv.collaborating_teams == ["psrt"]
@@ -44,16 +43,13 @@ async def test_report_gets_team_reporter_credit_and_a_tracking_issue_without_the
             assert shown in issue.body
         assert "90 days left" in issue.body
         assert "SECRET-DETAILS" not in issue.body + issue.title
-    finally:
-        await stack.server.close()
 
 
 async def test_existing_collaborators_and_credits_are_kept(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         sandbox.edit_advisory(
             ORG,
@@ -68,16 +64,13 @@ async def test_existing_collaborators_and_credits_are_kept(
         assert adv.collaborating_teams == ["release-managers", "psrt"]
         assert adv.collaborating_users == ["frank"]
         assert adv.credits == [("frank", "analyst"), ("mallory", "reporter")]
-    finally:
-        await stack.server.close()
 
 
 async def test_public_governance_repo_gets_nothing_and_raises_the_config_error(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         await sweep(stack, installation_id)  # the config is loaded while the repo is private
         sandbox.repo(ORG, GOV).private = False
         sandbox.reset_recording()
@@ -97,14 +90,11 @@ async def test_public_governance_repo_gets_nothing_and_raises_the_config_error(
         assert len(errors) == 1 and GOV in (errors[0].body or "")
         assert ghsa not in (errors[0].body or "")
         assert advisory(sandbox, ghsa).collaborating_teams == ["psrt"]
-    finally:
-        await stack.server.close()
 
 
 async def test_second_sweep_writes_nothing(sandbox: Sandbox, clock: Clock, tmp_path: Path) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         sandbox.edit_advisory(ORG, CPY, ghsa, title="[ACCEPT] tarfile: path traversal")
         await sweep(stack, installation_id)
@@ -112,8 +102,6 @@ async def test_second_sweep_writes_nothing(sandbox: Sandbox, clock: Clock, tmp_p
         await sweep(stack, installation_id)
         assert writes(sandbox) == []
         assert comments(sandbox, tracking_issue(sandbox, ghsa)) == []
-    finally:
-        await stack.server.close()
 
 
 async def test_sweep_over_50_unchanged_advisories_is_answered_304_and_writes_nothing(
@@ -134,23 +122,19 @@ async def test_a_report_whose_webhook_was_missed_is_taken_in_by_the_sweep(
 ) -> None:
     installation_id = seed(sandbox)
     ghsa = await sandbox.report_advisory(ORG, CPY, "mallory", "sent while Warden was down")
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         assert tracking_issues(sandbox) == []
         assert await sweep(stack, installation_id) == 1
         assert advisory(sandbox, ghsa).collaborating_teams == ["psrt"]
         assert advisory(sandbox, ghsa).credits == [("mallory", "reporter")]
         assert tracking_issue(sandbox, ghsa).state == "open"
-    finally:
-        await stack.server.close()
 
 
 async def test_an_advisory_reopened_on_github_reopens_its_tracking_issue(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         sandbox.edit_advisory(ORG, CPY, ghsa, state="closed")
         await sweep(stack, installation_id)
@@ -159,8 +143,6 @@ async def test_an_advisory_reopened_on_github_reopens_its_tracking_issue(
         await sweep(stack, installation_id)
         issue = tracking_issue(sandbox, ghsa)
         assert issue.state == "open" and "| State | draft |" in (issue.body or "")
-    finally:
-        await stack.server.close()
 
 
 async def test_the_advisories_job_sweeps_each_installation_on_its_cadence(
@@ -168,8 +150,7 @@ async def test_the_advisories_job_sweeps_each_installation_on_its_cadence(
 ) -> None:
     seed(sandbox)
     ghsa = await sandbox.report_advisory(ORG, CPY, "mallory", "sent while Warden was down")
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         assert await sweep_all_advisories(stack.ctx) == 1
         assert tracking_issue(sandbox, ghsa).state == "open"
         clock.advance(60)
@@ -178,8 +159,6 @@ async def test_the_advisories_job_sweeps_each_installation_on_its_cadence(
         assert await stack.scheduler.run_job("advisories")
         assert (await stack.ctx.store.job_state("advisories")) is not None
         assert sandbox.count("GET", "/orgs/python/security-advisories") == 4
-    finally:
-        await stack.server.close()
 
 
 async def test_an_advisory_github_refuses_does_not_stop_the_sweep_of_the_others(
@@ -188,16 +167,13 @@ async def test_an_advisory_github_refuses_does_not_stop_the_sweep_of_the_others(
     installation_id = seed(sandbox)
     first = await sandbox.report_advisory(ORG, CPY, "mallory", "one")
     second = await sandbox.report_advisory(ORG, CPY, "mallory", "two")
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         sandbox.faults.add("PATCH", f"/security-advisories/{first}$", status=404, times=1)
         assert await sweep(stack, installation_id) == 2
         assert advisory(sandbox, first).collaborating_teams == []
         assert advisory(sandbox, second).collaborating_teams == ["psrt"]
         await sweep(stack, installation_id)
         assert advisory(sandbox, first).collaborating_teams == ["psrt"]
-    finally:
-        await stack.server.close()
 
 
 async def test_sweep_over_drafts_with_fork_pull_requests_writes_nothing_the_second_time(

@@ -21,7 +21,7 @@ from tests.advisory_world import (
     tracking_issue,
     writes,
 )
-from tests.harness import start_stack
+from tests.harness import running
 
 
 def coordinators(sb: Sandbox, ghsa: str) -> list[str]:
@@ -32,8 +32,7 @@ async def test_reports_without_coordinator_after_three_days_are_spread_over_elig
     sandbox: Sandbox, clock: Clock, tmp_path: Path, database_url: str
 ) -> None:
     installation_id = seed(sandbox)  # psrt: alice, bob, carol, dave (release manager)
-    stack = await start_stack(sandbox, clock, tmp_path, database_url=database_url)
-    try:
+    async with running(sandbox, clock, tmp_path, database_url=database_url) as stack:
         reports = []
         for n in range(3):
             reports.append(await report(stack, summary=f"bug {n}"))
@@ -62,16 +61,13 @@ async def test_reports_without_coordinator_after_three_days_are_spread_over_elig
         clock.advance(3 * DAY)
         await sweep(stack, installation_id)
         assert coordinators(sandbox, fifth) == ["carol"]
-    finally:
-        await stack.server.close()
 
 
 async def test_coordinator_credited_on_github_is_kept_and_none_is_assigned(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         credits = [
             {"login": "mallory", "type": "reporter"},
@@ -84,16 +80,13 @@ async def test_coordinator_credited_on_github_is_kept_and_none_is_assigned(
         assert "dave" in advisory(sandbox, ghsa).collaborating_users
         assert "`@dave`" in (tracking_issue(sandbox, ghsa).body or "")
         assert comments(sandbox, tracking_issue(sandbox, ghsa)) == []
-    finally:
-        await stack.server.close()
 
 
 async def test_coordinator_who_leaves_the_team_is_replaced(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         issue = tracking_issue(sandbox, ghsa)
         await sandbox.comment(ORG, GOV, issue.number, "carol", "/coordinate")
@@ -105,16 +98,13 @@ async def test_coordinator_who_leaves_the_team_is_replaced(
         assert new in ("alice", "bob")
         assert "is no longer in the team" in comments(sandbox, issue)[-1]
         assert f"`@{new}`" in (issue.body or "")
-    finally:
-        await stack.server.close()
 
 
 async def test_coordinate_by_a_member_credits_them_and_answers(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         issue = tracking_issue(sandbox, ghsa)
         await sandbox.comment(ORG, GOV, issue.number, "bob", "I'll take it\n/coordinate")
@@ -128,16 +118,13 @@ async def test_coordinate_by_a_member_credits_them_and_answers(
         await sweep(stack, installation_id)
         assert coordinators(sandbox, ghsa) == ["bob"]
         assert not [w for w in writes(sandbox) if "security-advisories" in w]
-    finally:
-        await stack.server.close()
 
 
 async def test_commands_from_non_members_or_outside_tracking_issues_are_refused(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         issue = tracking_issue(sandbox, ghsa)
         before = advisory(sandbox, ghsa).credits
@@ -156,16 +143,13 @@ async def test_commands_from_non_members_or_outside_tracking_issues_are_refused(
             == "`/coordinate` works only in an advisory's tracking issue; nothing was changed."
         )
         assert advisory(sandbox, ghsa).credits == before
-    finally:
-        await stack.server.close()
 
 
 async def test_credit_adds_a_credit_and_never_retypes_one(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         number = tracking_issue(sandbox, ghsa).number
         for line in (
@@ -187,16 +171,13 @@ async def test_credit_adds_a_credit_and_never_retypes_one(
         assert said[2].startswith("Write `/credit @user TYPE`")
         assert said[3].startswith("@nobody-here is not a GitHub user")
         assert said[4] == "Bots are never credited; nothing was changed."
-    finally:
-        await stack.server.close()
 
 
 async def test_expert_adds_a_user_or_a_team_as_collaborator(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         number = tracking_issue(sandbox, ghsa).number
         for line in ("/expert @erin", "/expert @python/release-managers", "/expert @erin"):
@@ -212,16 +193,13 @@ async def test_expert_adds_a_user_or_a_team_as_collaborator(
             f"@erin is already a collaborator on {ghsa}.",
         ]
         assert "`@erin`, `@python/release-managers`" in (tracking_issue(sandbox, ghsa).body or "")
-    finally:
-        await stack.server.close()
 
 
 async def test_coordinator_changed_on_githubs_page_is_followed_not_fought(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         clock.advance(3 * DAY)
         await sweep(stack, installation_id)
@@ -235,16 +213,13 @@ async def test_coordinator_changed_on_githubs_page_is_followed_not_fought(
         assert coordinators(sandbox, ghsa) == ["bob"]  # alice's credit is not put back
         assert "bob" in advisory(sandbox, ghsa).collaborating_users
         assert "| Coordinator | `@bob` |" in (tracking_issue(sandbox, ghsa).body or "")
-    finally:
-        await stack.server.close()
 
 
 async def test_coordinate_by_someone_credited_otherwise_is_refused_with_the_reason(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         credits = [{"login": "mallory", "type": "reporter"}, {"login": "bob", "type": "analyst"}]
         sandbox.edit_advisory(ORG, CPY, ghsa, credits=credits)
@@ -255,5 +230,3 @@ async def test_coordinate_by_someone_credited_otherwise_is_refused_with_the_reas
             f"@bob is credited as `analyst` on {ghsa}, and a credit is never retyped"
         )
         assert coordinators(sandbox, ghsa) == []
-    finally:
-        await stack.server.close()

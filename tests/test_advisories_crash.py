@@ -13,7 +13,7 @@ from app.advisories import records
 from app.clock import Clock
 from sandbox import Sandbox
 from tests.advisory_world import CPY, DAY, GOV, ORG, comments, report, seed, tracking_issue
-from tests.harness import Stack, start_stack
+from tests.harness import Stack, running
 from tests.test_advisories_reminders import reminders, sweep_at
 
 COMMENTS = rf"/repos/{ORG}/{GOV}/issues/\d+/comments$"
@@ -32,8 +32,7 @@ async def test_a_reminder_github_took_before_a_crash_is_not_posted_again(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         reported = clock.time()
         ghsa = await report(stack)
         issue = tracking_issue(sandbox, ghsa)
@@ -53,16 +52,13 @@ async def test_a_reminder_github_took_before_a_crash_is_not_posted_again(
         assert comment_reads(sandbox, issue.number) == 1
         await sweep_at(stack, installation_id, reported, 83.01)
         assert reminders(sandbox, issue) == ["warn", "urgent"]
-    finally:
-        await stack.server.close()
 
 
 async def test_a_reminder_github_never_got_is_posted_on_the_replay(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         reported = clock.time()
         ghsa = await report(stack)
         issue = tracking_issue(sandbox, ghsa)
@@ -75,16 +71,13 @@ async def test_a_reminder_github_never_got_is_posted_on_the_replay(
         assert reminders(sandbox, issue) == ["warn"]
         await sweep_at(stack, installation_id, reported, 77)
         assert reminders(sandbox, issue) == ["warn"]
-    finally:
-        await stack.server.close()
 
 
 async def test_the_coordinator_is_mentioned_once_when_the_record_could_not_be_saved(
     sandbox: Sandbox, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         reported = clock.time()
         ghsa = await report(stack)
         issue = tracking_issue(sandbox, ghsa)
@@ -107,5 +100,3 @@ async def test_the_coordinator_is_mentioned_once_when_the_record_could_not_be_sa
         found = await records.find(stack.ctx.store, installation_id, CPY, ghsa)
         assert found is not None and found.coordinator == failures[0]
         assert found.assigned_at == pytest.approx(reported + 3.5 * DAY)
-    finally:
-        await stack.server.close()

@@ -20,7 +20,7 @@ from tests.advisory_world import (
     tracking_issue,
     writes,
 )
-from tests.harness import start_stack
+from tests.harness import running
 
 CODEOWNERS = """\
 *                  @alice
@@ -34,8 +34,7 @@ async def test_owners_of_files_changed_in_the_private_fork_become_collaborators_
 ) -> None:
     installation_id = seed(sandbox)  # config experts: Lib/tarfile.py -> erin
     await sandbox.push(ORG, CPY, "main", {".github/CODEOWNERS": CODEOWNERS}, sender="alice")
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack, summary="[ACCEPT] tarfile: path traversal")
         fork = advisory(sandbox, ghsa).private_fork
         assert fork is not None
@@ -58,16 +57,13 @@ async def test_owners_of_files_changed_in_the_private_fork_become_collaborators_
         assert advisory(sandbox, ghsa).collaborating_teams == ["psrt", "release-managers"]
         assert "`@python/release-managers`" in comments(sandbox, issue)[-1]
         assert len(comments(sandbox, issue)) == 2
-    finally:
-        await stack.server.close()
 
 
 async def test_a_pull_request_event_from_the_fork_adds_experts_at_once(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack, summary="[ACCEPT] tarfile: path traversal")
         fork_name = (advisory(sandbox, ghsa).private_fork or "").split("/")[1]
         files = {"Lib/tarfile.py": "# fixed\n"}
@@ -93,5 +89,3 @@ async def test_a_pull_request_event_from_the_fork_adds_experts_at_once(
             delivery_id="fork-pull-2",
         )
         await on_fork_pull_request(lookalike, gh, ctx=stack.ctx)  # a 404: nothing, no error
-    finally:
-        await stack.server.close()

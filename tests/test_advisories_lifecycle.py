@@ -25,7 +25,7 @@ from tests.advisory_world import (
     tracking_issues,
     writes,
 )
-from tests.harness import start_stack
+from tests.harness import running
 
 CLOSE_TAGS = ["CLOSE", "CLOSED", "COMPLETE", "COMPLETED", "NOTPLANNED", "INVALID", "DUPLICATE"]
 
@@ -34,8 +34,7 @@ async def test_accepted_report_becomes_a_draft_with_one_fork_and_one_cve_request
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         assert advisory(sandbox, ghsa).state == "triage"
         sandbox.edit_advisory(ORG, CPY, ghsa, title="[accepted] tarfile: path traversal")
@@ -50,8 +49,6 @@ async def test_accepted_report_becomes_a_draft_with_one_fork_and_one_cve_request
         await sweep(stack, installation_id)
         await sweep(stack, installation_id)
         assert [w for w in writes(sandbox) if w.endswith(("/forks", "/cve"))] == []
-    finally:
-        await stack.server.close()
 
 
 async def test_draft_in_a_private_repository_gets_a_fork_but_no_cve_request(
@@ -59,16 +56,13 @@ async def test_draft_in_a_private_repository_gets_a_fork_but_no_cve_request(
 ) -> None:
     seed(sandbox)
     sandbox.add_repo(ORG, "internal-tool", private=True, files={"tool.py": "pass\n"})
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await sandbox.report_advisory(ORG, "internal-tool", "mallory", "[ACCEPT] bug")
         await settled(stack)
         adv = advisory(sandbox, ghsa, "internal-tool")
         assert adv.state == "draft" and adv.private_fork is not None
         assert not adv.cve_requested
         assert sandbox.count("POST", f"/repos/{ORG}/internal-tool/security-advisories/") == 1
-    finally:
-        await stack.server.close()
 
 
 @pytest.mark.parametrize("tag", [*CLOSE_TAGS, "closed", "NotPlanned"])
@@ -76,8 +70,7 @@ async def test_close_tags_close_the_advisory_and_its_tracking_issue(
     sandbox: Sandbox, clock: Clock, tmp_path: Path, tag: str
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         sandbox.edit_advisory(ORG, CPY, ghsa, title=f"[{tag}] tarfile: path traversal")
         await sweep(stack, installation_id)
@@ -87,8 +80,6 @@ async def test_close_tags_close_the_advisory_and_its_tracking_issue(
         assert comments(sandbox, issue) == [
             f"<!-- warden:advisory-finished id={ghsa} -->\n{ghsa} is closed. Closing."
         ]
-    finally:
-        await stack.server.close()
 
 
 @pytest.mark.parametrize("tag", ["ACCEPT", "ACCEPTED", "accept", "Accepted"])
@@ -96,52 +87,42 @@ async def test_accept_tags_move_a_report_to_draft(
     sandbox: Sandbox, clock: Clock, tmp_path: Path, tag: str
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         sandbox.edit_advisory(ORG, CPY, ghsa, title=f"tarfile: path traversal [{tag}]")
         await sweep(stack, installation_id)
         assert advisory(sandbox, ghsa).state == "draft"
-    finally:
-        await stack.server.close()
 
 
 async def test_a_close_tag_in_the_report_itself_closes_it_at_intake_without_a_tracking_issue(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack, summary="[DUPLICATE] same as the other one")
         assert advisory(sandbox, ghsa).state == "closed"
         assert advisory(sandbox, ghsa).collaborating_teams == ["psrt"]
         assert tracking_issues(sandbox) == []
-    finally:
-        await stack.server.close()
 
 
 async def test_published_advisory_closes_its_tracking_issue_as_completed(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         await sandbox.publish_advisory(ORG, CPY, ghsa)
         await settled(stack)
         issue = tracking_issue(sandbox, ghsa)
         assert (issue.state, issue.state_reason) == ("closed", "completed")
         assert "| State | published |" in (issue.body or "")
-    finally:
-        await stack.server.close()
 
 
 async def test_github_without_the_advisories_api_says_so_once_and_governance_goes_on(
     sandbox: Sandbox, clock: Clock, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         sandbox.faults.add("GET", r"/security-advisories", status=404, times=10)
         with caplog.at_level(logging.WARNING):
             assert await sweep(stack, installation_id) == 0
@@ -155,8 +136,6 @@ async def test_github_without_the_advisories_api_says_so_once_and_governance_goe
         await settled(stack)
         issue = sandbox.world.issue(sandbox.repo(ORG, GOV), number)
         assert "is not a Warden command" in comments(sandbox, issue)[-1]
-    finally:
-        await stack.server.close()
 
 
 async def test_cve_none_asks_no_cve_and_repos_list_limits_what_is_handled(
@@ -165,8 +144,7 @@ async def test_cve_none_asks_no_cve_and_repos_list_limits_what_is_handled(
     config = CONFIG.replace("advisories:\n", "advisories:\n  cve: none\n  repos: [cpython]\n")
     installation_id = seed(sandbox, config)
     sandbox.add_repo(ORG, "other", files={"a.py": "pass\n"})
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack, summary="[ACCEPT] bug")
         elsewhere = await sandbox.report_advisory(ORG, "other", "mallory", "[ACCEPT] bug")
         await settled(stack)
@@ -177,8 +155,6 @@ async def test_cve_none_asks_no_cve_and_repos_list_limits_what_is_handled(
         untouched = advisory(sandbox, elsewhere, "other")
         assert (untouched.state, untouched.collaborating_teams) == ("triage", [])
         assert [i.title for i in tracking_issues(sandbox)] == [f"{ghsa}: [ACCEPT] bug"]
-    finally:
-        await stack.server.close()
 
 
 async def test_without_tracking_issues_the_advisory_is_still_triaged(
@@ -186,8 +162,7 @@ async def test_without_tracking_issues_the_advisory_is_still_triaged(
 ) -> None:
     config = CONFIG.replace("advisories:\n", "advisories:\n  tracking_issues: false\n")
     installation_id = seed(sandbox, config)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await report(stack)
         clock.advance(3 * DAY)
         await sweep(stack, installation_id)
@@ -195,5 +170,3 @@ async def test_without_tracking_issues_the_advisory_is_still_triaged(
         assert adv.collaborating_teams == ["psrt"]
         assert [c for c in adv.credits if c[1] == "coordinator"] == [("alice", "coordinator")]
         assert tracking_issues(sandbox) == []
-    finally:
-        await stack.server.close()

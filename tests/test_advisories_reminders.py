@@ -8,7 +8,7 @@ from app.clock import Clock
 from sandbox import Sandbox
 from sandbox.state import Issue
 from tests.advisory_world import CPY, DAY, ORG, comments, report, seed, sweep, tracking_issue
-from tests.harness import Stack, start_stack
+from tests.harness import Stack, running
 
 
 def reminders(sb: Sandbox, issue: Issue) -> list[str]:
@@ -27,8 +27,7 @@ async def test_reminders_warn_then_urgent_daily_then_overdue_and_stop_when_close
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)  # deadline 90d, warn 14d before, urgent 7d, 23h apart
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         reported = clock.time()
         ghsa = await report(stack)
         issue = tracking_issue(sandbox, ghsa)
@@ -55,16 +54,13 @@ async def test_reminders_warn_then_urgent_daily_then_overdue_and_stop_when_close
         assert issue.state == "closed"
         await sweep_at(stack, installation_id, reported, 95)
         assert reminders(sandbox, issue) == ["warn", "urgent", "urgent", "overdue"]
-    finally:
-        await stack.server.close()
 
 
 async def test_a_rising_level_still_waits_for_min_interval(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         reported = clock.time()
         ghsa = await report(stack)
         issue = tracking_issue(sandbox, ghsa)
@@ -73,5 +69,3 @@ async def test_a_rising_level_still_waits_for_min_interval(
         assert reminders(sandbox, issue) == ["warn"]
         await sweep_at(stack, installation_id, reported, 83.5)  # 24 hours after the warning
         assert reminders(sandbox, issue) == ["warn", "urgent"]
-    finally:
-        await stack.server.close()

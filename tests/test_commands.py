@@ -7,7 +7,7 @@ from pathlib import Path
 from app.clock import Clock
 from app.commands import Command, has_known_command, parse_commands
 from sandbox import Sandbox
-from tests.harness import start_stack
+from tests.harness import running
 from tests.test_orgconfig import GOOD, ORG, seed, settled
 
 
@@ -34,8 +34,7 @@ async def test_unknown_command_in_the_governance_repo_gets_one_reply_and_changes
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox, GOOD)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await sandbox.open_issue(ORG, "psrt-governance", "bob", "Question")
         await sandbox.comment(ORG, "psrt-governance", number, "bob", "/frobnicate now")
         await settled(stack)
@@ -45,20 +44,15 @@ async def test_unknown_command_in_the_governance_repo_gets_one_reply_and_changes
         assert len(replies) == 1
         assert "`/frobnicate` is not a Warden command" in replies[0].body
         assert issue.labels == [] and issue.state == "open"
-    finally:
-        await stack.server.close()
 
 
 async def test_slash_lines_outside_the_governance_repo_are_prose(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox, GOOD)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await sandbox.open_issue(ORG, "cpython", "carol", "Crash")
         await sandbox.comment(ORG, "cpython", number, "carol", "/usr/lib/python3 is missing")
         await settled(stack)
         issue = sandbox.world.issue(sandbox.repo(ORG, "cpython"), number)
         assert [sandbox.world.comments[i].user for i in issue.comments] == ["carol"]
-    finally:
-        await stack.server.close()

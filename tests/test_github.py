@@ -18,7 +18,7 @@ from app.jobs import JOBS
 from app.store import NewDelivery
 from sandbox import Sandbox
 from sandbox.testing import seed_psrt
-from tests.harness import Stack, start_stack
+from tests.harness import Stack, running
 
 REPO = "/repos/python/cpython"
 
@@ -47,13 +47,10 @@ async def probed(
     sandbox: Sandbox, clock: Clock, tmp_path: Path, probe: Probe
 ) -> AsyncIterator[tuple[Stack, int]]:
     installation = seed_psrt(sandbox)
-    stack = await start_stack(
+    async with running(
         sandbox, clock, tmp_path, router=probe.router, jobs=JOBS, max_inline_wait=2.0
-    )
-    try:
+    ) as stack:
         yield stack, installation
-    finally:
-        await stack.server.close()
 
 
 async def queue(stack: Stack, installation: int, count: int, prefix: str = "d") -> None:
@@ -133,10 +130,9 @@ async def test_a_delivery_that_keeps_failing_is_listed_and_can_be_replayed(
     sandbox: Sandbox, clock: Clock, tmp_path: Path, probe: Probe
 ) -> None:
     installation = seed_psrt(sandbox)
-    stack = await start_stack(
+    async with running(
         sandbox, clock, tmp_path, router=probe.router, jobs=[], max_inline_wait=0.0
-    )
-    try:
+    ) as stack:
         sandbox.faults.add("GET", f"^{REPO}$", status=500, times=1000)
         await stack.ctx.store.insert_deliveries(
             [NewDelivery("doomed", "issues", "opened", installation, None, b"{}", time.time())]
@@ -160,8 +156,6 @@ async def test_a_delivery_that_keeps_failing_is_listed_and_can_be_replayed(
         with redirect_stdout(replayed):
             assert await _replay(stack.ctx, "doomed") == 0
         assert replayed.getvalue().strip() == "delivery doomed: done"
-    finally:
-        await stack.server.close()
 
 
 async def _until_not_processing(stack: Stack, delivery_id: str) -> None:

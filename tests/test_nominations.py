@@ -10,7 +10,7 @@ from app.nominations import refresh
 from app.nominations import templates as t
 from app.teams import was_expected
 from sandbox import Sandbox
-from tests.harness import start_stack
+from tests.harness import running
 from tests.nomination_world import (
     CONFIG,
     DAY,
@@ -35,8 +35,7 @@ async def test_pep_811_nomination_passes_at_two_thirds_waits_out_the_veto_and_on
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox, VETO_CONFIG)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         opened = vote_comment(sandbox, number)
         assert "admit @grace to @python/psrt" in opened.body
@@ -85,32 +84,26 @@ async def test_pep_811_nomination_passes_at_two_thirds_waits_out_the_veto_and_on
         assert "## Vote passed: @grace is admitted" in final
         assert "No veto came from @python/steering-council by " in final
         assert "| 👍 for | 4 | @alice, @bob, @carol, @dave |" in final
-    finally:
-        await stack.server.close()
 
 
 async def test_nomination_by_a_non_member_is_refused_with_one_comment(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack, by="mallory")
         [reply] = comments(sandbox, number, sandbox.bot_login)
         assert "only members of @python/psrt can nominate, and @mallory is not one" in reply.body
         assert issue(sandbox, number).labels == [t.NOMINATION]
         assert await stack.ctx.store.fetchrow("SELECT * FROM votes") is None
         assert installation_id
-    finally:
-        await stack.server.close()
 
 
 async def test_vote_without_two_thirds_fails_at_the_deadline_and_closes_the_issue(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="-1", carol="-1")
         clock.advance(DAY)
@@ -125,8 +118,6 @@ async def test_vote_without_two_thirds_fails_at_the_deadline_and_closes_the_issu
         assert set(issue(sandbox, number).labels) == {t.NOMINATION, t.FAILED}
         assert issue(sandbox, number).state == "closed"
         assert "grace" not in sandbox.world.team(ORG, "psrt").invitations
-    finally:
-        await stack.server.close()
 
 
 async def test_vote_closes_early_once_the_remaining_voters_cannot_change_it(
@@ -134,8 +125,7 @@ async def test_vote_closes_early_once_the_remaining_voters_cannot_change_it(
 ) -> None:
     checklist = "onboarding:\n  checklist: [Read PEP 811, Say hello on discuss.python.org]\n"
     installation_id = seed(sandbox, CONFIG + checklist)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
         clock.advance(3600)
@@ -152,16 +142,13 @@ async def test_vote_closes_early_once_the_remaining_voters_cannot_change_it(
         ]
         items = [line for line in (onboarding.body or "").splitlines() if line.startswith("- [")]
         assert items == ["- [ ] Read PEP 811", "- [ ] Say hello on discuss.python.org"]
-    finally:
-        await stack.server.close()
 
 
 async def test_veto_in_the_window_by_a_veto_team_member_stops_the_admission(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox, VETO_CONFIG)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
         await sweep(stack)
@@ -179,16 +166,13 @@ async def test_veto_in_the_window_by_a_veto_team_member_stops_the_admission(
         await sweep(stack)
         assert "grace" not in sandbox.world.team(ORG, "psrt").invitations
         assert (await stored(stack, installation_id, number)).state == "vetoed"
-    finally:
-        await stack.server.close()
 
 
 async def test_reactions_of_non_members_are_shown_non_binding_and_do_not_count(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="+1", mallory="-1", heidi="+1", grace="+1")
         await command(stack, number, "mallory", "/vote status")
@@ -196,32 +180,26 @@ async def test_reactions_of_non_members_are_shown_non_binding_and_do_not_count(
         assert "| 👍 for | 1 | @alice |" in body
         assert "| 👎 against | 0 | — |" in body
         assert "Non-binding (not voters of this vote): 👍 @grace, @heidi; 👎 @mallory" in body
-    finally:
-        await stack.server.close()
 
 
 async def test_double_reaction_from_one_voter_is_shown_invalid(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1 -1")
         await sweep(stack)
         body = vote_comment(sandbox, number).body
         assert "| invalid (more than one of 👍 👎 👀) | 1 | @bob |" in body
         assert "| 👍 for | 1 | @alice |" in body and "| 👎 against | 0 | — |" in body
-    finally:
-        await stack.server.close()
 
 
 async def test_sweep_and_command_closing_the_same_vote_at_once_act_only_once(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
         vote = await stored(stack, installation_id, number)
@@ -231,16 +209,13 @@ async def test_sweep_and_command_closing_the_same_vote_at_once_act_only_once(
         kinds = [e.kind for e in await stack.ctx.store.audit_entries(f"{ORG}/{GOV}#{number}")]
         assert kinds == ["vote.opened", "vote.closed", "nomination.admitted"]
         assert sandbox.count("PUT", "/orgs/python/teams/psrt/memberships/grace") == 1
-    finally:
-        await stack.server.close()
 
 
 async def test_admission_that_fails_half_way_is_finished_by_the_next_sweep(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
         sandbox.faults.add("PUT", r"/memberships/grace$", status=422)
@@ -251,5 +226,3 @@ async def test_admission_that_fails_half_way_is_finished_by_the_next_sweep(
         assert "grace" in sandbox.world.team(ORG, "psrt").invitations
         assert (await stored(stack, installation_id, number)).onboarding_issue is not None
         assert issue(sandbox, number).state == "closed"
-    finally:
-        await stack.server.close()

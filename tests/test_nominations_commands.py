@@ -6,7 +6,7 @@ from pathlib import Path
 
 from app.clock import Clock
 from sandbox import Sandbox
-from tests.harness import start_stack
+from tests.harness import running
 from tests.nomination_world import (
     DAY,
     GOV,
@@ -36,8 +36,7 @@ async def test_vote_extend_with_a_bad_duration_says_why_and_changes_nothing(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         before = await stored(stack, installation_id, number)
         body = vote_comment(sandbox, number).body
@@ -52,16 +51,13 @@ async def test_vote_extend_with_a_bad_duration_says_why_and_changes_nothing(
         assert vote_comment(sandbox, number).body == body
         kinds = [e.kind for e in await stack.ctx.store.audit_entries(f"{ORG}/{GOV}#{number}")]
         assert kinds == ["vote.opened"]
-    finally:
-        await stack.server.close()
 
 
 async def test_veto_outside_its_window_or_without_a_veto_team_is_refused(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox, VETO_CONFIG)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         await command(stack, number, "guido", "/veto")
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
@@ -79,32 +75,26 @@ async def test_veto_outside_its_window_or_without_a_veto_team_is_refused(
         assert all("the veto window ended on " in r and "nothing was done" in r for r in ended)
         assert (await stored(stack, installation_id, number)).state == "passed"
         assert "grace" in sandbox.world.team(ORG, "psrt").invitations
-    finally:
-        await stack.server.close()
 
 
 async def test_veto_where_no_veto_team_is_configured_is_refused(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         await command(stack, number, "guido", "/veto")
         assert replies_to(sandbox, number, "guido") == [
             "@guido: no veto applies to this vote; nothing was done."
         ]
         assert (await stored(stack, installation_id, number)).state == "open"
-    finally:
-        await stack.server.close()
 
 
 async def test_cancel_and_extend_of_a_closed_vote_are_refused(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox, VETO_CONFIG)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
         await sweep(stack)  # passed, veto window open
@@ -113,16 +103,13 @@ async def test_cancel_and_extend_of_a_closed_vote_are_refused(
         expected = "@alice: this vote is already closed (passed, in its veto window); "
         assert replies_to(sandbox, number, "alice") == [expected + "nothing was done."] * 2
         assert (await stored(stack, installation_id, number)).state == "veto"
-    finally:
-        await stack.server.close()
 
 
 async def test_vote_without_a_known_action_lists_the_vote_commands(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         await command(stack, number, "carol", "/vote")
         await command(stack, number, "carol", "/veto")
@@ -132,16 +119,13 @@ async def test_vote_without_a_known_action_lists_the_vote_commands(
             "`/vote extend DURATION` (for example `/vote extend 3d`)."
         )
         assert veto == "@carol: no veto applies to this vote; nothing was done."
-    finally:
-        await stack.server.close()
 
 
 async def test_vote_and_veto_on_an_issue_without_a_vote_get_one_line_each(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await sandbox.open_issue(ORG, GOV, "bob", "Meeting notes")
         await command(stack, number, "bob", "/vote cancel\n/veto")
         assert replies_to(sandbox, number, "bob") == [
@@ -150,5 +134,3 @@ async def test_vote_and_veto_on_an_issue_without_a_vote_get_one_line_each(
             "@bob: `/veto` works only on a nomination or removal issue with a vote; "
             "nothing was done.",
         ]
-    finally:
-        await stack.server.close()

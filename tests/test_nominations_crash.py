@@ -15,7 +15,7 @@ from app.nominations import templates as t
 from app.nominations.records import Vote
 from app.store import Store
 from sandbox import Sandbox
-from tests.harness import Stack, start_stack
+from tests.harness import Stack, running
 from tests.nomination_world import (
     GOV,
     ORG,
@@ -74,8 +74,7 @@ async def test_admission_cut_short_is_finished_by_the_next_sweep_without_doing_a
     point: str, sandbox: Sandbox, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
         crashed = crash_once(monkeypatch, CRASH_POINTS[point])
@@ -100,16 +99,13 @@ async def test_admission_cut_short_is_finished_by_the_next_sweep_without_doing_a
         )
         assert issue(sandbox, number).state == "closed"
         assert set(issue(sandbox, number).labels) == {t.NOMINATION, t.PASSED}
-    finally:
-        await stack.server.close()
 
 
 async def test_failed_vote_whose_label_call_failed_is_finished_once_by_the_next_sweep(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="-1", bob="-1", carol="-1")
         sandbox.faults.add("POST", rf"/issues/{number}/labels$", status=502)
@@ -125,16 +121,13 @@ async def test_failed_vote_whose_label_call_failed_is_finished_once_by_the_next_
         assert issue(sandbox, number).state == "closed"
         assert await audit_kinds(stack, number) == ["vote.opened", "vote.closed"]
         assert (await stored(stack, installation_id, number)).pending is None
-    finally:
-        await stack.server.close()
 
 
 async def test_opening_cut_short_after_the_vote_comment_is_posted_keeps_one_vote_comment(
     sandbox: Sandbox, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         crashed = crash_once(monkeypatch, lambda b, a: b.comment_id is None and a.comment_id)
         number = await sandbox.open_issue(
             ORG, GOV, "alice", "Nomination", "Nominee: @grace", labels=[t.NOMINATION]
@@ -150,8 +143,6 @@ async def test_opening_cut_short_after_the_vote_comment_is_posted_keeps_one_vote
         )
         assert set(issue(sandbox, number).labels) == {t.NOMINATION, t.VOTE_OPEN}
         assert await audit_kinds(stack, number) == ["vote.opened"]
-    finally:
-        await stack.server.close()
 
 
 async def test_sweep_and_vote_status_racing_on_a_decided_vote_close_it_once(
@@ -159,8 +150,7 @@ async def test_sweep_and_vote_status_racing_on_a_decided_vote_close_it_once(
 ) -> None:
     """On SQLite and on PostgreSQL."""
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path, database_url=database_url)
-    try:
+    async with running(sandbox, clock, tmp_path, database_url=database_url) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
         await asyncio.gather(
@@ -180,8 +170,6 @@ async def test_sweep_and_vote_status_racing_on_a_decided_vote_close_it_once(
         assert len(results) == 1 and "## Vote passed: @grace is admitted" in results[0]
         others = [b for b in bot_comments(sandbox, number) if b not in results]
         assert all(b.startswith("@frank: this vote is closed") for b in others)  # if it lost
-    finally:
-        await stack.server.close()
 
 
 async def test_a_count_that_loses_the_race_to_a_cancel_puts_the_result_back(
@@ -189,8 +177,7 @@ async def test_a_count_that_loses_the_race_to_a_cancel_puts_the_result_back(
 ) -> None:
     """On SQLite and on PostgreSQL."""
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path, database_url=database_url)
-    try:
+    async with running(sandbox, clock, tmp_path, database_url=database_url) as stack:
         number = await nominate(stack)
         react(sandbox, number, bob="+1")
         stale = await stored(stack, installation_id, number)  # a sweep read the vote here...
@@ -201,16 +188,13 @@ async def test_a_count_that_loses_the_race_to_a_cancel_puts_the_result_back(
         assert vote.state == "cancelled"  # not resurrected by the stale copy
         body = vote_comment(sandbox, number).body
         assert "## Vote cancelled" in body and "Cancelled by @alice." in body
-    finally:
-        await stack.server.close()
 
 
 async def test_a_veto_that_loses_the_race_to_the_end_of_the_window_says_so(
     sandbox: Sandbox, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     installation_id = seed(sandbox, VETO_CONFIG)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
         await sweep(stack)
@@ -230,16 +214,13 @@ async def test_a_veto_that_loses_the_race_to_the_end_of_the_window_says_so(
         ]
         assert (await stored(stack, installation_id, number)).state == "passed"
         assert t.VETOED not in issue(sandbox, number).labels
-    finally:
-        await stack.server.close()
 
 
 async def test_onboarding_issue_refused_by_github_after_the_team_add_is_opened_once_later(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
         sandbox.faults.add("POST", rf"/repos/{ORG}/{GOV}/issues$", status=502)
@@ -252,5 +233,3 @@ async def test_onboarding_issue_refused_by_github_after_the_team_add_is_opened_o
         assert len(onboarding_issues(sandbox)) == 1
         assert (await stored(stack, installation_id, number)).onboarding_issue is not None
         assert (await audit_kinds(stack, number)).count("nomination.admitted") == 1
-    finally:
-        await stack.server.close()

@@ -9,7 +9,7 @@ from app.clock import Clock
 from app.nominations import templates as t
 from app.orgconfig import CONFIG_PATH
 from sandbox import Sandbox
-from tests.harness import start_stack
+from tests.harness import running
 from tests.nomination_world import (
     DAY,
     GOV,
@@ -33,8 +33,7 @@ async def test_nominee_who_is_not_a_github_user_member_or_named_gets_one_refusal
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         await sandbox.add_team_member(ORG, "psrt", "heidi", sender="alice")  # invited, pending
         await settled(stack)
         cases = {
@@ -55,43 +54,34 @@ async def test_nominee_who_is_not_a_github_user_member_or_named_gets_one_refusal
         await sandbox.add_labels(ORG, GOV, number, "alice", [t.NOMINATION])
         await settled(stack)
         assert len(comments(sandbox, number, sandbox.bot_login)) == 1
-    finally:
-        await stack.server.close()
 
 
 async def test_second_nomination_of_the_same_person_is_refused_while_one_is_open(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         first = await nominate(stack)
         second = await nominate(stack, by="bob", body="Nominee: @Grace")
         [reply] = comments(sandbox, second, sandbox.bot_login)
         assert f"@grace already has an open nomination in #{first}" in reply.body
-    finally:
-        await stack.server.close()
 
 
 async def test_issue_form_field_names_the_nominee(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         form = "### Nominee\n\n@heidi\n\n### Why this person\n\nFixed tarfile."
         number = await nominate(stack, body=form)
         assert (await stored(stack, installation_id, number)).nominee == "heidi"
-    finally:
-        await stack.server.close()
 
 
 async def test_cancel_by_the_nominator_closes_the_vote_and_others_are_refused(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack, by="bob")
         await command(stack, number, "carol", "/vote cancel")
         [refusal] = replies_to(sandbox, number, "carol")
@@ -109,16 +99,13 @@ async def test_cancel_by_the_nominator_closes_the_vote_and_others_are_refused(
         typed = [d.guid for d in sandbox.deliveries if b'"/vote cancel"' in d.body]
         assert entry.delivery_id == typed[-1]  # the delivery of bob's `/vote cancel` comment
         assert entry.detail["why"] == "Cancelled by @bob."
-    finally:
-        await stack.server.close()
 
 
 async def test_extend_by_an_admin_moves_the_deadline_and_others_are_refused(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack, by="bob")
         before = (await stored(stack, installation_id, number)).deadline
         await command(stack, number, "bob", "/vote extend 3d")
@@ -131,16 +118,13 @@ async def test_extend_by_an_admin_moves_the_deadline_and_others_are_refused(
         assert t.when(vote.deadline_at) in vote_comment(sandbox, number).body
         await command(stack, number, "alice", "/vote frobnicate")
         assert "is not a vote command" in replies_to(sandbox, number, "alice")[-1]
-    finally:
-        await stack.server.close()
 
 
 async def test_vote_command_without_a_vote_is_refused_in_governance_and_prose_elsewhere(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await sandbox.open_issue(ORG, GOV, "alice", "Just a question")
         await command(stack, number, "alice", "/vote status")
         [reply] = replies_to(sandbox, number, "alice")
@@ -151,16 +135,13 @@ async def test_vote_command_without_a_vote_is_refused_in_governance_and_prose_el
         await settled(stack)
         thread = issue(sandbox, public, "cpython").comments
         assert [sandbox.world.comments[c].user for c in thread] == ["mallory"]  # prose there
-    finally:
-        await stack.server.close()
 
 
 async def test_state_label_changed_by_a_member_is_put_back_with_a_comment(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         await sandbox.add_labels(ORG, GOV, number, "bob", [t.PASSED])
         await sandbox.remove_label(ORG, GOV, number, "bob", t.VOTE_OPEN)
@@ -172,16 +153,13 @@ async def test_state_label_changed_by_a_member_is_put_back_with_a_comment(
         await sandbox.add_labels(ORG, GOV, number, "alice", ["warden/roster-alert"])
         await settled(stack)
         assert "warden/roster-alert" in issue(sandbox, number).labels
-    finally:
-        await stack.server.close()
 
 
 async def test_deleted_vote_comment_is_posted_again_and_the_issue_says_so(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         old = vote_comment(sandbox, number).id
         await sandbox.delete_comment(ORG, GOV, old, "bob")
@@ -192,16 +170,13 @@ async def test_deleted_vote_comment_is_posted_again_and_the_issue_says_so(
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
         await sweep(stack)
         assert (await stored(stack, installation_id, number)).state == "passed"
-    finally:
-        await stack.server.close()
 
 
 async def test_nominee_added_to_the_team_by_hand_during_the_vote_cancels_it(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack, body="Nominee: @mallory")
         await sandbox.add_team_member(ORG, "psrt", "mallory", sender="alice")
         await settled(stack)
@@ -211,16 +186,13 @@ async def test_nominee_added_to_the_team_by_hand_during_the_vote_cancels_it(
             "became a member of @python/psrt during the vote" in vote_comment(sandbox, number).body
         )
         assert issue(sandbox, number).state == "closed"
-    finally:
-        await stack.server.close()
 
 
 async def test_voter_who_leaves_the_team_keeps_a_binding_vote_and_one_who_joins_gets_none(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, frank="-1")
         await sandbox.remove_team_member(ORG, "psrt", "frank", sender="alice")
@@ -231,16 +203,13 @@ async def test_voter_who_leaves_the_team_keeps_a_binding_vote_and_one_who_joins_
         body = vote_comment(sandbox, number).body
         assert "| 👎 against | 1 | @frank |" in body and "| 👍 for | 0 | — |" in body
         assert "Non-binding (not voters of this vote): 👍 @mallory" in body
-    finally:
-        await stack.server.close()
 
 
 async def test_issue_closed_by_hand_cancels_the_vote(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         await sandbox.edit_issue(ORG, GOV, number, "carol", state="closed")
         await settled(stack)
@@ -249,16 +218,13 @@ async def test_issue_closed_by_hand_cancels_the_vote(
             "@carol closed the issue while the vote was open" in vote_comment(sandbox, number).body
         )
         assert set(issue(sandbox, number).labels) == {t.NOMINATION, t.CANCELLED}
-    finally:
-        await stack.server.close()
 
 
 async def test_issue_closed_by_hand_in_the_veto_window_does_not_stop_the_admission(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox, VETO_CONFIG)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
         await sweep(stack)
@@ -269,16 +235,13 @@ async def test_issue_closed_by_hand_in_the_veto_window_does_not_stop_the_admissi
         await sweep(stack)
         assert (await stored(stack, installation_id, number)).state == "passed"
         assert "grace" in sandbox.world.team(ORG, "psrt").invitations
-    finally:
-        await stack.server.close()
 
 
 async def test_config_changed_during_the_vote_keeps_the_rule_from_opening_time(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         unanimous = "team: psrt\ngovernance_repo: psrt-governance\nvotes:\n  nomination:\n"
         unanimous += "    threshold: 100%\n    duration: 1d\n"
@@ -291,16 +254,13 @@ async def test_config_changed_during_the_vote_keeps_the_rule_from_opening_time(
         clock.advance(6 * DAY)
         await sweep(stack)
         assert (await stored(stack, installation_id, number)).state == "passed"  # 3/4 >= 2/3
-    finally:
-        await stack.server.close()
 
 
 async def test_vote_comment_edited_by_someone_else_gets_the_true_count_back(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, bob="-1")
         comment = vote_comment(sandbox, number)
@@ -311,16 +271,13 @@ async def test_vote_comment_edited_by_someone_else_gets_the_true_count_back(
         kinds = [e.kind for e in await stack.ctx.store.audit_entries(f"{ORG}/{GOV}#{number}")]
         assert "vote.comment_restored" in kinds
         assert installation_id
-    finally:
-        await stack.server.close()
 
 
 async def test_result_comment_edited_by_someone_else_is_put_back(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="-1", bob="-1", carol="-1")
         await sweep(stack)
@@ -329,30 +286,24 @@ async def test_result_comment_edited_by_someone_else_is_put_back(
         await settled(stack)
         assert vote_comment(sandbox, number).body == result.body
         assert "## Vote failed" in result.body
-    finally:
-        await stack.server.close()
 
 
 async def test_status_of_a_closed_vote_says_it_is_closed(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         await command(stack, number, "alice", "/vote cancel")
         await command(stack, number, "bob", "/vote status")
         assert "this vote is closed (cancelled)" in replies_to(sandbox, number, "bob")[0]
-    finally:
-        await stack.server.close()
 
 
 async def test_status_in_the_veto_window_says_the_vote_passed_and_waits(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox, VETO_CONFIG)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
         await sweep(stack)
@@ -361,5 +312,3 @@ async def test_status_in_the_veto_window_says_the_vote_passed_and_waits(
             "@bob: this vote is closed (passed, in its veto window): "
             "the vote comment shows the result."
         ]
-    finally:
-        await stack.server.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app.clock import Clock
 from sandbox import Sandbox
-from tests.harness import start_stack
+from tests.harness import running
 from tests.nomination_world import (
     ORG,
     nominate,
@@ -29,8 +29,7 @@ async def test_sweep_over_20_unchanged_open_votes_sends_only_304s_and_spends_no_
     nominees = [f"nominee{i:02}" for i in range(VOTES)]
     for login in nominees:
         sandbox.add_user(login)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         numbers = [await nominate(stack, body=f"Nominee: @{login}") for login in nominees]
         react(sandbox, numbers[0], alice="+1")
         await sweep(stack)  # the first count of each vote reads its reactions in full
@@ -50,8 +49,6 @@ async def test_sweep_over_20_unchanged_open_votes_sends_only_304s_and_spends_no_
         assert sandbox.rate_limit_remaining(installation_id) == remaining
         assert {n: vote_comment(sandbox, n).body for n in numbers} == before  # no edits
         assert ORG
-    finally:
-        await stack.server.close()
 
 
 async def test_sweep_edits_only_the_vote_that_changed(
@@ -59,8 +56,7 @@ async def test_sweep_edits_only_the_vote_that_changed(
 ) -> None:
     seed(sandbox)
     sandbox.add_user("ivan")
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         first = await nominate(stack)
         second = await nominate(stack, body="Nominee: @ivan")
         await sweep(stack)
@@ -73,16 +69,13 @@ async def test_sweep_edits_only_the_vote_that_changed(
         ]
         assert "| 👍 for | 1 | @bob |" in vote_comment(sandbox, second).body
         assert "| 👍 for | 0 |" in vote_comment(sandbox, first).body
-    finally:
-        await stack.server.close()
 
 
 async def test_votes_are_counted_every_ten_minutes_without_any_command(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         await stack.scheduler.run_due()  # the scheduler's first look: the clock starts
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
@@ -93,5 +86,3 @@ async def test_votes_are_counted_every_ten_minutes_without_any_command(
         assert "votes" in await stack.scheduler.run_due()
         await settled(stack)
         assert (await stored(stack, installation_id, number)).state == "passed"
-    finally:
-        await stack.server.close()

@@ -13,7 +13,7 @@ from app.orgconfig import templates as t
 from config import ConfigError, load_config
 from sandbox import Sandbox
 from sandbox.testing import seed_psrt
-from tests.harness import Stack, start_stack
+from tests.harness import Stack, running
 
 GOOD = "team: psrt\ngovernance_repo: psrt-governance\n"
 GOOD_LONGER_VOTES = GOOD + "votes:\n  nomination:\n    duration: 10d\n"
@@ -71,8 +71,7 @@ async def test_installation_loads_the_config_and_stores_it(
     sandbox.add_team(ORG, "psrt", members=["bob"], maintainers=["alice"])
     sandbox.add_repo(ORG, "psrt-governance", private=True)
     sandbox.add_repo(ORG, REPO, files={CONFIG_PATH: GOOD})
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         installation_id = sandbox.install(ORG, notify=True)
         await settled(stack)
         row = await stack.ctx.store.fetchrow("SELECT * FROM org_configs")
@@ -86,8 +85,6 @@ async def test_installation_loads_the_config_and_stores_it(
         assert (await in_force(stack, installation_id)).team == "psrt"
         assert sandbox.count("GET", f"/repos/{ORG}/{REPO}/contents/{CONFIG_PATH}") == 1
         assert error_issues(sandbox) == []
-    finally:
-        await stack.server.close()
 
 
 async def test_broken_config_at_installation_opens_the_error_issue_at_once(
@@ -97,8 +94,7 @@ async def test_broken_config_at_installation_opens_the_error_issue_at_once(
     sandbox.add_org(ORG, admins=["alice"])
     sandbox.add_repo(ORG, "cpython")
     sandbox.add_repo(ORG, REPO, files={CONFIG_PATH: BAD_OTHER})
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         installation_id = sandbox.install(ORG, notify=True)
         await settled(stack)
         [issue] = error_issues(sandbox)
@@ -106,16 +102,13 @@ async def test_broken_config_at_installation_opens_the_error_issue_at_once(
         assert "`team`" in (issue.body or "") and "`governance_repo`" in (issue.body or "")
         assert "is public" in (issue.body or "")
         assert await in_force(stack, installation_id) is None
-    finally:
-        await stack.server.close()
 
 
 async def test_bad_push_keeps_the_last_valid_config_also_after_a_restart(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     installation_id = seed(sandbox, GOOD)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         await push_config(stack, GOOD_LONGER_VOTES)
         assert (await in_force(stack, installation_id)).votes.nomination.duration == timedelta(
             days=10
@@ -123,18 +116,13 @@ async def test_bad_push_keeps_the_last_valid_config_also_after_a_restart(
         await push_config(stack, BAD)
         config = await in_force(stack, installation_id)
         assert config.votes.nomination.duration == timedelta(days=10)
-    finally:
-        await stack.server.close()
-    restarted = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as restarted:
         sandbox.reset_recording()
         config = await in_force(restarted, installation_id)
         assert config.votes.nomination.duration == timedelta(days=10)
         assert sandbox.count(path_prefix=f"/repos/{ORG}/{REPO}/contents") == 0  # from the database
         row = await restarted.ctx.store.fetchrow("SELECT status, text FROM org_configs")
         assert row == {"status": "invalid", "text": GOOD_LONGER_VOTES}
-    finally:
-        await restarted.server.close()
 
 
 async def test_error_issue_is_opened_once_updated_kept_and_closed_when_fixed(

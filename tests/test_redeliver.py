@@ -14,7 +14,7 @@ from app.jobs import JOBS
 from app.redeliver import guids_to_redeliver, recover_failed_deliveries
 from sandbox import Sandbox
 from sandbox.testing import seed_psrt
-from tests.harness import Stack, start_stack
+from tests.harness import Stack, running
 
 
 @pytest.fixture
@@ -33,11 +33,8 @@ async def down_then_up(
     sandbox.webhook_url = None
     for title in ("one", "two", "three"):
         await sandbox.open_issue("python", "psrt-governance", "bob", title)
-    stack = await start_stack(sandbox, clock, tmp_path, router=router, jobs=JOBS)
-    try:
+    async with running(sandbox, clock, tmp_path, router=router, jobs=JOBS) as stack:
         yield stack, seen
-    finally:
-        await stack.server.close()
 
 
 def redelivery_requests(sb: Sandbox) -> int:

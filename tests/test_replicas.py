@@ -25,7 +25,7 @@ from tests.advisory_world import (
     tracking_issue,
     tracking_issues,
 )
-from tests.harness import Stack, start_stack
+from tests.harness import Stack, running, start_stack
 from tests.nomination_world import GOV, nominate, react, stored
 from tests.nomination_world import seed as seed_nominations
 
@@ -38,11 +38,8 @@ async def replicas(
 ) -> AsyncIterator[tuple[Stack, Stack]]:
     """(webhook replica, sweeping replica): GitHub sends its webhooks to the first."""
     sweeper = await start_stack(sandbox, clock, tmp_path / "b", database_url=pg_schema_url)
-    receiver = await start_stack(sandbox, clock, tmp_path / "a", database_url=pg_schema_url)
-    try:
+    async with running(sandbox, clock, tmp_path / "a", database_url=pg_schema_url) as receiver:
         yield receiver, sweeper
-    finally:
-        await receiver.server.close()
         await sweeper.server.close()
 
 

@@ -10,7 +10,7 @@ from app.clock import Clock
 from app.orgconfig import CONFIG_PATH
 from app.teams import expect_membership
 from sandbox import Sandbox
-from tests.harness import Stack, start_stack
+from tests.harness import Stack, running, start_stack
 from tests.roster_world import (
     EMERITUS,
     ORG,
@@ -184,8 +184,7 @@ async def test_admins_team_membership_moves_the_admin_note(
 ) -> None:
     seed(sandbox, config_text(extra="admins: psrt-admins\n"))
     sandbox.add_team(ORG, "psrt-admins", members=("alice", "grace"))
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         await install(stack)
         assert file_text(sandbox, PUBLIC) == current_list()  # alice and grace: Admin
         await sandbox.add_team_member(ORG, "psrt-admins", "bob", sender="alice")
@@ -195,8 +194,6 @@ async def test_admins_team_membership_moves_the_admin_note(
         assert "Bob Brown,bob,Admin" in public
         assert "Grace Hopper,grace," in public
         assert alerts(sandbox) == []  # two admins throughout; only the member team is guarded
-    finally:
-        await stack.server.close()
 
 
 async def test_config_change_to_the_roster_section_reconciles(

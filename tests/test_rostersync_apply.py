@@ -18,7 +18,7 @@ from app.rostersync import roster_command, sync
 from app.rostersync import templates as t
 from app.teams import expect_membership
 from sandbox import Sandbox, actions_repo
-from tests.harness import Stack, start_stack
+from tests.harness import Stack, running, start_stack
 from tests.roster_world import (
     EMERITUS,
     MAINTAINERS,
@@ -269,8 +269,7 @@ async def test_markdown_lists_are_kept_as_markdown_tables(
     await sandbox.push(
         ORG, ROSTER_REPO, "main", {"security/psrt.md": intro + table}, sender="alice"
     )
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         await install(stack)
         assert roster_commits(sandbox) == 1  # only the push above: the list was right
         await sandbox.remove_team_member(ORG, "psrt", "heidi", sender="alice")
@@ -282,8 +281,6 @@ async def test_markdown_lists_are_kept_as_markdown_tables(
         assert "heidi" not in public
         emeritus = file_text(sandbox, "security/psrt-emeritus.md")
         assert f"| Heidi Hall | heidi | Left {clock.now().date().isoformat()} |" in emeritus
-    finally:
-        await stack.server.close()
 
 
 async def test_roster_command_reconciles_now_and_refuses_an_org_without_the_app(

@@ -7,7 +7,7 @@ from pathlib import Path
 from app.clock import Clock
 from app.rostersync import templates as t
 from sandbox import Sandbox
-from tests.harness import Stack, start_stack
+from tests.harness import Stack, running, start_stack
 from tests.roster_world import (
     EMERITUS,
     GOVERNANCE,
@@ -202,8 +202,7 @@ async def test_with_an_admins_team_its_members_confirm_and_team_maintainers_do_n
 ) -> None:
     seed(sandbox, config_text(extra="admins: psrt-admins\n"))
     sandbox.add_team(ORG, "psrt-admins", members=("bob", "carol"))
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         await install(stack)
         public = file_text(sandbox, PUBLIC).splitlines()
         assert "Bob Brown,bob,Admin" in public and "Alice Adams,alice," in public
@@ -217,5 +216,3 @@ async def test_with_an_admins_team_its_members_confirm_and_team_maintainers_do_n
         await settled(stack)
         assert "Confirmed by @carol" in comments_on(sandbox, alert.number)[-1]
         assert logins_in(file_text(sandbox, EMERITUS)) == ["dave", "erin", "frank", "oscar"]
-    finally:
-        await stack.server.close()

@@ -9,7 +9,7 @@ import aiohttp
 from app.clock import Clock
 from app.status import TTL
 from sandbox import Sandbox
-from tests.harness import Stack, start_stack
+from tests.harness import Stack, running
 from tests.nomination_world import nominate, react, seed, settled
 
 
@@ -24,8 +24,7 @@ async def test_status_page_shows_members_votes_and_counts_but_no_nominee_or_advi
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1", carol="-1")
         ghsa = await sandbox.report_advisory(
@@ -41,16 +40,13 @@ async def test_status_page_shows_members_votes_and_counts_but_no_nominee_or_advi
         assert "1 open, 0 past their deadline." in body
         for secret in ("grace", ghsa, "ssl: secret bug", "SECRET-DETAILS", "psrt-governance"):
             assert secret not in body
-    finally:
-        await stack.server.close()
 
 
 async def test_status_page_is_recomputed_at_most_once_per_ttl(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         await nominate(stack)
         await page(stack)
         sandbox.reset_recording()
@@ -60,21 +56,16 @@ async def test_status_page_is_recomputed_at_most_once_per_ttl(
         sandbox.world.team("python", "psrt").members["heidi"] = "member"
         clock.advance(TTL)
         assert "<li>@heidi</li>" in await page(stack)
-    finally:
-        await stack.server.close()
 
 
 async def test_status_page_counts_advisories_past_their_deadline_without_naming_them(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     seed(sandbox)
-    stack = await start_stack(sandbox, clock, tmp_path)
-    try:
+    async with running(sandbox, clock, tmp_path) as stack:
         ghsa = await sandbox.report_advisory("python", "psrt-governance", "mallory", "ssl bug")
         await settled(stack)
         clock.advance(91 * 86400.0)  # the default deadline is 90 days
         body = await page(stack)
         assert "1 open, 1 past their deadline." in body
         assert ghsa not in body and "ssl bug" not in body
-    finally:
-        await stack.server.close()
