@@ -117,6 +117,7 @@ class GitHubAPI(gh_aiohttp.GitHubAPI):
         installation_id: int | None = None,
         max_inline_wait: float = 10.0,
         max_attempts: int = 4,
+        bot_login: Callable[[], Awaitable[str]] | None = None,
     ) -> None:
         cache: cachetools.LRUCache[Any, Any] = cachetools.LRUCache(ETAG_CACHE_SIZE)
         super().__init__(session, USER_AGENT, cache=cache, base_url=base_url)
@@ -129,6 +130,14 @@ class GitHubAPI(gh_aiohttp.GitHubAPI):
         self.installation_id = installation_id
         self.max_inline_wait = max_inline_wait
         self.max_attempts = max_attempts
+        self._bot_login = bot_login
+
+    async def bot_login(self) -> str:
+        """Warden's own account (``<app slug>[bot]``): how it tells its issues and comments
+        from ones that copy its hidden markers."""
+        if self._bot_login is None:
+            raise RuntimeError("this client does not know which app it acts for")
+        return await self._bot_login()
 
     async def _request(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""
@@ -215,6 +224,7 @@ class GitHubApp:
         self.tokens = TokenCache(self._fetch_token, clock)
         self._clients: dict[int, GitHubAPI] = {}
         self._app_client: GitHubAPI | None = None
+        self._bot_login: str | None = None
         self.token_requests = 0
 
     def __repr__(self) -> str:
@@ -228,6 +238,13 @@ class GitHubApp:
 
     async def _app_auth(self) -> str:
         return f"Bearer {self.jwt()}"
+
+    async def bot_login(self) -> str:
+        """The login Warden acts as (``<app slug>[bot]``), asked of GitHub once."""
+        if self._bot_login is None:
+            app = await self.app_client().getitem("/app")
+            self._bot_login = f"{app['slug']}[bot]"
+        return self._bot_login
 
     def app_client(self) -> GitHubAPI:
         """A client authenticated as the app itself (``/app/...`` endpoints)."""
@@ -264,6 +281,7 @@ class GitHubApp:
             clock=self._clock,
             installation_id=installation_id,
             max_inline_wait=self.max_inline_wait,
+            bot_login=self.bot_login,
         )
 
     async def _fetch_token(self, installation_id: int) -> tuple[str, float]:

@@ -8,7 +8,7 @@ from typing import Any
 from gidgethub import BadRequest
 from gidgethub.abc import GitHubAPI
 
-from app import labels
+from app import authorship, labels
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,8 @@ ISSUE_URL = "/repos/{owner}/{repo}/issues/{issue_number}"
 async def find(
     gh: GitHubAPI, org: str, repo: str, label: str, marker: str
 ) -> dict[str, Any] | None:
-    """The open issue labelled ``label`` whose body carries ``marker``, if there is one.
+    """Warden's open issue labelled ``label`` whose body carries ``marker``, if there is one
+    (an issue someone else wrote with the same label and marker is not Warden's).
 
     A repository that is missing or has issues turned off (404, 410) has none."""
     url = ISSUES_URL + "{?state,labels,per_page}"
@@ -30,9 +31,15 @@ async def find(
         "labels": label,
         "per_page": 100,
     }
+    warden = await authorship.warden_login(gh)
     try:
         async for issue in gh.getiter(url, variables):
-            if marker in (issue.get("body") or "") and "pull_request" not in issue:
+            body = issue.get("body") or ""
+            if (
+                marker in body
+                and "pull_request" not in issue
+                and authorship.written_by(issue, warden)
+            ):
                 return dict(issue)
     except BadRequest as exc:
         if exc.status_code not in (404, 410):

