@@ -169,7 +169,7 @@ async def test_credit_adds_a_credit_and_never_retypes_one(
         assert said[0] == f"Credited @erin as `remediation_developer` on {ghsa}."
         assert said[1].startswith("@mallory is already credited as `reporter`")
         assert said[2].startswith("Write `/credit @user TYPE`")
-        assert said[3].startswith("@nobody-here is not a GitHub user")
+        assert said[3].startswith("`@nobody-here` is not a GitHub user")
         assert said[4] == "Bots are never credited; nothing was changed."
 
 

@@ -99,3 +99,53 @@ async def test_forged_not_set_up_reply_does_not_silence_warden(
     issue = sandbox.world.issue(sandbox.repo("python", "psrt-governance"), number)
     authors = [sandbox.world.comments[c].user for c in issue.comments]
     assert authors == ["alice", "bob", sandbox.bot_login]
+
+
+async def test_reporter_summary_cannot_mention_teams_or_plant_a_marker_in_the_tracking_issue(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = aw.seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        first = await aw.report(stack)
+        # The reporter's summary carries a team mention and the first advisory's marker.
+        planted = f"ssl: crash @python/steering-council {at.marker(first)}"
+        second = await aw.report(stack, summary=planted)
+        gov = sandbox.repo(aw.ORG, aw.GOV)
+        [own_second] = [i for i in gov.issues.values() if i.title.startswith(second)]
+        assert f"| Summary | `{planted}` |" in (own_second.body or "")
+        # A crash lost the first advisory's issue number: Warden finds its issue again, not
+        # the newer one whose summary quotes the first one's marker.
+        await stack.ctx.store.execute(
+            "UPDATE advisories SET tracking_issue = NULL WHERE ghsa_id = ?", first
+        )
+        await aw.sweep(stack, installation_id)
+        await aw.settled(stack)
+        row = await stack.ctx.store.fetchrow(
+            "SELECT tracking_issue FROM advisories WHERE ghsa_id = ?", first
+        )
+        [own_first] = [i for i in gov.issues.values() if i.title.startswith(first)]
+        assert row is not None and row["tracking_issue"] == own_first.number
+        assert len([i for i in gov.issues.values() if at.LABEL in i.labels]) == 2
+
+
+async def test_credit_and_expert_refuse_malformed_names_without_echoing_mentions(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    aw.seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        ghsa = await aw.report(stack)
+        number = aw.tracking_issue(sandbox, ghsa).number
+        for line in (
+            "/credit @python/steering-council finder",
+            '/credit "@x @python/psrt <!-- warden:x -->" finder',
+            '/expert "@python/psrt please look"',
+            "/expert @ghost-user",
+        ):
+            await sandbox.comment(aw.ORG, aw.GOV, number, "bob", line)
+        await aw.settled(stack)
+        said = aw.comments(sandbox, aw.tracking_issue(sandbox, ghsa))
+        assert said[0].startswith("Write `/credit @user TYPE`")
+        assert said[1].startswith("Write `/credit @user TYPE`")
+        assert said[2].startswith("Write `/expert @user`")
+        assert said[3].startswith("`@ghost-user` is not a GitHub user")
+        assert aw.advisory(sandbox, ghsa).credits == [("mallory", "reporter")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -122,8 +123,19 @@ async def _coordinate(target: Target, gh: GitHubAPI, call: Invocation) -> None:
     await _reply(gh, call, t.reply("coordinator", login=login, ghsa_id=ghsa_id))
 
 
-def _login_arg(arg: str) -> str | None:
-    return arg[1:] if arg.startswith("@") and len(arg) > 1 else None
+# A GitHub login (an app's bot ends in ``[bot]``), or ``org/team``: anything else in a
+# command is refused before it reaches the API or Warden's reply (no mention injection).
+LOGIN_ARG = re.compile(
+    r"@(?P<name>[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\[bot\])?"
+    r"(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,99})?)"
+)
+
+
+def _login_arg(arg: str, team: bool = False) -> str | None:
+    match = LOGIN_ARG.fullmatch(arg)
+    if match is None or ("/" in arg and not team):
+        return None
+    return match["name"]
 
 
 async def _user_exists(gh: GitHubAPI, login: str) -> bool:
@@ -205,7 +217,7 @@ async def _expert_wanted(gh: GitHubAPI, call: Invocation, adv: Advisory, name: s
 async def on_expert(ctx: Context, gh: GitHubAPI, call: Invocation) -> None:
     """`/expert @user` or `/expert @org/team`: add a collaborator to the advisory by hand."""
     args = call.command.args
-    name = _login_arg(args[0]) if len(args) == 1 else None
+    name = _login_arg(args[0], team=True) if len(args) == 1 else None
     async with _target(ctx, gh, call) as target:
         if target is None:
             return

@@ -9,6 +9,7 @@ import hashlib
 from datetime import UTC, datetime
 
 from app import labels
+from app.markdown import inert
 
 LABEL = labels.ADVISORY
 DIGEST_PREFIX = "<!-- warden:advisory-digest "
@@ -85,7 +86,7 @@ REPLIES = {
     "already_credited": "@{login} is already credited as `{kind}` on {ghsa_id}; existing credits "
     "are never changed.",
     "bot": "Bots are never credited; nothing was changed.",
-    "no_user": "{name} is not a GitHub user or a team of {org}; nothing was changed.",
+    "no_user": "`{name}` is not a GitHub user or a team of {org}; nothing was changed.",
     "expert": "Added {name} to {ghsa_id} as a collaborator.",
     "already_expert": "{name} is already a collaborator on {ghsa_id}.",
 }
@@ -138,7 +139,7 @@ def tracking_body(
         "ghsa_id": ghsa_id,
         "url": url,
         "repo": repo,
-        "summary": summary.replace("|", "\\|").replace("\n", " ") or "(none)",
+        "summary": inert(summary).replace("|", "\\|") if summary.strip() else "(none)",
         "severity": severity or "not set",
         "state": state,
         "reporter": f"`@{reporter}`" if reporter else "unknown",

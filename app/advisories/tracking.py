@@ -109,7 +109,9 @@ async def _find(scope: Scope, ghsa_id: str) -> tuple[int | None, bool]:
     labelled, warden = False, await authorship.warden_login(scope.gh)
     async for issue in scope.gh.getiter(url, variables):
         labelled = True
-        if t.marker(ghsa_id) in (issue.get("body") or "") and authorship.written_by(issue, warden):
+        # The marker is the body's first line: the summary below it is the reporter's text.
+        first_line = (issue.get("body") or "").split("\n", 1)[0]
+        if first_line == t.marker(ghsa_id) and authorship.written_by(issue, warden):
             return int(issue["number"]), True
     return None, labelled
 

@@ -134,7 +134,8 @@ async def open_onboarding_issue(gh: GitHubAPI, vote: Vote, title: str, body: str
     query = {"owner": vote.org, "repo": vote.repo, "labels": t.ONBOARDING, "state": "all"}
     warden = await authorship.warden_login(gh)
     async for issue in gh.getiter(listed, query):
-        if marker in (issue.get("body") or "") and authorship.written_by(issue, warden):
+        first_line = (issue.get("body") or "").split("\n", 1)[0]
+        if first_line == marker and authorship.written_by(issue, warden):
             return int(issue["number"])
     created = await gh.post(
         "/repos/{owner}/{repo}/issues",
