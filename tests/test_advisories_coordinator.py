@@ -132,8 +132,10 @@ async def test_commands_from_non_members_or_outside_tracking_issues_are_refused(
         await sandbox.comment(ORG, GOV, issue.number, "erin", "/credit @erin finder")
         await settled(stack)
         said = comments(sandbox, issue)
-        assert said[0] == "Only members of @python/psrt can use `/coordinate`; nothing was changed."
-        assert said[1] == "Only members of @python/psrt can use `/credit`; nothing was changed."
+        assert (
+            said[0] == "Only members of `@python/psrt` can use `/coordinate`; nothing was changed."
+        )
+        assert said[1] == "Only members of `@python/psrt` can use `/credit`; nothing was changed."
         other = await sandbox.open_issue(ORG, GOV, "bob", "Not a tracking issue")
         await sandbox.comment(ORG, GOV, other, "bob", "/coordinate")
         await settled(stack)

@@ -93,7 +93,7 @@ async def test_nomination_by_a_non_member_is_refused_with_one_comment(
     async with running(sandbox, clock, tmp_path) as stack:
         number = await nominate(stack, by="mallory")
         [reply] = comments(sandbox, number, sandbox.bot_login)
-        assert "only members of @python/psrt can nominate, and @mallory is not one" in reply.body
+        assert "only members of `@python/psrt` can nominate, and @mallory is not one" in reply.body
         assert issue(sandbox, number).labels == [t.NOMINATION]
         assert await stack.ctx.store.fetchrow("SELECT * FROM votes") is None
         assert installation_id
@@ -154,7 +154,7 @@ async def test_veto_in_the_window_by_a_veto_team_member_stops_the_admission(
         await sweep(stack)
         await command(stack, number, "alice", "/veto")  # a member, not on the council
         assert (
-            "only members of @python/steering-council can veto"
+            "only members of `@python/steering-council` can veto"
             in replies_to(sandbox, number, "alice")[0]
         )
         await command(stack, number, "guido", "/veto")

@@ -38,8 +38,8 @@ async def test_nominee_who_is_not_a_github_user_member_or_named_gets_one_refusal
         await settled(stack)
         cases = {
             "Nominee: @nobody-here": "@nobody-here is not a GitHub user",
-            "Nominee: @bob": "@bob is already a member of @python/psrt",
-            "Nominee: @heidi": "@heidi is already invited to @python/psrt",
+            "Nominee: @bob": "@bob is already a member of `@python/psrt`",
+            "Nominee: @heidi": "@heidi is already invited to `@python/psrt`",
             "Nominee: @python": "@python is not a person's account, so it cannot be nominated",
             "I nominate grace": "the issue names no nominee",
             "Nominee: @grace\nNominee: @heidi": "the issue names 2 nominees",

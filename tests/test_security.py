@@ -4,6 +4,7 @@ Each test names what an attacker (or a careless admin) tries and what Warden doe
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from app.advisories import templates as at
@@ -149,3 +150,25 @@ async def test_credit_and_expert_refuse_malformed_names_without_echoing_mentions
         assert said[2].startswith("Write `/expert @user`")
         assert said[3].startswith("`@ghost-user` is not a GitHub user")
         assert aw.advisory(sandbox, ghsa).credits == [("mallory", "reporter")]
+
+
+def mentions(text: str) -> list[str]:
+    """The @names GitHub would notify in ``text`` (code spans notify nobody)."""
+    bare = re.sub(r"(`+).*?\1", "", text)
+    return re.findall(r"@[\w-]+(?:/[\w.-]+)?", bare)
+
+
+async def test_refusals_to_outsiders_never_mention_a_whole_team(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    nw.seed(sandbox, nw.VETO_CONFIG)
+    async with running(sandbox, clock, tmp_path) as stack:
+        number = await nw.nominate(stack)
+        refused = await nw.nominate(stack, by="mallory", body="Nominee: @heidi")
+        await nw.command(stack, number, "mallory", "/veto")
+        said = nw.comments(sandbox, refused, sandbox.bot_login)
+        said += nw.comments(sandbox, number, sandbox.bot_login)[1:]
+        assert len(said) == 2  # the refused nomination, the refused veto
+        assert all("/" not in name for c in said for name in mentions(c.body)), [
+            c.body for c in said
+        ]

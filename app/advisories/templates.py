@@ -71,7 +71,7 @@ fork: {names}.
 """
 
 REPLIES = {
-    "not_member": "Only members of @{org}/{team} can use `/{command}`; nothing was changed.",
+    "not_member": "Only members of `@{org}/{team}` can use `/{command}`; nothing was changed.",
     "not_tracking": "`/{command}` works only in an advisory's tracking issue; nothing was changed.",
     "finished": "{ghsa_id} is already {state}; nothing was changed.",
     "coordinator": "@{login} is now the coordinator of {ghsa_id}.",

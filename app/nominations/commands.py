@@ -136,7 +136,7 @@ async def on_veto(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
         await reply(gh, call, "no veto applies to this vote; nothing was done.")
     elif not await is_member(gh, call.org, vote.veto_team, call.sender):
         await reply(
-            gh, call, f"only members of @{call.org}/{vote.veto_team} can veto; nothing was done."
+            gh, call, f"only members of `@{call.org}/{vote.veto_team}` can veto; nothing was done."
         )
     elif vote.state != "veto" or ctx.clock.time() >= (vote.veto_until or 0):
         await reply(gh, call, _no_window(vote))

@@ -46,9 +46,9 @@ async def _nominee_problem(
         return f"@{login} is not a person's account, so it cannot be nominated."
     state = await membership_state(gh, org, team, user["login"])
     if state == "active":
-        return f"@{user['login']} is already a member of @{org}/{team}."
+        return f"@{user['login']} is already a member of `@{org}/{team}`."
     if state == "pending":
-        return f"@{user['login']} is already invited to @{org}/{team}."
+        return f"@{user['login']} is already invited to `@{org}/{team}`."
     for other in await records.live_for_nominee(ctx.store, installation_id, user["login"]):
         return f"@{user['login']} already has an open nomination in #{other.issue_number}."
     return None
@@ -65,7 +65,7 @@ async def _problem(
     """Why this issue cannot open a vote, in one sentence; None when it can."""
     opener = issue["user"]["login"]
     if not await is_member(gh, org, config.team, opener):
-        return f"only members of @{org}/{config.team} can nominate, and @{opener} is not one."
+        return f"only members of `@{org}/{config.team}` can nominate, and @{opener} is not one."
     named = nominees(issue.get("body"))
     if len(named) != 1:
         found = "names no nominee" if not named else f"names {len(named)} nominees"
