@@ -8,9 +8,14 @@ from typing import Any
 from gidgethub import BadRequest, routing, sansio
 
 from app.advisories import commands as _commands  # noqa: F401  (registers /coordinate ...)
+from app.advisories import tracking
 from app.advisories.intake import on_advisory_event
+from app.orgconfig.load import CONFIG_HOOKS
 
 router = routing.Router()
+
+if tracking.on_config_change not in CONFIG_HOOKS:
+    CONFIG_HOOKS.append(tracking.on_config_change)
 
 # GitHub names a temporary private fork after its repository and advisory.
 FORK_NAME = re.compile(r"^(?P<repo>.+)-ghsa(?P<id>(?:-[23456789cfghjmpqrvwx]{4}){3})$")

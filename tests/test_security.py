@@ -172,3 +172,32 @@ async def test_refusals_to_outsiders_never_mention_a_whole_team(
         assert all("/" not in name for c in said for name in mentions(c.body)), [
             c.body for c in said
         ]
+
+
+async def test_a_new_governance_repo_never_gets_an_advisory_written_into_an_unrelated_issue(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = aw.seed(sandbox)
+    sandbox.add_repo(aw.ORG, "psrt-private", private=True)
+    async with running(sandbox, clock, tmp_path) as stack:
+        ghsa = await aw.report(stack)
+        number = aw.tracking_issue(sandbox, ghsa).number
+        new = sandbox.repo(aw.ORG, "psrt-private")
+        while not new.issues or max(new.issues) < number:
+            await sandbox.open_issue(aw.ORG, "psrt-private", "alice", "Agenda", "Meeting notes")
+        moved = aw.CONFIG.replace(
+            "governance_repo: psrt-governance", "governance_repo: psrt-private"
+        )
+        await sandbox.push(aw.ORG, ".github", "main", {CONFIG_PATH: moved}, sender="alice")
+        await aw.settled(stack)
+        await sandbox.comment(aw.ORG, "psrt-private", number, "bob", "/coordinate")
+        await aw.settled(stack)
+        aw.advisory(sandbox, ghsa)
+        sandbox.edit_advisory(aw.ORG, aw.CPY, ghsa, title="[ACCEPT] tarfile: path traversal")
+        await aw.sweep(stack, installation_id)
+        await aw.settled(stack)
+        unrelated = new.issues[number]
+        assert (unrelated.title, unrelated.body) == ("Agenda", "Meeting notes")
+        assert aw.advisory(sandbox, ghsa).credits == [("mallory", "reporter")]
+        [tracking] = [i for i in new.issues.values() if i.user == sandbox.bot_login]
+        assert tracking.body.startswith(at.marker(ghsa)) and tracking.number != number

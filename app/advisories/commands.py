@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from gidgethub import BadRequest
 from gidgethub.abc import GitHubAPI
 
-from app import commands
+from app import authorship, commands
 from app.advisories import records
 from app.advisories import templates as t
 from app.advisories.model import (
@@ -26,7 +26,7 @@ from app.advisories.model import (
 )
 from app.advisories.records import Record
 from app.advisories.scope import ADVISORY_URL, Scope, as_app_client, open_scope
-from app.advisories.tracking import ensure_tracking
+from app.advisories.tracking import ensure_tracking, is_tracking_issue
 from app.advisories.writes import apply_patch
 from app.commands import Invocation
 from app.context import Context
@@ -59,7 +59,8 @@ async def _placed(ctx: Context, gh: GitHubAPI, call: Invocation) -> tuple[Scope,
     if scope is None or not scope.tracking:
         return None  # a public governance repository: nothing is written there
     record = await records.by_tracking_issue(ctx.store, call.installation_id, call.issue["number"])
-    if record is None:
+    warden = await authorship.warden_login(gh)
+    if record is None or not is_tracking_issue(call.issue, record.ghsa_id, warden):
         await _reply(gh, call, t.reply("not_tracking", command=name))
         return None
     if not await is_member(as_app_client(gh), call.org, config.team, call.sender):

@@ -121,6 +121,15 @@ async def save(store: Store, record: Record) -> None:
     )
 
 
+async def forget_tracking_issues(store: Store, installation_id: int) -> None:
+    """The governance repository changed: the stored issue numbers name issues of the old one."""
+    await store.execute(
+        "UPDATE advisories SET tracking_issue = NULL, tracking_digest = NULL "
+        "WHERE installation_id = ?",
+        installation_id,
+    )
+
+
 async def loads(store: Store, installation_id: int) -> dict[str, Load]:
     """Each coordinator's open coordinations and last assignment (lower-case logins)."""
     rows = await store.fetch(

@@ -5,12 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from gidgethub.abc import GitHubAPI
+
 from app import authorship, labels
 from app.advisories import templates as t
 from app.advisories.model import CREDIT_TYPES, OPEN_STATES, Advisory
-from app.advisories.records import Record, current_coordinator
+from app.advisories.records import Record, current_coordinator, forget_tracking_issues
 from app.advisories.rules import days_left, deadline_at
 from app.advisories.scope import Scope
+from app.context import Context
+from config import WardenConfig
 
 log = logging.getLogger(__name__)
 
@@ -109,9 +113,7 @@ async def _find(scope: Scope, ghsa_id: str) -> tuple[int | None, bool]:
     labelled, warden = False, await authorship.warden_login(scope.gh)
     async for issue in scope.gh.getiter(url, variables):
         labelled = True
-        # The marker is the body's first line: the summary below it is the reporter's text.
-        first_line = (issue.get("body") or "").split("\n", 1)[0]
-        if first_line == t.marker(ghsa_id) and authorship.written_by(issue, warden):
+        if is_tracking_issue(issue, ghsa_id, warden):
             return int(issue["number"]), True
     return None, labelled
 
@@ -125,3 +127,24 @@ async def _open(scope: Scope, title: str, body: str, labelled: bool) -> int:
     )
     log.info("opened tracking issue %s/%s#%s", scope.org, variables["repo"], created["number"])
     return int(created["number"])
+
+
+async def on_config_change(
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    old: WardenConfig | None,
+    new: WardenConfig,
+) -> None:
+    """A new governance repository: the next sweep opens tracking issues there. Warden never
+    writes an advisory into the issue of the new repository that has an old issue's number."""
+    if old is not None and old.governance_repo.lower() != new.governance_repo.lower():
+        await forget_tracking_issues(ctx.store, installation_id)
+        log.info("%s: governance repository now %s; tracking issues move", org, new.governance_repo)
+
+
+def is_tracking_issue(issue: dict[str, Any], ghsa_id: str, warden: str) -> bool:
+    """Whether ``issue`` is Warden's tracking issue of ``ghsa_id`` (author and first line)."""
+    first_line = (issue.get("body") or "").split("\n", 1)[0]
+    return first_line == t.marker(ghsa_id) and authorship.written_by(issue, warden)
