@@ -201,3 +201,23 @@ async def test_a_new_governance_repo_never_gets_an_advisory_written_into_an_unre
         assert aw.advisory(sandbox, ghsa).credits == [("mallory", "reporter")]
         [tracking] = [i for i in new.issues.values() if i.user == sandbox.bot_login]
         assert tracking.body.startswith(at.marker(ghsa)) and tracking.number != number
+
+
+async def test_a_command_quoting_the_vote_marker_cannot_become_the_vote_comment(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = nw.seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        number = await nw.nominate(stack)
+        vote_comment = nw.vote_comment(sandbox, number)
+        line = f"/vote x` @python/psrt {nt.vote_marker(number)} `"
+        await nw.command(stack, number, "bob", line)
+        [reply] = nw.comments(sandbox, number, sandbox.bot_login)[1:]
+        assert mentions(reply.body) == ["@bob"]
+        quoted = reply.body
+        await sandbox.delete_comment(nw.ORG, nw.GOV, vote_comment.id, "alice")
+        await nw.settled(stack)
+        assert sandbox.world.comments[reply.id].body == quoted  # not turned into the vote
+        reposted = (await nw.stored(stack, installation_id, number)).comment_id
+        assert reposted not in (vote_comment.id, reply.id)
+        assert sandbox.world.comments[reposted].body.startswith(nt.vote_marker(number))

@@ -12,6 +12,7 @@ from app import commands
 from app.commands import Invocation
 from app.context import Context
 from app.github import GitHubAPI
+from app.markdown import inert
 from app.nominations import lifecycle, records
 from app.nominations import templates as t
 from app.nominations.records import Vote
@@ -52,9 +53,9 @@ async def _vote_here(ctx: Context, gh: GitHubAPI, call: Invocation) -> Vote | No
         return None
     vote = await records.find(ctx.store, call.installation_id, call.repo, call.issue["number"])
     if vote is None:
-        line = call.command.line.split()[0]
-        text = f"`{line}` works only on a nomination or removal issue with a vote"
-        await reply(gh, call, text + "; nothing was done.")
+        word = inert(call.command.line.split()[0])
+        text = f"{word} works only on a nomination or removal issue with a vote; nothing was done."
+        await reply(gh, call, text)
     return vote
 
 
@@ -84,7 +85,7 @@ async def on_vote(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
     elif action == "extend":
         await _extend(ctx, gh, call, vote)
     else:
-        await reply(gh, call, f"`{call.command.line}` is not a vote command; use {USAGE}.")
+        await reply(gh, call, f"{inert(call.command.line)} is not a vote command; use {USAGE}.")
 
 
 async def _cancel(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> None:

@@ -71,7 +71,8 @@ async def find_vote_comment(gh: GitHubAPI, vote: Vote, warden: str) -> int | Non
     marker, found = t.vote_marker(vote.issue_number), None
     async for comment in gh.getiter(COMMENTS + "{?per_page}", where(vote, per_page=100)):
         user = (comment.get("user") or {}).get("login", "")
-        if user.lower() == warden.lower() and marker in (comment.get("body") or ""):
+        # The marker opens the comment: Warden's replies may quote a user's text further down.
+        if user.lower() == warden.lower() and (comment.get("body") or "").startswith(marker):
             found = int(comment["id"])
     return found
 
