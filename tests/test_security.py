@@ -221,3 +221,21 @@ async def test_a_command_quoting_the_vote_marker_cannot_become_the_vote_comment(
         reposted = (await nw.stored(stack, installation_id, number)).comment_id
         assert reposted not in (vote_comment.id, reply.id)
         assert sandbox.world.comments[reposted].body.startswith(nt.vote_marker(number))
+
+
+async def test_a_governance_repo_made_public_after_a_report_gets_no_further_advisory_writes(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = aw.seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        ghsa = await aw.report(stack)
+        number = aw.tracking_issue(sandbox, ghsa).number
+        sandbox.repo(aw.ORG, aw.GOV).private = False
+        sandbox.reset_recording()
+        await sandbox.comment(aw.ORG, aw.GOV, number, "bob", "/coordinate")
+        sandbox.edit_advisory(aw.ORG, aw.CPY, ghsa, title="[ACCEPT] tarfile: SECRET-DETAILS")
+        clock.advance(80 * aw.DAY)  # a coordinator is due, and the deadline reminders
+        await aw.sweep(stack, installation_id)
+        await aw.settled(stack)
+        assert not [w for w in aw.writes(sandbox) if f"/{aw.GOV}/" in w]
+        assert aw.advisory(sandbox, ghsa).state == "draft"  # the advisory itself moves on
