@@ -239,3 +239,37 @@ async def test_a_governance_repo_made_public_after_a_report_gets_no_further_advi
         await aw.settled(stack)
         assert not [w for w in aw.writes(sandbox) if f"/{aw.GOV}/" in w]
         assert aw.advisory(sandbox, ghsa).state == "draft"  # the advisory itself moves on
+
+
+async def test_a_member_removed_before_their_command_is_processed_is_refused(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    from aiohttp.test_utils import TestServer
+
+    from app.cli import _replay
+    from app.server import RUNNING, create_app
+    from tests.harness import warden_settings
+
+    aw.seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        ghsa = await aw.report(stack)
+    number = aw.tracking_issue(sandbox, ghsa).number
+    # Warden is back with its workers paused: the command waits in the inbox.
+    app = create_app(
+        warden_settings(sandbox, tmp_path), clock=clock, run_scheduler=False, run_workers=False
+    )
+    server = TestServer(app)
+    await server.start_server()
+    try:
+        sandbox.webhook_url = str(server.make_url("/webhook"))
+        await sandbox.comment(aw.ORG, aw.GOV, number, "bob", "/credit @erin finder")
+        [typed] = [d for d in sandbox.deliveries if d.event == "issue_comment"]
+        await sandbox.remove_team_member(aw.ORG, "psrt", "bob", sender="alice")
+        ctx = app[RUNNING].ctx
+        assert ctx is not None
+        assert await _replay(ctx, typed.guid) == 0
+    finally:
+        await server.close()
+    assert aw.advisory(sandbox, ghsa).credits == [("mallory", "reporter")]
+    said = aw.comments(sandbox, aw.tracking_issue(sandbox, ghsa))
+    assert said[-1] == "Only members of `@python/psrt` can use `/credit`; nothing was changed."
