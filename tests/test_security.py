@@ -273,3 +273,28 @@ async def test_a_member_removed_before_their_command_is_processed_is_refused(
     assert aw.advisory(sandbox, ghsa).credits == [("mallory", "reporter")]
     said = aw.comments(sandbox, aw.tracking_issue(sandbox, ghsa))
     assert said[-1] == "Only members of `@python/psrt` can use `/credit`; nothing was changed."
+
+
+async def test_a_forged_reminder_marker_does_not_stand_in_for_a_lost_reminder(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    import aiohttp
+    import pytest
+
+    from tests.test_advisories_crash import COMMENTS
+    from tests.test_advisories_reminders import reminders, sweep_at
+
+    installation_id = aw.seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        reported = clock.time()
+        ghsa = await aw.report(stack)
+        issue = aw.tracking_issue(sandbox, ghsa)
+        await sweep_at(stack, installation_id, reported, 4)
+        sandbox.faults.drop("POST", COMMENTS)  # lost on the way: GitHub has nothing
+        with pytest.raises(aiohttp.ClientError):
+            await sweep_at(stack, installation_id, reported, 76.01)
+        row = await stack.ctx.store.fetchrow("SELECT marker FROM advisory_comments")
+        assert row is not None
+        await sandbox.comment(aw.ORG, aw.GOV, issue.number, "bob", f"{row['marker']}\nShh.")
+        await sweep_at(stack, installation_id, reported, 76.02)  # the replay
+        assert reminders(sandbox, issue) == ["warn"]  # Warden's own, posted after all
