@@ -298,3 +298,17 @@ async def test_a_forged_reminder_marker_does_not_stand_in_for_a_lost_reminder(
         await sandbox.comment(aw.ORG, aw.GOV, issue.number, "bob", f"{row['marker']}\nShh.")
         await sweep_at(stack, installation_id, reported, 76.02)  # the replay
         assert reminders(sandbox, issue) == ["warn"]  # Warden's own, posted after all
+
+
+async def test_a_copied_refusal_does_not_stop_warden_refusing_a_nomination(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    nw.seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        number = await sandbox.open_issue(nw.ORG, nw.GOV, "mallory", "Me", "Nominee: @heidi")
+        problem = "only members of `@python/psrt` can nominate, and @mallory is not one."
+        await sandbox.comment(nw.ORG, nw.GOV, number, "mallory", nt.refusal(problem))
+        await sandbox.add_labels(nw.ORG, nw.GOV, number, "alice", [nt.NOMINATION])
+        await nw.settled(stack)
+        [refusal] = nw.comments(sandbox, number, sandbox.bot_login)
+        assert refusal.body == nt.refusal(problem)
