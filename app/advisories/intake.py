@@ -10,6 +10,7 @@ from gidgethub import BadRequest
 from gidgethub.abc import GitHubAPI
 
 from app.advisories import once, records
+from app.advisories import templates as t
 from app.advisories.coordinator import announce, coordinator_wanted, decide
 from app.advisories.experts import add_experts
 from app.advisories.model import (
@@ -23,7 +24,7 @@ from app.advisories.model import (
 from app.advisories.records import Record
 from app.advisories.reminders import remind
 from app.advisories.scope import ADVISORY_URL, Scope, open_scope
-from app.advisories.tracking import close_tracking, ensure_tracking
+from app.advisories.tracking import close_issue, close_tracking, ensure_tracking
 from app.advisories.writes import apply_patch, audit
 from app.context import Context
 
@@ -112,8 +113,29 @@ async def finish(scope: Scope, adv: Advisory, record: Record) -> Record:
     if record.finished_at is not None:
         return record
     record = await close_tracking(scope, adv, record.but(state=adv.state))
+    body = t.finished(adv.ghsa_id, adv.state, scope.now)
+    record = await once.post_once(scope, record, "finished", body, state=adv.state)
     await audit(scope, adv, "advisory.finished", {"state": adv.state})
     return record.but(finished_at=scope.now)
+
+
+async def finish_gone(scope: Scope, seen: Record) -> None:
+    """An advisory GitHub answers 404 for (withdrawn or deleted, or its repository moved out
+    of reach): its tracking issue is closed, said once, and reminders stop."""
+    store = scope.ctx.store
+    async with records.lock(store, seen.installation_id, seen.repo, seen.ghsa_id):
+        record = await records.find(store, seen.installation_id, seen.repo, seen.ghsa_id)
+        if record is None or record.finished_at is not None:
+            return
+        log.info("%s: advisory %s is gone (404)", scope.org, record.ghsa_id)
+        record = await once.recover(scope, record)
+        if scope.tracking and record.tracking_issue is not None:
+            await close_issue(scope, record.tracking_issue, "not_planned")
+            body = t.finished(record.ghsa_id, "gone", scope.now)
+            record = await once.post_once(scope, record, "finished", body, state="gone")
+        await audit(scope, record, "advisory.finished", {"state": "gone"})
+        await records.save(store, record.but(state="gone", finished_at=scope.now))
+        await once.confirm(store, record)
 
 
 async def on_advisory_event(

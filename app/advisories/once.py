@@ -29,7 +29,7 @@ _KEY = "installation_id = ? AND repo = ? AND ghsa_id = ?"
 class Intent:
     """A comment Warden set out to post in a tracking issue, and what it records."""
 
-    step: str  # reminder, coordinator, experts
+    step: str  # reminder, coordinator, experts, finished
     marker: str  # the comment's first line, a hidden HTML comment
     issue: int
     body: str
@@ -43,6 +43,8 @@ def applied(record: Record, intent: Intent) -> Record:
         return record.but(reminder_level=intent.detail["level"], reminded_at=intent.at)
     if intent.step == "coordinator":
         return record.but(coordinator=intent.detail["login"], assigned_at=intent.at)
+    if intent.step == "finished":  # posted once the tracking issue was closed
+        return record.but(state=intent.detail["state"], finished_at=intent.at)
     known = {e.casefold() for e in record.experts}
     new = tuple(e for e in intent.detail["experts"] if e.casefold() not in known)
     return record.but(experts=record.experts + new)

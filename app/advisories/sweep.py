@@ -10,7 +10,7 @@ from gidgethub import BadRequest
 from gidgethub.abc import GitHubAPI
 
 from app.advisories import records
-from app.advisories.intake import bring_to_desired
+from app.advisories.intake import bring_to_desired, finish_gone
 from app.advisories.model import OPEN_STATES
 from app.advisories.records import Record
 from app.advisories.scope import ADVISORY_URL, Scope, open_scope
@@ -129,8 +129,7 @@ async def _finish_the_rest(scope: Scope, open_now: set[tuple[str, str]]) -> None
         except BadRequest as exc:
             if exc.status_code != 404:
                 raise
-            log.info("%s: advisory %s is gone", scope.org, record.ghsa_id)
-            await records.save(scope.ctx.store, record.but(finished_at=scope.now))
+            await finish_gone(scope, record)
             continue
         private = await scope.repo_private(record.repo)
         await bring_to_desired(scope, data, record.repo, private, record)

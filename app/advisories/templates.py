@@ -61,7 +61,13 @@ REMINDERS = {
 }
 REMINDER_MARKER = "<!-- warden:reminder id={ghsa_id} level={level} at={at} -->\n"
 
-FINISHED = "<!-- warden:advisory-finished id={ghsa_id} -->\n{ghsa_id} is {state}. Closing."
+FINISHED = """\
+<!-- warden:advisory-finished id={ghsa_id} state={state} at={at} -->
+{ghsa_id} is {state}: this tracking issue is closed, and reminders stop."""
+GONE = """\
+<!-- warden:advisory-finished id={ghsa_id} state=gone at={at} -->
+{ghsa_id} can no longer be found on GitHub (withdrawn or deleted, or its repository is out of \
+Warden's reach): this tracking issue is closed, and reminders stop."""
 
 EXPERTS_ADDED = """\
 <!-- warden:experts id={ghsa_id} at={at} -->
@@ -179,8 +185,10 @@ def reminder(
     return marker + text[0].upper() + text[1:]
 
 
-def finished(ghsa_id: str, state: str) -> str:
-    return FINISHED.format(ghsa_id=ghsa_id, state=state)
+def finished(ghsa_id: str, state: str, at: float) -> str:
+    """The comment that closes a tracking issue; ``state`` ``gone`` when GitHub answers 404."""
+    template = GONE if state == "gone" else FINISHED
+    return template.format(ghsa_id=ghsa_id, state=state, at=stamp(at))
 
 
 def experts_added(ghsa_id: str, added: tuple[str, ...], at: float) -> str:

@@ -68,27 +68,21 @@ async def ensure_tracking(scope: Scope, adv: Advisory, record: Record) -> Record
     return record.but(tracking_issue=number, tracking_digest=digest)
 
 
-async def comment(scope: Scope, record: Record, body: str) -> None:
-    """Post in the tracking issue (nothing when there is none)."""
-    if scope.tracking and record.tracking_issue is not None:
-        await scope.gh.post(
-            COMMENTS_URL, issue_vars(scope, record.tracking_issue), data={"body": body}
-        )
-
-
 async def close_tracking(scope: Scope, adv: Advisory, record: Record) -> Record:
-    """Show the final state, say so, and close the tracking issue."""
+    """Show the final state and close the tracking issue (closing it twice is harmless: the
+    comment that says so is posted once, after, by the caller)."""
     if not scope.tracking or record.tracking_issue is None:
         return record
     record = await ensure_tracking(scope, adv, record)
-    await comment(scope, record, t.finished(adv.ghsa_id, adv.state))
     reason = "completed" if adv.state == "published" else "not_planned"
-    await scope.gh.patch(
-        ISSUE_URL,
-        issue_vars(scope, record.tracking_issue or 0),
-        data={"state": "closed", "state_reason": reason},
-    )
+    await close_issue(scope, record.tracking_issue or 0, reason)
     return record
+
+
+async def close_issue(scope: Scope, number: int, reason: str) -> None:
+    await scope.gh.patch(
+        ISSUE_URL, issue_vars(scope, number), data={"state": "closed", "state_reason": reason}
+    )
 
 
 def issue_vars(scope: Scope, number: int) -> dict[str, Any]:
