@@ -81,6 +81,9 @@ REPLIES = {
     "finished": "{ghsa_id} is already {state}; nothing was changed.",
     "coordinator": "@{login} is now the coordinator of {ghsa_id}.",
     "already_coordinator": "@{login} already coordinates {ghsa_id}.",
+    "coordinated_by": "`@{login}` already coordinates {ghsa_id}; a command never replaces a "
+    "coordinator (credits are never removed). To hand over, credit the new coordinator as "
+    "`coordinator` on GitHub's page instead of `@{login}`: Warden follows. Nothing was changed.",
     "credited_otherwise": "@{login} is credited as `{kind}` on {ghsa_id}, and a credit is never "
     "retyped, so it cannot be a `coordinator` credit; change it on GitHub's page first. Nothing "
     "was changed.",
