@@ -75,6 +75,17 @@ Added as experts (collaborators on the advisory), as owners of files changed in 
 fork: {names}.
 """
 
+RESTORED_MARKER = "<!-- warden:tracking-restored id={ghsa_id} what={what} -->\n"
+RESTORED = {
+    "closed": "`@{sender}`, {ghsa_id} is still in {state}, so its tracking issue stays open. It "
+    "closes by itself when the advisory is closed or published (a `[CLOSE]` tag in the "
+    "advisory's title closes it).",
+    "edited": "`@{sender}`, the title and body of this issue are Warden's and were put back "
+    "(Warden finds the issue by them, and keeps them up to date); please comment instead.",
+    "unlabeled": "`@{sender}`, the `warden/advisory` label marks this issue as the tracking "
+    "issue of {ghsa_id} and was put back.",
+}
+
 REPLIES = {
     "not_member": "Only members of @{org}/{team} can use `/{command}`; nothing was changed.",
     "not_tracking": "`/{command}` works only in an advisory's tracking issue; nothing was changed.",
@@ -196,6 +207,13 @@ def finished(ghsa_id: str, state: str, at: float) -> str:
 
 def experts_added(ghsa_id: str, added: tuple[str, ...], at: float) -> str:
     return EXPERTS_ADDED.format(ghsa_id=ghsa_id, names=names(added), at=stamp(at))
+
+
+def restored(ghsa_id: str, what: str, state: str, sender: str) -> str:
+    """Why Warden put back what ``sender`` changed by hand (``closed``, ``edited``,
+    ``unlabeled``)."""
+    text = RESTORED[what].format(ghsa_id=ghsa_id, state=state, sender=sender)
+    return RESTORED_MARKER.format(ghsa_id=ghsa_id, what=what) + text
 
 
 def reply(template: str, **values: str) -> str:
