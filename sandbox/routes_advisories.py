@@ -19,7 +19,9 @@ def list_advisories(ctx: Ctx) -> Reply:
     state = ctx.query.get("state")
     found = [a for a in repo.advisories.values() if state in (None, a.state)]
     found.sort(key=lambda a: (a.created_at, a.ghsa_id), reverse=ctx.query.get("direction") != "asc")
-    return ctx.paginate([ctx.core.render.advisory(repo, a) for a in found])
+    return ctx.paginate_cursor(
+        [ctx.core.render.advisory(repo, a) for a in found], [a.ghsa_id for a in found]
+    )
 
 
 @route("GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}")

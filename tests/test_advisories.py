@@ -185,3 +185,22 @@ async def test_sweep_over_drafts_with_fork_pull_requests_writes_nothing_the_seco
     # no file (404s are not cached): three places per repository and pass.
     assert second.not_modified == second.requests - 3
     assert second.rate_limit_used == 3
+
+
+async def test_a_sweep_over_more_than_a_hundred_reports_pages_through_them_all(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    sandbox.webhook_url = None  # reported while Warden was down
+    ghsas = [await sandbox.report_advisory(ORG, CPY, "mallory", f"bug {n}") for n in range(103)]
+    for ghsa in ghsas[:2]:
+        sandbox.edit_advisory(ORG, CPY, ghsa, state="draft")
+    async with running(sandbox, clock, tmp_path) as stack:
+        assert await sweep(stack, installation_id) == 103
+        assert all(advisory(sandbox, g).collaborating_teams == ["psrt"] for g in ghsas)
+        assert len(tracking_issues(sandbox)) == 103
+        listed = [r for r in sandbox.requests if r.path == f"/orgs/{ORG}/security-advisories"]
+        assert len(listed) == 3  # triage: two pages of at most 100, draft: one
+        sandbox.reset_recording()
+        await sweep(stack, installation_id)
+        assert writes(sandbox) == []
