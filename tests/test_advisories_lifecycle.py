@@ -207,3 +207,24 @@ async def test_a_publication_whose_webhook_was_missed_closes_the_tracking_issue_
         assert (issue.state, issue.state_reason) == ("closed", "completed")
         assert "| State | published |" in (issue.body or "")
         assert [c for c in comments(sandbox, issue) if "warden:reminder" in c] == []
+
+
+async def test_a_cve_follows_the_repositorys_visibility_at_each_sweep(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    sandbox.add_repo(ORG, "internal-tool", private=True, files={"tool.py": "pass\n"})
+    async with running(sandbox, clock, tmp_path) as stack:
+        hidden = await sandbox.report_advisory(ORG, "internal-tool", "mallory", "[ACCEPT] one")
+        shown = await report(stack, summary="two")
+        await settled(stack)
+        assert not advisory(sandbox, hidden, "internal-tool").cve_requested
+        sandbox.repo(ORG, "internal-tool").private = False  # made public: a CVE is possible
+        sandbox.repo(ORG, CPY).private = True  # made private before it is accepted
+        sandbox.edit_advisory(ORG, CPY, shown, title="[ACCEPT] two")
+        await sweep(stack, installation_id)
+        assert advisory(sandbox, hidden, "internal-tool").cve_requested
+        assert advisory(sandbox, shown).state == "draft"
+        assert not advisory(sandbox, shown).cve_requested
+        await sweep(stack, installation_id)
+        assert sandbox.count("POST", f"/repos/{ORG}/internal-tool/security-advisories/") == 2
