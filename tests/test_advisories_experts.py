@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import pytest
 from gidgethub import sansio
 
 from app.clock import Clock
@@ -120,3 +122,21 @@ async def test_owners_github_refuses_do_not_keep_the_others_out_and_are_not_aske
         sandbox.reset_recording()
         await sweep(stack, installation_id)
         assert writes(sandbox) == []
+
+
+async def test_a_fix_changing_more_files_than_github_lists_is_read_to_githubs_cap_with_a_warning(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    installation_id = seed(sandbox)  # config experts: Lib/tarfile.py -> erin
+    async with running(sandbox, clock, tmp_path) as stack:
+        ghsa = await report(stack, summary="[ACCEPT] tarfile: path traversal")
+        fork = advisory(sandbox, ghsa).private_fork
+        assert fork is not None
+        files = {f"Doc/{n:04d}.rst": "doc\n" for n in range(3000)} | {"Lib/tarfile.py": "# fix\n"}
+        await sandbox.open_pull_request(ORG, fork.split("/")[1], "bob", "Big", "big", files=files)
+        with caplog.at_level(logging.WARNING):
+            await sweep(stack, installation_id)
+        assert "changes more files than GitHub lists (3000)" in caplog.text
+        listed = sandbox.count("GET", f"/repos/{fork}/pulls/1/files")
+        assert listed == 30  # 3000 files, 100 a page; Lib/tarfile.py sorts after Doc/ and is cut
+        assert advisory(sandbox, ghsa).collaborating_users == []

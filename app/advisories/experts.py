@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 PULLS_URL = "/repos/{owner}/{repo}/pulls{?state,per_page}"
 FILES_URL = "/repos/{owner}/{repo}/pulls/{pull_number}/files{?per_page}"
+GITHUB_FILES_CAP = 3000  # GitHub lists at most the first 3000 files of a pull request
 
 
 async def changed_paths(scope: Scope, fork: str) -> list[str]:
@@ -30,7 +31,17 @@ async def changed_paths(scope: Scope, fork: str) -> list[str]:
     )
     async for pull in pulls:
         variables = {"owner": owner, "repo": name, "pull_number": pull["number"], "per_page": 100}
-        paths += [f["filename"] async for f in scope.gh.getiter(FILES_URL, variables)]
+        files = [f["filename"] async for f in scope.gh.getiter(FILES_URL, variables)]
+        if len(files) >= GITHUB_FILES_CAP:
+            log.warning(
+                "%s: %s#%s changes more files than GitHub lists (%d): owners of the others "
+                "are not found; add them with /expert",
+                scope.org,
+                fork,
+                pull["number"],
+                GITHUB_FILES_CAP,
+            )
+        paths += files
     return paths
 
 
