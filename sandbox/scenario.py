@@ -72,6 +72,14 @@ class Scenario:
         return self.core.world.repo(owner, name)
 
     # -- things people do (each sends what GitHub sends, then waits for the delivery) ------
+    def rename_repo(self, owner: str, name: str, new_name: str) -> None:
+        """Rename a repository (Warden subscribes to no ``repository`` event, so none is sent).
+        GitHub redirects requests to the old name; the sandbox answers them 404."""
+        target = self.repo(owner, name)
+        del self.core.world.repos[target.full_name.lower()]
+        target.name = new_name
+        self.core.world.repos[target.full_name.lower()] = target
+
     async def open_issue(
         self,
         owner: str,

@@ -12,12 +12,14 @@ from benchmarks.advisory_sweep import measure
 from sandbox import Sandbox
 from tests.advisory_world import (
     CPY,
+    DAY,
     GOV,
     ORG,
     advisory,
     comments,
     report,
     seed,
+    settled,
     sweep,
     tracking_issue,
     tracking_issues,
@@ -204,3 +206,24 @@ async def test_a_sweep_over_more_than_a_hundred_reports_pages_through_them_all(
         sandbox.reset_recording()
         await sweep(stack, installation_id)
         assert writes(sandbox) == []
+
+
+async def test_a_renamed_repository_keeps_one_record_and_one_tracking_issue_per_advisory(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        reported = clock.time()
+        ghsa = await report(stack)
+        await sandbox.comment(ORG, GOV, tracking_issue(sandbox, ghsa).number, "bob", "/coordinate")
+        await settled(stack)
+        sandbox.rename_repo(ORG, CPY, "python")
+        clock.advance(reported + 77 * DAY - clock.time())  # a warning is due
+        await sweep(stack, installation_id)
+        await sweep(stack, installation_id)
+        issue = tracking_issue(sandbox, ghsa)
+        assert issue.state == "open" and f"`{ORG}/python`" in (issue.body or "")
+        said = comments(sandbox, issue)
+        assert len([c for c in said if "warden:reminder" in c]) == 1
+        rows = await stack.ctx.store.fetch("SELECT repo, coordinator FROM advisories")
+        assert [(r["repo"], r["coordinator"]) for r in rows] == [("python", "bob")]

@@ -43,6 +43,8 @@ async def bring_to_desired(
     ghsa_id = parse_advisory(data, repo).ghsa_id
     async with records.lock(scope.ctx.store, scope.installation_id, repo, ghsa_id):
         found = await records.find(scope.ctx.store, scope.installation_id, repo, ghsa_id)
+        if found is None:  # known under another name: its repository was renamed
+            found = await records.moved(scope.ctx.store, scope.installation_id, repo, ghsa_id)
         if found != seen:
             data = await scope.gh.getitem(ADVISORY_URL, scope.advisory_vars(repo, ghsa_id))
         adv = parse_advisory(data, repo)

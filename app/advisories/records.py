@@ -78,6 +78,28 @@ async def find(store: Store, installation_id: int, repo: str, ghsa_id: str) -> R
     return None if row is None else _from_row(row)
 
 
+async def moved(store: Store, installation_id: int, repo: str, ghsa_id: str) -> Record | None:
+    """The record of ``ghsa_id`` kept under another repository name (GHSA ids are unique
+    on GitHub: the repository was renamed, or the advisory moved), now under ``repo``."""
+    row = await store.fetchrow(
+        f"SELECT {COLUMNS} FROM advisories WHERE installation_id = ? AND ghsa_id = ? AND repo <> ?",
+        installation_id,
+        ghsa_id,
+        repo,
+    )
+    if row is None:
+        return None
+    for table in ("advisories", "advisory_comments"):
+        await store.execute(
+            f"UPDATE {table} SET repo = ? WHERE installation_id = ? AND repo = ? AND ghsa_id = ?",
+            repo,
+            installation_id,
+            row["repo"],
+            ghsa_id,
+        )
+    return _from_row(row).but(repo=repo)
+
+
 async def by_tracking_issue(store: Store, installation_id: int, number: int) -> Record | None:
     """The advisory whose tracking issue is ``number`` in the governance repository."""
     row = await store.fetchrow(
