@@ -106,6 +106,16 @@ class Scenario:
         )
         await self.settle()
 
+    def delete_issue(self, owner: str, repo: str, number: int) -> None:
+        """An admin deletes an issue: it answers 410 from then on. GitHub sends
+        ``issues.deleted``; the pinned webhook examples have none, so the sandbox sends
+        nothing (as if that delivery were missed)."""
+        target = self.repo(owner, repo)
+        issue = target.issues.pop(number)
+        for comment_id in issue.comments:
+            self.core.world.comments.pop(comment_id, None)
+        target.deleted_issues.add(number)
+
     async def add_labels(
         self, owner: str, repo: str, number: int, user: str, labels: Iterable[str]
     ) -> None:

@@ -9,6 +9,7 @@ from app.clock import Clock
 from sandbox import Sandbox
 from tests.advisory_world import (
     CPY,
+    DAY,
     GOV,
     ORG,
     comments,
@@ -81,3 +82,24 @@ async def test_the_advisory_label_removed_by_hand_is_put_back(
         assert issue.labels == ["warden/advisory"]
         (said,) = comments(sandbox, issue)
         assert "`warden/advisory`" in said
+
+
+async def test_a_deleted_tracking_issue_is_opened_again_and_reminders_go_there(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        reported = clock.time()
+        ghsa = await report(stack)
+        first = tracking_issue(sandbox, ghsa).number
+        sandbox.delete_issue(ORG, GOV, first)
+        clock.advance(reported + 77 * DAY - clock.time())  # a coordinator and a warning are due
+        await sweep(stack, installation_id)
+        await sweep(stack, installation_id)
+        issue = tracking_issue(sandbox, ghsa)
+        assert issue.number != first and issue.state == "open"
+        said = comments(sandbox, issue)
+        assert [c.split()[1] for c in said] == ["warden:coordinator", "warden:reminder"]
+        sandbox.reset_recording()
+        await sweep(stack, installation_id)
+        assert writes(sandbox) == []

@@ -14,10 +14,12 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from gidgethub import BadRequest
+
 from app.advisories import records
 from app.advisories.records import Record
 from app.advisories.scope import Scope
-from app.advisories.tracking import COMMENTS_URL, issue_vars
+from app.advisories.tracking import COMMENTS_URL, forget_issue, is_gone, issue_vars
 from app.store import Store
 
 log = logging.getLogger(__name__)
@@ -67,7 +69,13 @@ async def post_once(scope: Scope, record: Record, step: str, body: str, **detail
         body,
         intent.at,
     )
-    await scope.gh.post(COMMENTS_URL, issue_vars(scope, intent.issue), data={"body": body})
+    try:
+        await scope.gh.post(COMMENTS_URL, issue_vars(scope, intent.issue), data={"body": body})
+    except BadRequest as exc:
+        if not is_gone(exc):
+            raise
+        await confirm(scope.ctx.store, record)  # nothing was posted: it is due again
+        return forget_issue(record)
     return applied(record, intent)
 
 
@@ -86,7 +94,13 @@ async def recover(scope: Scope, record: Record) -> Record:
         await confirm(scope.ctx.store, record)
         return record
     for issue in sorted({i.issue for i in pending}):
-        found = await _markers(scope, issue)
+        try:
+            found = await _markers(scope, issue)
+        except BadRequest as exc:
+            if not is_gone(exc):
+                raise
+            record = forget_issue(record)  # what was meant for it is due again
+            continue
         for intent in (i for i in pending if i.issue == issue):
             posted = intent.marker in found
             if not posted:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from gidgethub import BadRequest
+
 from app import labels
 from app.advisories import templates as t
 from app.advisories.model import CREDIT_TYPES, OPEN_STATES, Advisory
@@ -64,8 +66,25 @@ async def ensure_tracking(scope: Scope, adv: Advisory, record: Record) -> Record
         data = {"title": title, "body": body}
         if adv.state in OPEN_STATES:
             data["state"] = "open"  # an advisory reopened on GitHub reopens its issue
-        await scope.gh.patch(ISSUE_URL, issue_vars(scope, number), data=data)
+        try:
+            await scope.gh.patch(ISSUE_URL, issue_vars(scope, number), data=data)
+        except BadRequest as exc:
+            if not is_gone(exc):
+                raise
+            log.warning("%s: the tracking issue #%s of %s is gone", scope.org, number, adv.ghsa_id)
+            opened = await _open(scope, title, body, labelled=True)
+            return record.but(tracking_issue=opened, tracking_digest=digest)
     return record.but(tracking_issue=number, tracking_digest=digest)
+
+
+def is_gone(exc: BadRequest) -> bool:
+    """Whether GitHub says the issue is no more (deleted: 410; transferred away: 404)."""
+    return exc.status_code in (404, 410)
+
+
+def forget_issue(record: Record) -> Record:
+    """The record once its tracking issue is gone: the next step opens a new one."""
+    return record.but(tracking_issue=None, tracking_digest=None)
 
 
 async def close_tracking(scope: Scope, adv: Advisory, record: Record) -> Record:
