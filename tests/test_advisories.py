@@ -203,6 +203,9 @@ async def test_a_sweep_over_more_than_a_hundred_reports_pages_through_them_all(
         assert len(tracking_issues(sandbox)) == 103
         listed = [r for r in sandbox.requests if r.path == f"/orgs/{ORG}/security-advisories"]
         assert len(listed) == 3  # triage: two pages of at most 100, draft: one
+        # Tracking issues Warden may have opened before a crash are looked for once a pass.
+        looked = [r for r in sandbox.requests if r.query.get("labels") == "warden/advisory"]
+        assert len(looked) == 1
         sandbox.reset_recording()
         await sweep(stack, installation_id)
         assert writes(sandbox) == []

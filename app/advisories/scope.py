@@ -37,6 +37,9 @@ class Scope:
     _teams: dict[str, list[str]] = field(default_factory=dict)
     _codeowners: dict[str, CodeOwners | None] = field(default_factory=dict)
     _private: dict[str, bool] = field(default_factory=dict)
+    tracked: dict[str, int] | None = None
+    """GHSA id -> tracking issue number as the governance repository shows them, listed at
+    most once a pass (app/advisories/tracking.py)."""
 
     @property
     def now(self) -> float:

@@ -6,6 +6,7 @@ Only in the PRIVATE governance repository, and never the vulnerability descripti
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 
 from app import labels
@@ -17,6 +18,15 @@ DIGEST_PREFIX = "<!-- warden:advisory-digest "
 def marker(ghsa_id: str) -> str:
     """The hidden marker that makes an issue the tracking issue of ``ghsa_id``."""
     return f"<!-- warden:advisory id={ghsa_id} -->"
+
+
+_MARKED = re.compile(r"<!-- warden:advisory id=(\S+) -->")
+
+
+def marked_id(body: str) -> str | None:
+    """The GHSA id in a tracking issue's hidden marker (upper case), if it has one."""
+    found = _MARKED.search(body)
+    return found.group(1).upper() if found else None
 
 
 TITLE = "{ghsa_id}: {summary}"

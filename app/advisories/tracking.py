@@ -110,7 +110,14 @@ def issue_vars(scope: Scope, number: int) -> dict[str, Any]:
 
 async def _find(scope: Scope, ghsa_id: str) -> tuple[int | None, bool]:
     """An issue Warden opened earlier for ``ghsa_id`` but did not record (a crash between),
-    and whether any issue has the label (then the label exists)."""
+    and whether any issue has the label (then the label exists). The labelled issues are
+    listed once a pass, however many advisories are new in it."""
+    if scope.tracked is None:
+        scope.tracked = await _tracked(scope)
+    return scope.tracked.get(ghsa_id.upper()), bool(scope.tracked)
+
+
+async def _tracked(scope: Scope) -> dict[str, int]:
     url = ISSUES_URL + "{?state,labels,per_page}"
     variables: dict[str, str | int] = {
         "owner": scope.org,
@@ -119,12 +126,11 @@ async def _find(scope: Scope, ghsa_id: str) -> tuple[int | None, bool]:
         "labels": t.LABEL,
         "per_page": 100,
     }
-    labelled = False
+    found: dict[str, int] = {}
     async for issue in scope.gh.getiter(url, variables):
-        labelled = True
-        if t.marker(ghsa_id) in (issue.get("body") or ""):
-            return int(issue["number"]), True
-    return None, labelled
+        ghsa_id = t.marked_id(issue.get("body") or "")
+        found.setdefault(ghsa_id.upper() if ghsa_id else "", int(issue["number"]))
+    return found
 
 
 async def _open(scope: Scope, title: str, body: str, labelled: bool) -> int:
@@ -135,4 +141,6 @@ async def _open(scope: Scope, title: str, body: str, labelled: bool) -> int:
         ISSUES_URL, variables, data={"title": title, "body": body, "labels": [t.LABEL]}
     )
     log.info("opened tracking issue %s/%s#%s", scope.org, variables["repo"], created["number"])
+    if scope.tracked is not None:
+        scope.tracked[t.marked_id(body) or ""] = int(created["number"])
     return int(created["number"])
