@@ -121,3 +121,5 @@ async def test_the_finished_comment_and_the_close_happen_once_across_a_crash(
         assert await unconfirmed(stack) == []
         found = await records.find(stack.ctx.store, installation_id, CPY, ghsa)
         assert found is not None and found.finished_at is not None
+        entries = await stack.ctx.store.audit_entries(f"{ORG}/{CPY}/{ghsa}")
+        assert [e.detail for e in entries if e.kind == "advisory.finished"] == [{"state": "closed"}]

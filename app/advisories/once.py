@@ -20,6 +20,7 @@ from app.advisories import records
 from app.advisories.records import Record
 from app.advisories.scope import Scope
 from app.advisories.tracking import COMMENTS_URL, forget_issue, is_gone, issue_vars
+from app.advisories.writes import audit
 from app.store import Store
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,8 @@ async def recover(scope: Scope, record: Record) -> Record:
                 record.ghsa_id,
                 "found after a crash" if posted else "missing after a crash, and posted",
             )
+            if intent.step == "finished":  # its audit entry was written after the comment
+                await audit(scope, record, "advisory.finished", intent.detail)
             record = applied(record, intent)
     await records.save(scope.ctx.store, record)
     await confirm(scope.ctx.store, record)
