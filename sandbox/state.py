@@ -210,6 +210,7 @@ class Repo:
     check_runs: dict[int, CheckRun] = field(default_factory=dict)
     fork_of_advisory: str | None = None
     deleted_issues: set[int] = field(default_factory=set)
+    archived: bool = False
 
     @property
     def full_name(self) -> str:

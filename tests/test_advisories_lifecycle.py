@@ -228,3 +228,24 @@ async def test_a_cve_follows_the_repositorys_visibility_at_each_sweep(
         assert not advisory(sandbox, shown).cve_requested
         await sweep(stack, installation_id)
         assert sandbox.count("POST", f"/repos/{ORG}/internal-tool/security-advisories/") == 2
+
+
+async def test_an_archived_repositorys_advisory_is_tracked_and_reminded_but_never_written(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        reported = clock.time()
+        ghsa = await report(stack)
+        sandbox.repo(ORG, CPY).archived = True  # read-only: GitHub refuses writes (403)
+        sandbox.edit_advisory(ORG, CPY, ghsa, title="[ACCEPT] tarfile: path traversal")
+        sandbox.reset_recording()
+        clock.advance(reported + 77 * DAY - clock.time())  # a coordinator and a warning are due
+        await sweep(stack, installation_id)
+        assert [w for w in writes(sandbox) if "security-advisories" in w] == []
+        assert sandbox.count(status=403) == 0
+        adv = advisory(sandbox, ghsa)
+        assert adv.state == "triage" and adv.private_fork is None
+        issue = tracking_issue(sandbox, ghsa)
+        assert "archived" in (issue.body or "")
+        assert [c.split()[1] for c in comments(sandbox, issue)] == ["warden:reminder"]

@@ -71,6 +71,9 @@ def _record_of(scope: Scope, adv: Advisory, found: Record | None) -> Record:
 
 
 async def _open(scope: Scope, adv: Advisory, record: Record, repo_private: bool) -> Record:
+    if await scope.repo_archived(adv.repo):  # read-only: GitHub refuses every change (403)
+        log.info("%s: %s is in an archived repository: not changed", scope.org, adv.ghsa_id)
+        return await remind(scope, adv, await ensure_tracking(scope, adv, record))
     record, chosen = await decide(scope, adv, record)
     wanted = triage_wanted(adv, scope.config.collaborating_team)
     if chosen is not None:

@@ -53,6 +53,10 @@ Team members can type, each on its own line:
 - `/credit @user TYPE`: credit someone (types: {types}).
 """
 
+ARCHIVED = (
+    " (the repository is archived: Warden changes nothing in the advisory until it is unarchived)"
+)
+
 NO_COORDINATOR = "none yet: type `/coordinate`, or one is assigned {when}"
 
 COORDINATOR_ASSIGNED = """\

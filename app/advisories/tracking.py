@@ -28,7 +28,7 @@ def deadline_of(scope: Scope, record: Record) -> str:
     return t.deadline_text(end, days_left(record.reported_at, deadline, scope.now))
 
 
-def render(scope: Scope, adv: Advisory, record: Record) -> tuple[str, str]:
+def render(scope: Scope, adv: Advisory, record: Record, archived: bool) -> tuple[str, str]:
     """The tracking issue's title and body for ``adv`` as it is now."""
     coordinator = current_coordinator(adv, record)
     after = scope.config.advisories.coordinator.assign_after.total_seconds()
@@ -39,7 +39,7 @@ def render(scope: Scope, adv: Advisory, record: Record) -> tuple[str, str]:
         repo=f"{scope.org}/{adv.repo}",
         summary=adv.summary,
         severity=adv.severity,
-        state=adv.state,
+        state=adv.state + (t.ARCHIVED if archived else ""),
         reporter=adv.reporter,
         coordinator=coordinator,
         assign_when=when,
@@ -54,7 +54,7 @@ async def ensure_tracking(scope: Scope, adv: Advisory, record: Record) -> Record
     """Open the tracking issue, or edit it when what it shows changed (its digest)."""
     if not scope.tracking:
         return record
-    title, body = render(scope, adv, record)
+    title, body = render(scope, adv, record, await scope.repo_archived(adv.repo))
     digest = t.digest_line(body)
     number, labelled = record.tracking_issue, True
     if number is None:
