@@ -9,6 +9,7 @@ from gidgethub import BadRequest, routing, sansio
 
 from app.advisories import commands as _commands  # noqa: F401  (registers /coordinate ...)
 from app.advisories import tracking
+from app.advisories.guard import on_tracking_issue_changed
 from app.advisories.intake import on_advisory_event
 from app.orgconfig.load import CONFIG_HOOKS
 
@@ -55,3 +56,13 @@ async def on_fork_pull_request(
     except BadRequest as exc:
         if exc.status_code != 404:  # a private repository named like a fork, not one
             raise
+
+
+@router.register("issues", action="edited")
+@router.register("issues", action="closed")
+@router.register("issues", action="unlabeled")
+async def on_tracking_issue(
+    event: sansio.Event, gh: Any, *args: Any, ctx: Any, **kwargs: Any
+) -> None:
+    """A tracking issue changed by hand: Warden's parts are put back."""
+    await on_tracking_issue_changed(ctx, gh, event.data["installation"]["id"], event.data)

@@ -35,6 +35,13 @@ class NotFound(GitHubError):
         super().__init__(404, message)
 
 
+class Gone(GitHubError):
+    """410, e.g. an issue that was deleted."""
+
+    def __init__(self, message: str = "This issue was deleted") -> None:
+        super().__init__(410, message)
+
+
 class Unprocessable(GitHubError):
     """422, a request GitHub understood but refuses."""
 

@@ -205,7 +205,7 @@ class Renderer:
             "has_discussions": False,
             "forks_count": 0,
             "mirror_url": None,
-            "archived": False,
+            "archived": repo.archived,
             "disabled": False,
             "open_issues_count": open_issues,
             "license": None,

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from sandbox import actions_advisory as act
+from sandbox.errors import Forbidden
 from sandbox.routing import Ctx, Reply, route
 from sandbox.state import Advisory, Repo
 
 
-def _advisory(ctx: Ctx) -> tuple[Repo, Advisory]:
+def _advisory(ctx: Ctx, write: bool = True) -> tuple[Repo, Advisory]:
     repo = ctx.repo(installed=True)
+    if repo.archived and write:
+        # GitHub's answer to writes in an archived (read-only) repository; assumed to hold
+        # for its advisories too.
+        raise Forbidden("Repository was archived so is read-only.")
     return repo, ctx.core.world.advisory(repo, ctx.params["ghsa_id"])
 
 
@@ -19,13 +24,15 @@ def list_advisories(ctx: Ctx) -> Reply:
     state = ctx.query.get("state")
     found = [a for a in repo.advisories.values() if state in (None, a.state)]
     found.sort(key=lambda a: (a.created_at, a.ghsa_id), reverse=ctx.query.get("direction") != "asc")
-    return ctx.paginate([ctx.core.render.advisory(repo, a) for a in found])
+    return ctx.paginate_cursor(
+        [ctx.core.render.advisory(repo, a) for a in found], [a.ghsa_id for a in found]
+    )
 
 
 @route("GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}")
 def get_advisory(ctx: Ctx) -> Reply:
     """One advisory."""
-    repo, adv = _advisory(ctx)
+    repo, adv = _advisory(ctx, write=False)
     return Reply(200, ctx.core.render.advisory(repo, adv))
 
 

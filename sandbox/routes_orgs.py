@@ -134,5 +134,10 @@ def list_org_advisories(ctx: Ctx) -> Reply:
         for adv in repo.advisories.values()
         if state in (None, adv.state)
     ]
-    found.sort(key=lambda pair: pair[1].created_at, reverse=ctx.query.get("direction") != "asc")
-    return ctx.paginate([ctx.core.render.advisory(r, a) for r, a in found])
+    found.sort(
+        key=lambda pair: (pair[1].created_at, pair[1].ghsa_id),
+        reverse=ctx.query.get("direction") != "asc",
+    )
+    return ctx.paginate_cursor(
+        [ctx.core.render.advisory(r, a) for r, a in found], [a.ghsa_id for _, a in found]
+    )

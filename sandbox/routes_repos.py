@@ -14,6 +14,8 @@ from sandbox.routes_app import app_json
 from sandbox.routing import Ctx, Reply, route
 from sandbox.state import CheckRun, Repo
 
+MAX_PULL_FILES = 3000
+
 
 @route("GET /repos/{owner}/{repo}")
 def get_repo(ctx: Ctx) -> Reply:
@@ -182,9 +184,9 @@ def get_pull(ctx: Ctx) -> Reply:
 
 @route("GET /repos/{owner}/{repo}/pulls/{pull_number}/files")
 def list_pull_files(ctx: Ctx) -> Reply:
-    """The files a pull request changes."""
+    """The files a pull request changes: GitHub lists at most the first 3000."""
     repo, pull = _pull(ctx)
-    return ctx.paginate(ctx.core.render.changed_files(repo, pull))
+    return ctx.paginate(ctx.core.render.changed_files(repo, pull)[:MAX_PULL_FILES])
 
 
 @route("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews")

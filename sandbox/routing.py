@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,6 +83,30 @@ class Ctx:
             if (rel in ("prev", "first") and page > 1) or (rel in ("next", "last") and page < last):
                 links.append(f'<{self.page_url(page=number, per_page=per_page)}>; rel="{rel}"')
         return Reply(200, chunk, {"Link": ", ".join(links)} if links else {})
+
+    def paginate_cursor(self, items: list[Any], names: list[str]) -> Reply:
+        """One page of ``items`` as GitHub's cursor lists answer (the security advisories):
+        ``before``/``after`` cursors, a ``Link`` with ``next`` and ``prev`` only, no ``page``.
+        ``names[i]`` identifies ``items[i]`` (the cursor is opaque to clients)."""
+        per_page = min(int(self.query.get("per_page", 30)), MAX_PER_PAGE) or 30
+        cursors = [base64.urlsafe_b64encode(f"cursor:{n}".encode()).decode() for n in names]
+        start, after, before = 0, self.query.get("after"), self.query.get("before")
+        if after is not None:
+            start = cursors.index(after) + 1 if after in cursors else len(items)
+        elif before is not None:
+            start = max((cursors.index(before) if before in cursors else 0) - per_page, 0)
+        end = min(start + per_page, len(items))
+        if before is not None and before in cursors:
+            end = cursors.index(before)
+        query = {k: v for k, v in self.query.items() if k not in ("after", "before")}
+        links = []
+        if end < len(items):
+            url = f"{self.base_url}{self.path}?{urlencode({**query, 'after': cursors[end - 1]})}"
+            links.append(f'<{url}>; rel="next"')
+        if start > 0:
+            url = f"{self.base_url}{self.path}?{urlencode({**query, 'before': cursors[start]})}"
+            links.append(f'<{url}>; rel="prev"')
+        return Reply(200, items[start:end], {"Link": ", ".join(links)} if links else {})
 
     def page_url(self, **changes: Any) -> str:
         """This request's URL with some query parameters changed."""

@@ -72,6 +72,14 @@ class Scenario:
         return self.core.world.repo(owner, name)
 
     # -- things people do (each sends what GitHub sends, then waits for the delivery) ------
+    def rename_repo(self, owner: str, name: str, new_name: str) -> None:
+        """Rename a repository (Warden subscribes to no ``repository`` event, so none is sent).
+        GitHub redirects requests to the old name; the sandbox answers them 404."""
+        target = self.repo(owner, name)
+        del self.core.world.repos[target.full_name.lower()]
+        target.name = new_name
+        self.core.world.repos[target.full_name.lower()] = target
+
     async def open_issue(
         self,
         owner: str,
@@ -97,6 +105,16 @@ class Scenario:
             self.core, target, self.core.world.issue(target, number), user, dict(changes)
         )
         await self.settle()
+
+    def delete_issue(self, owner: str, repo: str, number: int) -> None:
+        """An admin deletes an issue: it answers 410 from then on. GitHub sends
+        ``issues.deleted``; the pinned webhook examples have none, so the sandbox sends
+        nothing (as if that delivery were missed)."""
+        target = self.repo(owner, repo)
+        issue = target.issues.pop(number)
+        for comment_id in issue.comments:
+            self.core.world.comments.pop(comment_id, None)
+        target.deleted_issues.add(number)
 
     async def add_labels(
         self, owner: str, repo: str, number: int, user: str, labels: Iterable[str]

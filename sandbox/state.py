@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from sandbox.errors import NotFound
+from sandbox.errors import Gone, NotFound
 
 UserType = Literal["User", "Bot"]
 TeamRole = Literal["member", "maintainer"]
@@ -209,6 +209,8 @@ class Repo:
     advisories: dict[str, Advisory] = field(default_factory=dict)
     check_runs: dict[int, CheckRun] = field(default_factory=dict)
     fork_of_advisory: str | None = None
+    deleted_issues: set[int] = field(default_factory=set)
+    archived: bool = False
 
     @property
     def full_name(self) -> str:
@@ -216,8 +218,8 @@ class Repo:
         return f"{self.owner}/{self.name}"
 
     def next_number(self) -> int:
-        """The number the next issue or pull request gets."""
-        return len(self.issues) + 1
+        """The number the next issue or pull request gets (a deleted one's is never reused)."""
+        return len(self.issues) + len(self.deleted_issues) + 1
 
     def tree(self, ref: str | None = None) -> dict[str, str]:
         """The files on a branch (default branch when ``ref`` is None) or at a commit sha."""
@@ -292,10 +294,12 @@ class World:
             raise NotFound() from None
 
     def issue(self, repo: Repo, number: int | str) -> Issue:
-        """Issue ``number`` of ``repo`` or 404."""
+        """Issue ``number`` of ``repo``; 410 once deleted, else 404."""
         try:
             return repo.issues[int(number)]
         except (KeyError, ValueError):
+            if str(number).isdigit() and int(number) in repo.deleted_issues:
+                raise Gone() from None
             raise NotFound() from None
 
     def comment(self, repo: Repo, comment_id: int | str) -> Comment:

@@ -12,12 +12,14 @@ from benchmarks.advisory_sweep import measure
 from sandbox import Sandbox
 from tests.advisory_world import (
     CPY,
+    DAY,
     GOV,
     ORG,
     advisory,
     comments,
     report,
     seed,
+    settled,
     sweep,
     tracking_issue,
     tracking_issues,
@@ -185,3 +187,46 @@ async def test_sweep_over_drafts_with_fork_pull_requests_writes_nothing_the_seco
     # no file (404s are not cached): three places per repository and pass.
     assert second.not_modified == second.requests - 3
     assert second.rate_limit_used == 3
+
+
+async def test_a_sweep_over_more_than_a_hundred_reports_pages_through_them_all(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    sandbox.webhook_url = None  # reported while Warden was down
+    ghsas = [await sandbox.report_advisory(ORG, CPY, "mallory", f"bug {n}") for n in range(103)]
+    for ghsa in ghsas[:2]:
+        sandbox.edit_advisory(ORG, CPY, ghsa, state="draft")
+    async with running(sandbox, clock, tmp_path) as stack:
+        assert await sweep(stack, installation_id) == 103
+        assert all(advisory(sandbox, g).collaborating_teams == ["psrt"] for g in ghsas)
+        assert len(tracking_issues(sandbox)) == 103
+        listed = [r for r in sandbox.requests if r.path == f"/orgs/{ORG}/security-advisories"]
+        assert len(listed) == 3  # triage: two pages of at most 100, draft: one
+        # Tracking issues Warden may have opened before a crash are looked for once a pass.
+        looked = [r for r in sandbox.requests if r.query.get("labels") == "warden/advisory"]
+        assert len(looked) == 1
+        sandbox.reset_recording()
+        await sweep(stack, installation_id)
+        assert writes(sandbox) == []
+
+
+async def test_a_renamed_repository_keeps_one_record_and_one_tracking_issue_per_advisory(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        reported = clock.time()
+        ghsa = await report(stack)
+        await sandbox.comment(ORG, GOV, tracking_issue(sandbox, ghsa).number, "bob", "/coordinate")
+        await settled(stack)
+        sandbox.rename_repo(ORG, CPY, "python")
+        clock.advance(reported + 77 * DAY - clock.time())  # a warning is due
+        await sweep(stack, installation_id)
+        await sweep(stack, installation_id)
+        issue = tracking_issue(sandbox, ghsa)
+        assert issue.state == "open" and f"`{ORG}/python`" in (issue.body or "")
+        said = comments(sandbox, issue)
+        assert len([c for c in said if "warden:reminder" in c]) == 1
+        rows = await stack.ctx.store.fetch("SELECT repo, coordinator FROM advisories")
+        assert [(r["repo"], r["coordinator"]) for r in rows] == [("python", "bob")]

@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import pytest
+
+from app.advisories import records
 from app.clock import Clock
 from sandbox import Sandbox
 from tests.advisory_world import (
@@ -232,3 +236,52 @@ async def test_coordinate_by_someone_credited_otherwise_is_refused_with_the_reas
             f"@bob is credited as `analyst` on {ghsa}, and a credit is never retyped"
         )
         assert coordinators(sandbox, ghsa) == []
+
+
+async def test_coordinate_while_a_member_coordinates_is_refused_and_changes_nothing(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        ghsa = await report(stack)
+        clock.advance(3 * DAY)
+        await sweep(stack, installation_id)
+        assert coordinators(sandbox, ghsa) == ["alice"]
+        issue = tracking_issue(sandbox, ghsa)
+        sandbox.reset_recording()
+        await sandbox.comment(ORG, GOV, issue.number, "bob", "/coordinate")
+        await settled(stack)
+        assert comments(sandbox, issue)[-1].startswith(
+            f"`@alice` already coordinates {ghsa}; a command never replaces a coordinator"
+        )
+        assert coordinators(sandbox, ghsa) == ["alice"]
+        assert "bob" not in advisory(sandbox, ghsa).collaborating_users
+        assert "| Coordinator | `@alice` |" in (issue.body or "")
+        assert not [w for w in writes(sandbox) if "security-advisories" in w]
+
+
+@pytest.mark.parametrize("first", ["sweep", "command"])
+async def test_coordinate_racing_the_assignment_leaves_one_coordinator_everyone_agrees_on(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, database_url: str, first: str
+) -> None:
+    installation_id = seed(sandbox)
+    async with running(sandbox, clock, tmp_path, database_url=database_url) as stack:
+        ghsa = await report(stack)
+        issue = tracking_issue(sandbox, ghsa)
+        clock.advance(3 * DAY)
+        sandbox.faults.latency(0.3, "PATCH", r"/security-advisories/GHSA-")  # the first holds it
+        command = sandbox.comment(ORG, GOV, issue.number, "bob", "/coordinate")
+        if first == "sweep":
+            await asyncio.gather(sweep(stack, installation_id), command)
+        else:
+            await asyncio.gather(command, sweep(stack, installation_id))
+        await settled(stack)
+        (login,) = coordinators(sandbox, ghsa)
+        record = await records.find(stack.ctx.store, installation_id, CPY, ghsa)
+        assert record is not None and record.coordinator == login
+        assert f"| Coordinator | `@{login}` |" in (issue.body or "")
+        said = comments(sandbox, issue)
+        told = [c for c in said if "you are now the coordinator" in c or "is now the coord" in c]
+        assert len(told) == 1 and f"@{login}" in told[0]
+        if login != "bob":
+            assert said[-1].startswith(f"`@{login}` already coordinates {ghsa}")

@@ -12,7 +12,7 @@ import pytest
 from app.advisories import records
 from app.clock import Clock
 from sandbox import Sandbox
-from tests.advisory_world import CPY, DAY, GOV, ORG, comments, report, seed, tracking_issue
+from tests.advisory_world import CPY, DAY, GOV, ORG, comments, report, seed, sweep, tracking_issue
 from tests.harness import Stack, running
 from tests.test_advisories_reminders import reminders, sweep_at
 
@@ -100,3 +100,26 @@ async def test_the_coordinator_is_mentioned_once_when_the_record_could_not_be_sa
         found = await records.find(stack.ctx.store, installation_id, CPY, ghsa)
         assert found is not None and found.coordinator == failures[0]
         assert found.assigned_at == pytest.approx(reported + 3.5 * DAY)
+
+
+async def test_the_finished_comment_and_the_close_happen_once_across_a_crash(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        ghsa = await report(stack)
+        issue = tracking_issue(sandbox, ghsa)
+        sandbox.edit_advisory(ORG, CPY, ghsa, state="closed")
+        sandbox.faults.drop_after("POST", COMMENTS)  # GitHub took it; Warden never hears so
+        with pytest.raises(aiohttp.ClientError):
+            await sweep(stack, installation_id)
+        await sweep(stack, installation_id)  # the replay
+        await sweep(stack, installation_id)
+        said = [c for c in comments(sandbox, issue) if "warden:advisory-finished" in c]
+        assert len(said) == 1 and f"{ghsa} is closed" in said[0]
+        assert (issue.state, issue.state_reason) == ("closed", "not_planned")
+        assert await unconfirmed(stack) == []
+        found = await records.find(stack.ctx.store, installation_id, CPY, ghsa)
+        assert found is not None and found.finished_at is not None
+        entries = await stack.ctx.store.audit_entries(f"{ORG}/{CPY}/{ghsa}")
+        assert [e.detail for e in entries if e.kind == "advisory.finished"] == [{"state": "closed"}]

@@ -77,9 +77,11 @@ async def test_close_tags_close_the_advisory_and_its_tracking_issue(
         assert advisory(sandbox, ghsa).state == "closed"
         issue = tracking_issue(sandbox, ghsa)
         assert (issue.state, issue.state_reason) == ("closed", "not_planned")
-        assert comments(sandbox, issue) == [
-            f"<!-- warden:advisory-finished id={ghsa} -->\n{ghsa} is closed. Closing."
-        ]
+        (said,) = comments(sandbox, issue)
+        assert said.startswith(f"<!-- warden:advisory-finished id={ghsa} state=closed at=")
+        assert said.endswith(
+            f"\n{ghsa} is closed: this tracking issue is closed, and reminders stop."
+        )
 
 
 @pytest.mark.parametrize("tag", ["ACCEPT", "ACCEPTED", "accept", "Accepted"])
@@ -170,3 +172,80 @@ async def test_without_tracking_issues_the_advisory_is_still_triaged(
         assert adv.collaborating_teams == ["psrt"]
         assert [c for c in adv.credits if c[1] == "coordinator"] == [("alice", "coordinator")]
         assert tracking_issues(sandbox) == []
+
+
+async def test_an_advisory_github_no_longer_has_closes_its_tracking_issue_and_stops_reminders(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        reported = clock.time()
+        ghsa = await report(stack)
+        del sandbox.repo(ORG, CPY).advisories[ghsa.lower()]  # withdrawn: GitHub answers 404
+        await sweep(stack, installation_id)
+        issue = tracking_issue(sandbox, ghsa)
+        assert (issue.state, issue.state_reason) == ("closed", "not_planned")
+        (said,) = comments(sandbox, issue)
+        assert f"{ghsa} can no longer be found on GitHub" in said
+        clock.advance(reported + 89 * DAY - clock.time())
+        await sweep(stack, installation_id)
+        assert comments(sandbox, issue) == [said]  # no reminder, no second comment
+
+
+async def test_a_publication_whose_webhook_was_missed_closes_the_tracking_issue_on_the_sweep(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        reported = clock.time()
+        ghsa = await report(stack)
+        sandbox.webhook_url = None  # Warden is unreachable when the advisory is published
+        await sandbox.publish_advisory(ORG, CPY, ghsa)
+        clock.advance(reported + 80 * DAY - clock.time())
+        await sweep(stack, installation_id)
+        issue = tracking_issue(sandbox, ghsa)
+        assert (issue.state, issue.state_reason) == ("closed", "completed")
+        assert "| State | published |" in (issue.body or "")
+        assert [c for c in comments(sandbox, issue) if "warden:reminder" in c] == []
+
+
+async def test_a_cve_follows_the_repositorys_visibility_at_each_sweep(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    sandbox.add_repo(ORG, "internal-tool", private=True, files={"tool.py": "pass\n"})
+    async with running(sandbox, clock, tmp_path) as stack:
+        hidden = await sandbox.report_advisory(ORG, "internal-tool", "mallory", "[ACCEPT] one")
+        shown = await report(stack, summary="two")
+        await settled(stack)
+        assert not advisory(sandbox, hidden, "internal-tool").cve_requested
+        sandbox.repo(ORG, "internal-tool").private = False  # made public: a CVE is possible
+        sandbox.repo(ORG, CPY).private = True  # made private before it is accepted
+        sandbox.edit_advisory(ORG, CPY, shown, title="[ACCEPT] two")
+        await sweep(stack, installation_id)
+        assert advisory(sandbox, hidden, "internal-tool").cve_requested
+        assert advisory(sandbox, shown).state == "draft"
+        assert not advisory(sandbox, shown).cve_requested
+        await sweep(stack, installation_id)
+        assert sandbox.count("POST", f"/repos/{ORG}/internal-tool/security-advisories/") == 2
+
+
+async def test_an_archived_repositorys_advisory_is_tracked_and_reminded_but_never_written(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        reported = clock.time()
+        ghsa = await report(stack)
+        sandbox.repo(ORG, CPY).archived = True  # read-only: GitHub refuses writes (403)
+        sandbox.edit_advisory(ORG, CPY, ghsa, title="[ACCEPT] tarfile: path traversal")
+        sandbox.reset_recording()
+        clock.advance(reported + 77 * DAY - clock.time())  # a coordinator and a warning are due
+        await sweep(stack, installation_id)
+        assert [w for w in writes(sandbox) if "security-advisories" in w] == []
+        assert sandbox.count(status=403) == 0
+        adv = advisory(sandbox, ghsa)
+        assert adv.state == "triage" and adv.private_fork is None
+        issue = tracking_issue(sandbox, ghsa)
+        assert "archived" in (issue.body or "")
+        assert [c.split()[1] for c in comments(sandbox, issue)] == ["warden:reminder"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.advisories import records
 from app.clock import Clock
 from sandbox import Sandbox
 from sandbox.state import Issue
@@ -69,3 +70,25 @@ async def test_a_rising_level_still_waits_for_min_interval(
         assert reminders(sandbox, issue) == ["warn"]
         await sweep_at(stack, installation_id, reported, 83.5)  # 24 hours after the warning
         assert reminders(sandbox, issue) == ["warn", "urgent"]
+
+
+async def test_a_report_older_than_warden_counts_its_deadline_from_when_it_was_reported(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    ghsa = await sandbox.report_advisory(ORG, CPY, "mallory", "reported before Warden came")
+    sandbox.webhook_url = None
+    clock.advance(95 * DAY - 3600)  # Warden is installed 95 days after the report
+    async with running(sandbox, clock, tmp_path) as stack:
+        await sweep(stack, installation_id)
+        issue = tracking_issue(sandbox, ghsa)
+        assert "(overdue by 5 days)" in (issue.body or "")
+        assert reminders(sandbox, issue) == ["overdue"]  # not a warning and an urgent one first
+        said = comments(sandbox, issue)
+        assert "no one took it within 3 days" in said[0] and "overdue" in said[1]
+        clock.advance(3600)
+        await sweep(stack, installation_id)
+        assert reminders(sandbox, issue) == ["overdue"]
+        record = await records.find(stack.ctx.store, installation_id, CPY, ghsa)
+        created = sandbox.core.world.advisory(sandbox.repo(ORG, CPY), ghsa).created_at
+        assert record is not None and record.reported_at == created.timestamp()

@@ -92,3 +92,24 @@ async def test_two_replicas_finishing_one_admission_add_and_onboard_once(
     issues = sandbox.repo(ORG, GOV).issues.values()
     assert [i.title for i in issues if i.title.startswith("Onboarding")] == ["Onboarding @grace"]
     assert (await stored(sweeper, installation_id, number)).onboarding_issue is not None
+
+
+async def test_coordinate_on_one_replica_racing_the_assignment_on_another_agree(
+    sandbox: Sandbox, clock: Clock, replicas: tuple[Stack, Stack]
+) -> None:
+    receiver, sweeper = replicas
+    installation_id = seed(sandbox)
+    ghsa = await sandbox.report_advisory(ORG, CPY, "mallory", "tarfile: path traversal")
+    await settled(receiver)
+    issue = tracking_issue(sandbox, ghsa)
+    clock.advance(3 * DAY)
+    sandbox.faults.latency(0.3, "PATCH", r"/security-advisories/GHSA-")
+    await asyncio.gather(
+        sandbox.comment(ORG, "psrt-governance", issue.number, "bob", "/coordinate"),
+        sweep(sweeper, installation_id),
+    )
+    await settled(receiver)
+    (login,) = [who for who, kind in advisory(sandbox, ghsa).credits if kind == "coordinator"]
+    assert f"| Coordinator | `@{login}` |" in (issue.body or "")
+    told = [c for c in comments(sandbox, issue) if "now the coordinator" in c]
+    assert len(told) == 1 and f"@{login}" in told[0]

@@ -56,6 +56,29 @@ async def test_gidgethub_follows_link_pagination(sandbox: Sandbox) -> None:
     assert sandbox.count("GET", "/repos/python/psrt-governance/issues/comments/") == 3
 
 
+async def test_advisory_lists_page_with_cursors_as_github_does(sandbox: Sandbox) -> None:
+    token = await installation_token(sandbox, seed_psrt(sandbox))
+    sandbox.add_user("mallory")
+    ghsas = [
+        await sandbox.report_advisory("python", "cpython", "mallory", f"{n}") for n in range(5)
+    ]
+    url = "/orgs/python/security-advisories?per_page=2&direction=asc"
+    async with aiohttp.ClientSession() as session:
+        gh = await client(sandbox, session, token)
+        listed = [a["ghsa_id"] async for a in gh.getiter(url)]
+        auth = {"Authorization": f"token {token}", "Accept": "application/vnd.github+json"}
+        async with session.get(sandbox.url + url, headers=auth) as answer:
+            link = answer.headers["Link"]
+    assert sorted(listed) == sorted(ghsas)  # each once, over three pages
+    pages = [r.query for r in sandbox.requests if r.path == "/orgs/python/security-advisories"]
+    assert [("after" in q, "page" in q) for q in pages[:3]] == [
+        (False, False),
+        *[(True, False)] * 2,
+    ]
+    assert 'rel="next"' in link and "after=" in link
+    assert 'rel="last"' not in link  # a cursor list cannot say where it ends
+
+
 async def test_app_endpoints_need_a_valid_jwt(sandbox: Sandbox, clock: Clock) -> None:
     seed_psrt(sandbox)
     async with aiohttp.ClientSession() as session:

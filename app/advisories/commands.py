@@ -24,7 +24,7 @@ from app.advisories.model import (
     parse_advisory,
     patch_for,
 )
-from app.advisories.records import Record
+from app.advisories.records import Record, current_coordinator
 from app.advisories.scope import ADVISORY_URL, Scope, as_app_client, open_scope
 from app.advisories.tracking import ensure_tracking, is_tracking_issue
 from app.advisories.writes import apply_patch
@@ -108,8 +108,13 @@ async def on_coordinate(ctx: Context, gh: GitHubAPI, call: Invocation) -> None:
 
 async def _coordinate(target: Target, gh: GitHubAPI, call: Invocation) -> None:
     login, ghsa_id = call.sender, target.adv.ghsa_id
-    if (target.record.coordinator or "").lower() == login.lower():
+    current = current_coordinator(target.adv, target.record)
+    if (current or "").lower() == login.lower():
         await _reply(gh, call, t.reply("already_coordinator", login=login, ghsa_id=ghsa_id))
+        return
+    if current is not None and await target.scope.is_member(current):
+        # Taking over would leave two `coordinator` credits: credits are never removed.
+        await _reply(gh, call, t.reply("coordinated_by", login=current, ghsa_id=ghsa_id))
         return
     kind = target.adv.credited(login)
     if kind is not None and kind != "coordinator":

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 PULLS_URL = "/repos/{owner}/{repo}/pulls{?state,per_page}"
 FILES_URL = "/repos/{owner}/{repo}/pulls/{pull_number}/files{?per_page}"
+GITHUB_FILES_CAP = 3000  # GitHub lists at most the first 3000 files of a pull request
 
 
 async def changed_paths(scope: Scope, fork: str) -> list[str]:
@@ -30,7 +31,17 @@ async def changed_paths(scope: Scope, fork: str) -> list[str]:
     )
     async for pull in pulls:
         variables = {"owner": owner, "repo": name, "pull_number": pull["number"], "per_page": 100}
-        paths += [f["filename"] async for f in scope.gh.getiter(FILES_URL, variables)]
+        files = [f["filename"] async for f in scope.gh.getiter(FILES_URL, variables)]
+        if len(files) >= GITHUB_FILES_CAP:
+            log.warning(
+                "%s: %s#%s changes more files than GitHub lists (%d): owners of the others "
+                "are not found; add them with /expert",
+                scope.org,
+                fork,
+                pull["number"],
+                GITHUB_FILES_CAP,
+            )
+        paths += files
     return paths
 
 
@@ -62,21 +73,46 @@ def wanted_for(owners: tuple[str, ...]) -> Wanted:
 
 
 async def add_experts(scope: Scope, adv: Advisory, record: Record) -> Record:
-    """Add the owners not added before (each once), and name them in the tracking issue."""
+    """Add the owners not added before (each once), and name them in the tracking issue.
+    Owners GitHub refuses (no such user or team) are remembered and not asked for again."""
     if adv.private_fork is None:
         return record
     owners = await owners_of(scope, adv, await changed_paths(scope, adv.private_fork))
-    known = {e.casefold() for e in record.experts}
+    known = {e.casefold() for e in record.experts + record.refused}
     new = tuple(o for o in owners if o.casefold() not in known)
     if not new:
         return record
-    record = record.but(experts=record.experts + new)
+    added, refused = await _add(scope, adv, new)
+    record = record.but(experts=record.experts + added, refused=record.refused + refused)
+    if not added:
+        return record
+    body = t.experts_added(adv.ghsa_id, added, scope.now)
+    return await post_once(scope, record, "experts", body, experts=list(added))
+
+
+async def _add(
+    scope: Scope, adv: Advisory, owners: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(added, refused): all in one PATCH, or one by one when GitHub refuses that (422).
+    Each PATCH sends the whole lists, so each starts from the advisory the last one left."""
+    after = await _patched(scope, adv, owners)
+    if after is not None or len(owners) == 1:
+        return (owners, ()) if after is not None else ((), owners)
+    added: list[str] = []
+    for owner in owners:
+        after = await _patched(scope, adv, (owner,))
+        if after is not None:
+            adv = after
+            added.append(owner)
+    return tuple(added), tuple(o for o in owners if o not in added)
+
+
+async def _patched(scope: Scope, adv: Advisory, owners: tuple[str, ...]) -> Advisory | None:
+    """The advisory with ``owners`` added, or None when GitHub refuses them (422)."""
     try:
-        await apply_patch(scope, adv, patch_for(adv, wanted_for(new)))
+        return await apply_patch(scope, adv, patch_for(adv, wanted_for(owners)))
     except BadRequest as exc:
         if exc.status_code != 422:
             raise
-        log.warning("%s: GitHub refused experts %s on %s: %s", scope.org, new, adv.ghsa_id, exc)
-        return record
-    body = t.experts_added(adv.ghsa_id, new, scope.now)
-    return await post_once(scope, record, "experts", body, experts=list(new))
+        log.warning("%s: GitHub refused experts %s on %s: %s", scope.org, owners, adv.ghsa_id, exc)
+        return None

@@ -10,6 +10,7 @@ from gidgethub import BadRequest
 from gidgethub.abc import GitHubAPI
 
 from app.advisories import once, records
+from app.advisories import templates as t
 from app.advisories.coordinator import announce, coordinator_wanted, decide
 from app.advisories.experts import add_experts
 from app.advisories.model import (
@@ -23,7 +24,7 @@ from app.advisories.model import (
 from app.advisories.records import Record
 from app.advisories.reminders import remind
 from app.advisories.scope import ADVISORY_URL, Scope, open_scope
-from app.advisories.tracking import close_tracking, ensure_tracking
+from app.advisories.tracking import close_issue, close_tracking, ensure_tracking
 from app.advisories.writes import apply_patch, audit
 from app.context import Context
 
@@ -42,6 +43,8 @@ async def bring_to_desired(
     ghsa_id = parse_advisory(data, repo).ghsa_id
     async with records.lock(scope.ctx.store, scope.installation_id, repo, ghsa_id):
         found = await records.find(scope.ctx.store, scope.installation_id, repo, ghsa_id)
+        if found is None:  # known under another name: its repository was renamed
+            found = await records.moved(scope.ctx.store, scope.installation_id, repo, ghsa_id)
         if found != seen:
             data = await scope.gh.getitem(ADVISORY_URL, scope.advisory_vars(repo, ghsa_id))
         adv = parse_advisory(data, repo)
@@ -68,6 +71,9 @@ def _record_of(scope: Scope, adv: Advisory, found: Record | None) -> Record:
 
 
 async def _open(scope: Scope, adv: Advisory, record: Record, repo_private: bool) -> Record:
+    if await scope.repo_archived(adv.repo):  # read-only: GitHub refuses every change (403)
+        log.info("%s: %s is in an archived repository: not changed", scope.org, adv.ghsa_id)
+        return await remind(scope, adv, await ensure_tracking(scope, adv, record))
     record, chosen = await decide(scope, adv, record)
     wanted = triage_wanted(adv, scope.config.collaborating_team)
     if chosen is not None:
@@ -112,8 +118,29 @@ async def finish(scope: Scope, adv: Advisory, record: Record) -> Record:
     if record.finished_at is not None:
         return record
     record = await close_tracking(scope, adv, record.but(state=adv.state))
+    body = t.finished(adv.ghsa_id, adv.state, scope.now)
+    record = await once.post_once(scope, record, "finished", body, state=adv.state)
     await audit(scope, adv, "advisory.finished", {"state": adv.state})
     return record.but(finished_at=scope.now)
+
+
+async def finish_gone(scope: Scope, seen: Record) -> None:
+    """An advisory GitHub answers 404 for (withdrawn or deleted, or its repository moved out
+    of reach): its tracking issue is closed, said once, and reminders stop."""
+    store = scope.ctx.store
+    async with records.lock(store, seen.installation_id, seen.repo, seen.ghsa_id):
+        record = await records.find(store, seen.installation_id, seen.repo, seen.ghsa_id)
+        if record is None or record.finished_at is not None:
+            return
+        log.info("%s: advisory %s is gone (404)", scope.org, record.ghsa_id)
+        record = await once.recover(scope, record)
+        if scope.tracking and record.tracking_issue is not None:
+            await close_issue(scope, record.tracking_issue, "not_planned")
+            body = t.finished(record.ghsa_id, "gone", scope.now)
+            record = await once.post_once(scope, record, "finished", body, state="gone")
+        await audit(scope, record, "advisory.finished", {"state": "gone"})
+        await records.save(store, record.but(state="gone", finished_at=scope.now))
+        await once.confirm(store, record)
 
 
 async def on_advisory_event(

@@ -14,11 +14,14 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from gidgethub import BadRequest
+
 from app import authorship
 from app.advisories import records
 from app.advisories.records import Record
 from app.advisories.scope import Scope
-from app.advisories.tracking import COMMENTS_URL, issue_vars
+from app.advisories.tracking import COMMENTS_URL, forget_issue, is_gone, issue_vars
+from app.advisories.writes import audit
 from app.store import Store
 
 log = logging.getLogger(__name__)
@@ -30,7 +33,7 @@ _KEY = "installation_id = ? AND repo = ? AND ghsa_id = ?"
 class Intent:
     """A comment Warden set out to post in a tracking issue, and what it records."""
 
-    step: str  # reminder, coordinator, experts
+    step: str  # reminder, coordinator, experts, finished
     marker: str  # the comment's first line, a hidden HTML comment
     issue: int
     body: str
@@ -44,6 +47,8 @@ def applied(record: Record, intent: Intent) -> Record:
         return record.but(reminder_level=intent.detail["level"], reminded_at=intent.at)
     if intent.step == "coordinator":
         return record.but(coordinator=intent.detail["login"], assigned_at=intent.at)
+    if intent.step == "finished":  # posted once the tracking issue was closed
+        return record.but(state=intent.detail["state"], finished_at=intent.at)
     known = {e.casefold() for e in record.experts}
     new = tuple(e for e in intent.detail["experts"] if e.casefold() not in known)
     return record.but(experts=record.experts + new)
@@ -66,7 +71,13 @@ async def post_once(scope: Scope, record: Record, step: str, body: str, **detail
         body,
         intent.at,
     )
-    await scope.gh.post(COMMENTS_URL, issue_vars(scope, intent.issue), data={"body": body})
+    try:
+        await scope.gh.post(COMMENTS_URL, issue_vars(scope, intent.issue), data={"body": body})
+    except BadRequest as exc:
+        if not is_gone(exc):
+            raise
+        await confirm(scope.ctx.store, record)  # nothing was posted: it is due again
+        return forget_issue(record)
     return applied(record, intent)
 
 
@@ -85,7 +96,13 @@ async def recover(scope: Scope, record: Record) -> Record:
         await confirm(scope.ctx.store, record)
         return record
     for issue in sorted({i.issue for i in pending}):
-        found = await _markers(scope, issue)
+        try:
+            found = await _markers(scope, issue)
+        except BadRequest as exc:
+            if not is_gone(exc):
+                raise
+            record = forget_issue(record)  # what was meant for it is due again
+            continue
         for intent in (i for i in pending if i.issue == issue):
             posted = intent.marker in found
             if not posted:
@@ -99,6 +116,8 @@ async def recover(scope: Scope, record: Record) -> Record:
                 record.ghsa_id,
                 "found after a crash" if posted else "missing after a crash, and posted",
             )
+            if intent.step == "finished":  # its audit entry was written after the comment
+                await audit(scope, record, "advisory.finished", intent.detail)
             record = applied(record, intent)
     await records.save(scope.ctx.store, record)
     await confirm(scope.ctx.store, record)

@@ -16,6 +16,8 @@ COLUMNS = (
     "reminded_at, finished_at"
 )
 
+REFUSED = "!"  # in the experts column, marks an owner GitHub refused (kept, not asked again)
+
 
 @dataclass(frozen=True)
 class Record:
@@ -34,6 +36,7 @@ class Record:
     fork_requested: bool = False
     cve_requested: bool = False
     experts: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()  # owners GitHub would not add (no such user or team)
     reminder_level: str | None = None
     reminded_at: float | None = None
     finished_at: float | None = None
@@ -58,7 +61,9 @@ def _from_row(row: dict[str, Any]) -> Record:
     values = {key: row[key] for key in COLUMNS.replace(" ", "").split(",")}
     values["fork_requested"] = bool(values["fork_requested"])
     values["cve_requested"] = bool(values["cve_requested"])
-    values["experts"] = tuple(e for e in str(values["experts"] or "").split(",") if e)
+    names = [e for e in str(values["experts"] or "").split(",") if e]
+    values["experts"] = tuple(e for e in names if not e.startswith(REFUSED))
+    values["refused"] = tuple(e[1:] for e in names if e.startswith(REFUSED))
     return Record(**values)
 
 
@@ -71,6 +76,28 @@ async def find(store: Store, installation_id: int, repo: str, ghsa_id: str) -> R
         ghsa_id,
     )
     return None if row is None else _from_row(row)
+
+
+async def moved(store: Store, installation_id: int, repo: str, ghsa_id: str) -> Record | None:
+    """The record of ``ghsa_id`` kept under another repository name (GHSA ids are unique
+    on GitHub: the repository was renamed, or the advisory moved), now under ``repo``."""
+    row = await store.fetchrow(
+        f"SELECT {COLUMNS} FROM advisories WHERE installation_id = ? AND ghsa_id = ? AND repo <> ?",
+        installation_id,
+        ghsa_id,
+        repo,
+    )
+    if row is None:
+        return None
+    for table in ("advisories", "advisory_comments"):
+        await store.execute(
+            f"UPDATE {table} SET repo = ? WHERE installation_id = ? AND repo = ? AND ghsa_id = ?",
+            repo,
+            installation_id,
+            row["repo"],
+            ghsa_id,
+        )
+    return _from_row(row).but(repo=repo)
 
 
 async def by_tracking_issue(store: Store, installation_id: int, number: int) -> Record | None:
@@ -108,7 +135,7 @@ async def save(store: Store, record: Record) -> None:
         record.assigned_at,
         int(record.fork_requested),
         int(record.cve_requested),
-        ",".join(record.experts),
+        ",".join([*record.experts, *(REFUSED + e for e in record.refused)]),
         record.reminder_level,
         record.reminded_at,
         record.finished_at,

@@ -36,7 +36,10 @@ class Scope:
     governance_private: bool
     _teams: dict[str, list[str]] = field(default_factory=dict)
     _codeowners: dict[str, CodeOwners | None] = field(default_factory=dict)
-    _private: dict[str, bool] = field(default_factory=dict)
+    _repos: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tracked: dict[str, int] | None = None
+    """GHSA id -> tracking issue number as the governance repository shows them, listed at
+    most once a pass (app/advisories/tracking.py)."""
 
     @property
     def now(self) -> float:
@@ -77,10 +80,17 @@ class Scope:
 
     async def repo_private(self, repo: str) -> bool:
         """Whether ``repo`` is private (a CVE from GitHub's CNA needs a public one)."""
-        if repo not in self._private:
-            data = await self.gh.getitem(REPO_URL, {"owner": self.org, "repo": repo})
-            self._private[repo] = bool(data.get("private"))
-        return self._private[repo]
+        return bool((await self._repo(repo)).get("private"))
+
+    async def repo_archived(self, repo: str) -> bool:
+        """Whether ``repo`` is archived (read-only: its advisories cannot be changed)."""
+        return bool((await self._repo(repo)).get("archived"))
+
+    async def _repo(self, repo: str) -> dict[str, Any]:
+        """The repository as GitHub has it, read once per pass (it may change between)."""
+        if repo not in self._repos:
+            self._repos[repo] = await self.gh.getitem(REPO_URL, {"owner": self.org, "repo": repo})
+        return self._repos[repo]
 
     def handles(self, repo: str) -> bool:
         """Whether ``advisories.repos`` covers ``repo``."""

@@ -10,7 +10,7 @@ from gidgethub import BadRequest
 from gidgethub.abc import GitHubAPI
 
 from app.advisories import records
-from app.advisories.intake import bring_to_desired
+from app.advisories.intake import bring_to_desired, finish_gone
 from app.advisories.model import OPEN_STATES
 from app.advisories.records import Record
 from app.advisories.scope import ADVISORY_URL, Scope, open_scope
@@ -54,7 +54,7 @@ async def sweep_installation(
     if found is None:
         return 0
     # Finished ones first: their coordinators' loads drop before anyone is assigned.
-    await _finish_the_rest(scope, {(repo, str(data["ghsa_id"])) for repo, data in found})
+    await _finish_the_rest(scope, {str(data["ghsa_id"]).upper() for _, data in found})
     for repo, data in found:
         await _one(scope, repo, data, seen.get((repo, str(data["ghsa_id"]))))
     await records.mark_swept(ctx.store, installation_id, scope.now, None)
@@ -118,10 +118,12 @@ def repo_of(data: Mapping[str, Any]) -> str:
     return path.split("/")[1]
 
 
-async def _finish_the_rest(scope: Scope, open_now: set[tuple[str, str]]) -> None:
-    """Advisories Warden tracks that are no longer in triage or draft: closed or published."""
+async def _finish_the_rest(scope: Scope, open_now: set[str]) -> None:
+    """Advisories Warden tracks that are no longer in triage or draft: closed or published.
+    (``open_now``: GHSA ids, unique on GitHub; one listed under a repository's new name is
+    not finished but renamed.)"""
     for record in await records.unfinished(scope.ctx.store, scope.installation_id):
-        if (record.repo, record.ghsa_id) in open_now or not scope.handles(record.repo):
+        if record.ghsa_id.upper() in open_now or not scope.handles(record.repo):
             continue  # a repository taken out of `advisories.repos` is left alone
         variables = scope.advisory_vars(record.repo, record.ghsa_id)
         try:
@@ -129,8 +131,7 @@ async def _finish_the_rest(scope: Scope, open_now: set[tuple[str, str]]) -> None
         except BadRequest as exc:
             if exc.status_code != 404:
                 raise
-            log.info("%s: advisory %s is gone", scope.org, record.ghsa_id)
-            await records.save(scope.ctx.store, record.but(finished_at=scope.now))
+            await finish_gone(scope, record)
             continue
         private = await scope.repo_private(record.repo)
         await bring_to_desired(scope, data, record.repo, private, record)

@@ -6,6 +6,7 @@ Only in the PRIVATE governance repository, and never the vulnerability descripti
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 
 from app import labels
@@ -18,6 +19,15 @@ DIGEST_PREFIX = "<!-- warden:advisory-digest "
 def marker(ghsa_id: str) -> str:
     """The hidden marker that makes an issue the tracking issue of ``ghsa_id``."""
     return f"<!-- warden:advisory id={ghsa_id} -->"
+
+
+_MARKED = re.compile(r"<!-- warden:advisory id=(\S+) -->")
+
+
+def marked_id(body: str) -> str | None:
+    """The GHSA id in a tracking issue's hidden marker (upper case), if it has one."""
+    found = _MARKED.search(body)
+    return found.group(1).upper() if found else None
 
 
 TITLE = "{ghsa_id}: {summary}"
@@ -44,6 +54,10 @@ Team members can type, each on its own line:
 - `/credit @user TYPE`: credit someone (types: {types}).
 """
 
+ARCHIVED = (
+    " (the repository is archived: Warden changes nothing in the advisory until it is unarchived)"
+)
+
 NO_COORDINATOR = "none yet: type `/coordinate`, or one is assigned {when}"
 
 COORDINATOR_ASSIGNED = """\
@@ -62,7 +76,13 @@ REMINDERS = {
 }
 REMINDER_MARKER = "<!-- warden:reminder id={ghsa_id} level={level} at={at} -->\n"
 
-FINISHED = "<!-- warden:advisory-finished id={ghsa_id} -->\n{ghsa_id} is {state}. Closing."
+FINISHED = """\
+<!-- warden:advisory-finished id={ghsa_id} state={state} at={at} -->
+{ghsa_id} is {state}: this tracking issue is closed, and reminders stop."""
+GONE = """\
+<!-- warden:advisory-finished id={ghsa_id} state=gone at={at} -->
+{ghsa_id} can no longer be found on GitHub (withdrawn or deleted, or its repository is out of \
+Warden's reach): this tracking issue is closed, and reminders stop."""
 
 EXPERTS_ADDED = """\
 <!-- warden:experts id={ghsa_id} at={at} -->
@@ -70,12 +90,26 @@ Added as experts (collaborators on the advisory), as owners of files changed in 
 fork: {names}.
 """
 
+RESTORED_MARKER = "<!-- warden:tracking-restored id={ghsa_id} what={what} -->\n"
+RESTORED = {
+    "closed": "`@{sender}`, {ghsa_id} is still in {state}, so its tracking issue stays open. It "
+    "closes by itself when the advisory is closed or published (a `[CLOSE]` tag in the "
+    "advisory's title closes it).",
+    "edited": "`@{sender}`, the title and body of this issue are Warden's and were put back "
+    "(Warden finds the issue by them, and keeps them up to date); please comment instead.",
+    "unlabeled": "`@{sender}`, the `warden/advisory` label marks this issue as the tracking "
+    "issue of {ghsa_id} and was put back.",
+}
+
 REPLIES = {
     "not_member": "Only members of `@{org}/{team}` can use `/{command}`; nothing was changed.",
     "not_tracking": "`/{command}` works only in an advisory's tracking issue; nothing was changed.",
     "finished": "{ghsa_id} is already {state}; nothing was changed.",
     "coordinator": "@{login} is now the coordinator of {ghsa_id}.",
     "already_coordinator": "@{login} already coordinates {ghsa_id}.",
+    "coordinated_by": "`@{login}` already coordinates {ghsa_id}; a command never replaces a "
+    "coordinator (credits are never removed). To hand over, credit the new coordinator as "
+    "`coordinator` on GitHub's page instead of `@{login}`: Warden follows. Nothing was changed.",
     "credited_otherwise": "@{login} is credited as `{kind}` on {ghsa_id}, and a credit is never "
     "retyped, so it cannot be a `coordinator` credit; change it on GitHub's page first. Nothing "
     "was changed.",
@@ -180,12 +214,21 @@ def reminder(
     return marker + text[0].upper() + text[1:]
 
 
-def finished(ghsa_id: str, state: str) -> str:
-    return FINISHED.format(ghsa_id=ghsa_id, state=state)
+def finished(ghsa_id: str, state: str, at: float) -> str:
+    """The comment that closes a tracking issue; ``state`` ``gone`` when GitHub answers 404."""
+    template = GONE if state == "gone" else FINISHED
+    return template.format(ghsa_id=ghsa_id, state=state, at=stamp(at))
 
 
 def experts_added(ghsa_id: str, added: tuple[str, ...], at: float) -> str:
     return EXPERTS_ADDED.format(ghsa_id=ghsa_id, names=names(added), at=stamp(at))
+
+
+def restored(ghsa_id: str, what: str, state: str, sender: str) -> str:
+    """Why Warden put back what ``sender`` changed by hand (``closed``, ``edited``,
+    ``unlabeled``)."""
+    text = RESTORED[what].format(ghsa_id=ghsa_id, state=state, sender=sender)
+    return RESTORED_MARKER.format(ghsa_id=ghsa_id, what=what) + text
 
 
 def reply(template: str, **values: str) -> str:

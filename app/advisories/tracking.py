@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from gidgethub import BadRequest
 from gidgethub.abc import GitHubAPI
 
 from app import authorship, labels
@@ -30,7 +31,7 @@ def deadline_of(scope: Scope, record: Record) -> str:
     return t.deadline_text(end, days_left(record.reported_at, deadline, scope.now))
 
 
-def render(scope: Scope, adv: Advisory, record: Record) -> tuple[str, str]:
+def render(scope: Scope, adv: Advisory, record: Record, archived: bool) -> tuple[str, str]:
     """The tracking issue's title and body for ``adv`` as it is now."""
     coordinator = current_coordinator(adv, record)
     after = scope.config.advisories.coordinator.assign_after.total_seconds()
@@ -41,7 +42,7 @@ def render(scope: Scope, adv: Advisory, record: Record) -> tuple[str, str]:
         repo=f"{scope.org}/{adv.repo}",
         summary=adv.summary,
         severity=adv.severity,
-        state=adv.state,
+        state=adv.state + (t.ARCHIVED if archived else ""),
         reporter=adv.reporter,
         coordinator=coordinator,
         assign_when=when,
@@ -56,7 +57,7 @@ async def ensure_tracking(scope: Scope, adv: Advisory, record: Record) -> Record
     """Open the tracking issue, or edit it when what it shows changed (its digest)."""
     if not scope.tracking:
         return record
-    title, body = render(scope, adv, record)
+    title, body = render(scope, adv, record, await scope.repo_archived(adv.repo))
     digest = t.digest_line(body)
     number, labelled = record.tracking_issue, True
     if number is None:
@@ -68,31 +69,42 @@ async def ensure_tracking(scope: Scope, adv: Advisory, record: Record) -> Record
         data = {"title": title, "body": body}
         if adv.state in OPEN_STATES:
             data["state"] = "open"  # an advisory reopened on GitHub reopens its issue
-        await scope.gh.patch(ISSUE_URL, issue_vars(scope, number), data=data)
+        try:
+            await scope.gh.patch(ISSUE_URL, issue_vars(scope, number), data=data)
+        except BadRequest as exc:
+            if not is_gone(exc):
+                raise
+            log.warning("%s: the tracking issue #%s of %s is gone", scope.org, number, adv.ghsa_id)
+            opened = await _open(scope, title, body, labelled=True)
+            return record.but(tracking_issue=opened, tracking_digest=digest)
     return record.but(tracking_issue=number, tracking_digest=digest)
 
 
-async def comment(scope: Scope, record: Record, body: str) -> None:
-    """Post in the tracking issue (nothing when there is none)."""
-    if scope.tracking and record.tracking_issue is not None:
-        await scope.gh.post(
-            COMMENTS_URL, issue_vars(scope, record.tracking_issue), data={"body": body}
-        )
+def is_gone(exc: BadRequest) -> bool:
+    """Whether GitHub says the issue is no more (deleted: 410; transferred away: 404)."""
+    return exc.status_code in (404, 410)
+
+
+def forget_issue(record: Record) -> Record:
+    """The record once its tracking issue is gone: the next step opens a new one."""
+    return record.but(tracking_issue=None, tracking_digest=None)
 
 
 async def close_tracking(scope: Scope, adv: Advisory, record: Record) -> Record:
-    """Show the final state, say so, and close the tracking issue."""
+    """Show the final state and close the tracking issue (closing it twice is harmless: the
+    comment that says so is posted once, after, by the caller)."""
     if not scope.tracking or record.tracking_issue is None:
         return record
     record = await ensure_tracking(scope, adv, record)
-    await comment(scope, record, t.finished(adv.ghsa_id, adv.state))
     reason = "completed" if adv.state == "published" else "not_planned"
-    await scope.gh.patch(
-        ISSUE_URL,
-        issue_vars(scope, record.tracking_issue or 0),
-        data={"state": "closed", "state_reason": reason},
-    )
+    await close_issue(scope, record.tracking_issue or 0, reason)
     return record
+
+
+async def close_issue(scope: Scope, number: int, reason: str) -> None:
+    await scope.gh.patch(
+        ISSUE_URL, issue_vars(scope, number), data={"state": "closed", "state_reason": reason}
+    )
 
 
 def issue_vars(scope: Scope, number: int) -> dict[str, Any]:
@@ -101,7 +113,14 @@ def issue_vars(scope: Scope, number: int) -> dict[str, Any]:
 
 async def _find(scope: Scope, ghsa_id: str) -> tuple[int | None, bool]:
     """An issue Warden opened earlier for ``ghsa_id`` but did not record (a crash between),
-    and whether any issue has the label (then the label exists)."""
+    and whether any issue has the label (then the label exists). The labelled issues are
+    listed once a pass, however many advisories are new in it."""
+    if scope.tracked is None:
+        scope.tracked = await _tracked(scope)
+    return scope.tracked.get(ghsa_id.upper()), bool(scope.tracked)
+
+
+async def _tracked(scope: Scope) -> dict[str, int]:
     url = ISSUES_URL + "{?state,labels,per_page}"
     variables: dict[str, str | int] = {
         "owner": scope.org,
@@ -110,12 +129,13 @@ async def _find(scope: Scope, ghsa_id: str) -> tuple[int | None, bool]:
         "labels": t.LABEL,
         "per_page": 100,
     }
-    labelled, warden = False, await authorship.warden_login(scope.gh)
+    found: dict[str, int] = {}
+    warden = await authorship.warden_login(scope.gh)
     async for issue in scope.gh.getiter(url, variables):
-        labelled = True
-        if is_tracking_issue(issue, ghsa_id, warden):
-            return int(issue["number"]), True
-    return None, labelled
+        first_line = (issue.get("body") or "").split("\n", 1)[0]
+        ghsa_id = t.marked_id(first_line) if authorship.written_by(issue, warden) else None
+        found.setdefault(ghsa_id or "", int(issue["number"]))  # "": not one of Warden's
+    return found
 
 
 async def _open(scope: Scope, title: str, body: str, labelled: bool) -> int:
@@ -126,6 +146,8 @@ async def _open(scope: Scope, title: str, body: str, labelled: bool) -> int:
         ISSUES_URL, variables, data={"title": title, "body": body, "labels": [t.LABEL]}
     )
     log.info("opened tracking issue %s/%s#%s", scope.org, variables["repo"], created["number"])
+    if scope.tracked is not None:
+        scope.tracked[t.marked_id(body) or ""] = int(created["number"])
     return int(created["number"])
 
 
@@ -147,4 +169,4 @@ async def on_config_change(
 def is_tracking_issue(issue: dict[str, Any], ghsa_id: str, warden: str) -> bool:
     """Whether ``issue`` is Warden's tracking issue of ``ghsa_id`` (author and first line)."""
     first_line = (issue.get("body") or "").split("\n", 1)[0]
-    return first_line == t.marker(ghsa_id) and authorship.written_by(issue, warden)
+    return first_line.lower() == t.marker(ghsa_id).lower() and authorship.written_by(issue, warden)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.advisories.model import Advisory, parse_advisory
+from app.advisories.records import Record
 from app.advisories.scope import ADVISORY_URL, Scope
 from app.store import AuditEntry
 
@@ -19,7 +20,7 @@ async def apply_patch(scope: Scope, adv: Advisory, body: dict[str, Any]) -> Advi
     return parse_advisory(data, adv.repo)
 
 
-async def audit(scope: Scope, adv: Advisory, kind: str, detail: dict[str, Any]) -> None:
+async def audit(scope: Scope, adv: Advisory | Record, kind: str, detail: dict[str, Any]) -> None:
     """One append-only audit entry about ``adv`` (with the delivery that caused it, if any)."""
     entry = AuditEntry(
         scope.now,
