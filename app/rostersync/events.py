@@ -13,7 +13,7 @@ from app.rostersync import state
 from app.rostersync import templates as t
 from app.rostersync.alerts import raise_alert
 from app.rostersync.guard import check_addition
-from app.rostersync.sync import Outcome, reconcile_org
+from app.rostersync.sync import Outcome, lock, reconcile_locked, reconcile_org
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -41,15 +41,16 @@ async def on_membership(
     """A member was added to or removed from a team: guard the team, then reconcile."""
     if team.lower() not in followed_teams(config):
         return None
-    current = await state.fetch_state(ctx.store, installation_id)
-    following = current is not None and current.team == config.team
-    if following and team.lower() == config.team.lower():
-        if change == "added":
-            await check_addition(ctx, gh, installation_id, org, config, login, sender)
-        else:
-            await state.forget_member(ctx.store, installation_id, config.team, login)
-    # Not following yet: this reconcile takes the baseline, the newcomer included.
-    return await reconcile_org(ctx, gh, installation_id, org, config)
+    async with lock(ctx, installation_id):  # the scheduled reconcile may be guarding too
+        current = await state.fetch_state(ctx.store, installation_id)
+        following = current is not None and current.team == config.team
+        if following and team.lower() == config.team.lower():
+            if change == "added":
+                await check_addition(ctx, gh, installation_id, org, config, login, sender)
+            else:
+                await state.forget_member(ctx.store, installation_id, config.team, login)
+        # Not following yet: this reconcile takes the baseline, the newcomer included.
+        return await reconcile_locked(ctx, gh, installation_id, org, config)
 
 
 async def on_team_deleted(

@@ -35,18 +35,33 @@ async def check_addition(
     if await was_expected(ctx, installation_id, team, login, "added") is not None:
         await state.remember_member(ctx.store, installation_id, team, login, "vote", now)
         return True
-    if login.lower() in await state.known_members(ctx.store, installation_id, team):
+    source = (await state.known_members(ctx.store, installation_id, team)).get(login.lower())
+    if source == "alerted" and sender:
+        # The scheduled reconcile alerted first, without knowing who added them: say it now.
+        if await find_alert(gh, org, config.governance_repo, _marker(login)) is not None:
+            await _alert(gh, org, config, login, sender, removed=False)
+        return False
+    if source is not None:
         return True
     enforce = config.roster.enforce
     if enforce:
         await _remove(ctx, gh, installation_id, org, team, login)
-    else:
+    await _alert(gh, org, config, login, sender, removed=enforce)
+    if not enforce:  # only once the alert exists: a failed alert is raised by the next run
         await state.remember_member(ctx.store, installation_id, team, login, "alerted", now)
-    title, body = t.unauthorised_alert(org, team, login, sender, removed=enforce)
-    marker = t.alert_marker("unauthorised", login)
-    await raise_alert(gh, org, config.governance_repo, title, body, marker)
     log.warning("%s was added to %s/%s without a vote (by %s)", login, org, team, sender)
     return False
+
+
+def _marker(login: str) -> str:
+    return t.alert_marker("unauthorised", login)
+
+
+async def _alert(
+    gh: GitHubAPI, org: str, config: WardenConfig, login: str, sender: str | None, removed: bool
+) -> None:
+    title, body = t.unauthorised_alert(org, config.team, login, sender, removed=removed)
+    await raise_alert(gh, org, config.governance_repo, title, body, _marker(login))
 
 
 async def _remove(

@@ -50,8 +50,9 @@ MAX_ATTEMPTS = 3
 Status = Literal["unchanged", "written", "paused", "no-list", "no-team"]
 
 
-def _lock(ctx: Context, installation_id: int) -> AbstractAsyncContextManager[None]:
-    """One reconcile at a time per installation, across replicas."""
+def lock(ctx: Context, installation_id: int) -> AbstractAsyncContextManager[None]:
+    """One reconcile (and one guard of the team) at a time per installation, across
+    replicas: a webhook on one and the scheduled reconcile on another take turns."""
     return ctx.store.lock("roster", str(installation_id))
 
 
@@ -150,24 +151,34 @@ async def reconcile_org(
 
     ``retired_notes`` are notes an older config managed: they are dropped from the list.
     """
-    async with _lock(ctx, installation_id):
-        try:
-            team = await read_team(gh, org, config, retired_notes)
-        except BadRequest as exc:
-            if exc.status_code != 404:
-                raise
-            log.warning("%s/%s is missing: the lists are left alone", org, config.team)
-            return Outcome("no-team")
-        baseline = await ensure_baseline(ctx, installation_id, org, config, team)
-        if not baseline and await check_unknown_members(
-            ctx, gh, installation_id, org, config, team
-        ):
-            team = await read_team(gh, org, config, retired_notes)
-        await check_admins(gh, org, config, team)
-        if config.roster.repo is None:
-            await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
-            return Outcome("no-list", pending=team.pending)
-        return await _sync_lists(ctx, gh, installation_id, org, config, team)
+    async with lock(ctx, installation_id):
+        return await reconcile_locked(ctx, gh, installation_id, org, config, retired_notes)
+
+
+async def reconcile_locked(
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    config: WardenConfig,
+    retired_notes: Iterable[str] = (),
+) -> Outcome:
+    """`reconcile_org` for a caller already holding the installation's roster lock."""
+    try:
+        team = await read_team(gh, org, config, retired_notes)
+    except BadRequest as exc:
+        if exc.status_code != 404:
+            raise
+        log.warning("%s/%s is missing: the lists are left alone", org, config.team)
+        return Outcome("no-team")
+    baseline = await ensure_baseline(ctx, installation_id, org, config, team)
+    if not baseline and await check_unknown_members(ctx, gh, installation_id, org, config, team):
+        team = await read_team(gh, org, config, retired_notes)
+    await check_admins(gh, org, config, team)
+    if config.roster.repo is None:
+        await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
+        return Outcome("no-list", pending=team.pending)
+    return await _sync_lists(ctx, gh, installation_id, org, config, team)
 
 
 async def _sync_lists(

@@ -1,0 +1,95 @@
+"""Roster sync under real-life timing: two replicas at once, and a crash between a write
+and the record of it. Each write happens once; no alert is lost or doubled."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from app.clock import Clock
+from sandbox import Sandbox
+from tests.harness import Stack, running, start_stack
+from tests.roster_world import (
+    EMERITUS,
+    ORG,
+    PUBLIC,
+    alerts,
+    config_text,
+    file_text,
+    install,
+    logins_in,
+    roster_commits,
+    seed,
+    settled,
+)
+
+DAY = 86400.0
+
+
+@pytest.fixture
+async def replicas(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, pg_schema_url: str
+) -> AsyncIterator[tuple[Stack, Stack]]:
+    """(webhook replica, scheduling replica) on one PostgreSQL database."""
+    seed(sandbox, config_text())
+    other = await start_stack(sandbox, clock, tmp_path / "b", database_url=pg_schema_url)
+    async with running(sandbox, clock, tmp_path / "a", database_url=pg_schema_url) as receiver:
+        yield receiver, other
+        await other.server.close()
+
+
+@pytest.mark.slow
+async def test_membership_webhook_and_scheduled_reconcile_on_two_replicas_alert_once(
+    sandbox: Sandbox, clock: Clock, replicas: tuple[Stack, Stack]
+) -> None:
+    receiver, scheduler = replicas
+    await install(receiver)
+    clock.advance(DAY)  # the other replica's reconcile is due
+    # Whoever opens the alert first takes a while: the other must not open a second one.
+    sandbox.faults.latency(0.3, "POST", r"/psrt-governance/issues$", times=2)
+    await asyncio.gather(
+        sandbox.add_team_member(ORG, "psrt", "mallory", sender="alice"),
+        scheduler.scheduler.run_job("roster"),
+    )
+    await settled(receiver)
+    [alert] = alerts(sandbox)
+    assert "@alice added them" in (alert.body or "")  # the webhook names her, whoever ran first
+    assert roster_commits(sandbox) == 1  # mallory listed once, by one replica
+    assert "mallory" in logins_in(file_text(sandbox, PUBLIC))
+
+
+async def test_alert_lost_to_a_failed_post_is_raised_when_the_delivery_runs_again(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    """GitHub fails the alert's creation (a 502 on a POST is not retried: it may have been
+    applied): the next run opens it. Warden must not count the newcomer as reported first."""
+    seed(sandbox, config_text())
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)
+        sandbox.faults.add("POST", r"/psrt-governance/issues$", status=502)
+        await sandbox.add_team_member(ORG, "psrt", "mallory", sender="alice")
+        await stack.idle()
+        clock.advance(3600)  # the retry's backoff
+        await stack.scheduler.run_job("roster")
+        await stack.idle()
+        [alert] = alerts(sandbox)
+        assert "@mallory" in alert.title
+
+
+async def test_crash_after_the_commit_before_the_record_writes_nothing_more(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox, config_text())
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)
+        sandbox.faults.drop_after("PUT", r"/contents/security/psrt-emeritus.csv$")
+        await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
+        await settled(stack)
+        assert roster_commits(sandbox) == 2  # public list, then emeritus list: once each
+        assert "dave" in logins_in(file_text(sandbox, EMERITUS))
+        clock.advance(DAY)
+        assert await stack.scheduler.run_job("roster")
+        assert roster_commits(sandbox) == 2
