@@ -12,6 +12,7 @@ from app.github import GitHubAPI
 from app.rostersync import state
 from app.rostersync import templates as t
 from app.rostersync.alerts import raise_alert
+from app.rostersync.apply import close_stale_pull
 from app.rostersync.guard import check_addition
 from app.rostersync.sync import Outcome, lock, reconcile_locked, reconcile_org
 from config import WardenConfig
@@ -65,6 +66,17 @@ async def on_team_deleted(
     await raise_alert(gh, org, config.governance_repo, title, body, marker)
 
 
+async def _retire_pull(gh: GitHubAPI, org: str, old: WardenConfig, new: WardenConfig) -> None:
+    """Close the roster pull request the old config kept, if the new one no longer keeps
+    the lists there by pull request (it would otherwise stay open, stale, for ever)."""
+    before, after = old.roster, new.roster
+    if before.repo is None or before.via != "pull_request":
+        return
+    if (after.repo, after.via) == (before.repo, "pull_request"):
+        return
+    await close_stale_pull(gh, org, before.repo, t.PULL_RETIRED_COMMENT)
+
+
 def _roster_part(config: WardenConfig) -> tuple[object, ...]:
     return (config.team, config.admins, dict(config.notes), config.roster)
 
@@ -82,5 +94,7 @@ async def on_config_change(
         return
     retired = set(old.notes.values()) - set(new.notes.values()) if old is not None else set()
     client = cast(GitHubAPI, gh)
+    if old is not None:
+        await _retire_pull(client, org, old, new)
     outcome = await reconcile_org(ctx, client, installation_id, org, new, retired)
     log.info("roster of %s after a config change: %s", org, outcome.status)

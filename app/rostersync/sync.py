@@ -25,10 +25,12 @@ from app.rostersync import state
 from app.rostersync import templates as t
 from app.rostersync.alerts import close_alert, raise_alert
 from app.rostersync.apply import (
+    Declined,
     StaleList,
     Writes,
     close_stale_pull,
     commit_writes,
+    last_declined_pull,
     pull_request_writes,
 )
 from app.rostersync.guard import check_admins, check_unknown_members
@@ -47,7 +49,7 @@ log = logging.getLogger(__name__)
 #: Attempts at writing when a list changed under Warden's feet (409 on a stale sha).
 MAX_ATTEMPTS = 3
 
-Status = Literal["unchanged", "written", "paused", "no-list", "no-team"]
+Status = Literal["unchanged", "written", "declined", "paused", "no-list", "no-team"]
 
 
 def lock(ctx: Context, installation_id: int) -> AbstractAsyncContextManager[None]:
@@ -105,12 +107,18 @@ async def plan_pull_request(
     lists: ListFiles,
     ctx: Context,
 ) -> RosterUpdate:
-    """As `plan`, keeping the leave dates Warden's open branch already gives (a pull request
-    open for days must not move them to today on every reconcile)."""
+    """As `plan`, keeping the leave dates Warden's branch (or its declined pull request)
+    already gives: a pull request open for days must not move them to today on every
+    reconcile, nor a declined one come back with new dates."""
     update = await plan(gh, config, team, lists, ctx)
     if not update.diff.removed:
         return update
     branch = await read_file(gh, org, lists.repo, lists.emeritus.path, t.BRANCH)
+    if branch.sha is None:  # no branch: a declined proposal's dates, if there is one
+        declined = await last_declined_pull(gh, org, lists.repo)
+        if declined is not None:
+            ref = str(declined["head"]["sha"])
+            branch = await read_file(gh, org, lists.repo, lists.emeritus.path, ref)
     dates = left_dates(branch.text, config.roster.format)
     return await plan(gh, config, team, lists, ctx, dates) if dates else update
 
@@ -209,6 +217,10 @@ async def _sync_lists(
                 "%s changed while Warden wrote it (attempt %d); reading it again", exc, attempt
             )
             continue
+        except Declined as exc:
+            log.info("roster of %s: %s; not proposed again", org, exc)
+            await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
+            return Outcome("declined", update.diff, update.pending, exc.number)
         await _finish(ctx, gh, installation_id, org, config)
         return Outcome("written", update.diff, update.pending, pull)
     raise StaleList(f"the lists of {org} kept changing; the next reconcile tries again")

@@ -17,6 +17,16 @@ PULL_STALE_COMMENT = (
     "longer needed. Closing."
 )
 
+PULL_DECLINED_COMMENT = (
+    "<!-- warden:roster-declined -->\n"
+    "This pull request was closed without merging, so Warden does not propose these lists "
+    "again; it opens a new pull request when the team changes again."
+)
+PULL_RETIRED_COMMENT = (
+    "`.github/warden.yml` no longer keeps the member lists here by pull request "
+    "(`roster.repo` or `roster.via` changed, or the `roster` section was removed). Closing."
+)
+
 
 def alert_marker(kind: str, subject: str = "") -> str:
     """The hidden line by which Warden finds its own alert issue of this kind and subject."""

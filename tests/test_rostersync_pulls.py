@@ -1,0 +1,148 @@
+"""`via: pull_request` in real life: the pull request closed by an admin, its branch deleted,
+the default branch moving on, the config switching away from pull requests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from app.clock import Clock
+from app.orgconfig import CONFIG_PATH
+from app.rostersync import templates as t
+from sandbox import Sandbox
+from tests.harness import Stack, running
+from tests.roster_world import (
+    EMERITUS,
+    ORG,
+    PUBLIC,
+    ROSTER_REPO,
+    config_text,
+    file_text,
+    install,
+    logins_in,
+    open_pulls,
+    roster_commits,
+    seed,
+    settled,
+)
+
+DAY = 86400.0
+
+
+@pytest.fixture
+async def stack(sandbox: Sandbox, clock: Clock, tmp_path: Path) -> AsyncIterator[Stack]:
+    """Warden keeping the lists by pull request; dave has just left, so one is open."""
+    seed(sandbox, config_text(via="pull_request"))
+    async with running(sandbox, clock, tmp_path) as started:
+        await install(started)
+        await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
+        await settled(started)
+        assert len(open_pulls(sandbox)) == 1
+        yield started
+
+
+def pulls(sb: Sandbox) -> list[int]:
+    return sorted(sb.repo(ORG, ROSTER_REPO).pulls)
+
+
+def comments(sb: Sandbox, number: int) -> list[str]:
+    issue = sb.repo(ORG, ROSTER_REPO).issues[number]
+    return [sb.world.comments[c].body for c in issue.comments]
+
+
+async def reconcile(stack: Stack) -> None:
+    stack.clock.advance(DAY)
+    assert await stack.scheduler.run_job("roster")
+    await settled(stack)
+
+
+async def test_pull_request_closed_without_merging_is_not_opened_again(
+    sandbox: Sandbox, stack: Stack
+) -> None:
+    [pull] = open_pulls(sandbox)
+    [dave] = [r for r in file_text(sandbox, EMERITUS, t.BRANCH).splitlines() if ",dave," in r]
+    await sandbox.edit_issue(ORG, ROSTER_REPO, pull.number, "alice", state="closed")
+    await settled(stack)
+    for _ in range(3):
+        await reconcile(stack)
+    assert pulls(sandbox) == [pull.number]  # no second proposal of the same lists
+    said = comments(sandbox, pull.number)
+    assert [c for c in said if "closed without merging" in c] == [t.PULL_DECLINED_COMMENT]
+    # The team changes again: that is a new proposal.
+    await sandbox.remove_team_member(ORG, "psrt", "erin", sender="alice")
+    await settled(stack)
+    [new] = open_pulls(sandbox)
+    assert new.number != pull.number
+    assert logins_in(file_text(sandbox, EMERITUS, t.BRANCH)) == ["dave", "erin", "oscar"]
+    assert dave in file_text(sandbox, EMERITUS, t.BRANCH).splitlines()  # the day he left
+
+
+async def test_pull_request_closed_and_its_branch_deleted_is_not_opened_again(
+    sandbox: Sandbox, stack: Stack
+) -> None:
+    [pull] = open_pulls(sandbox)
+    await sandbox.edit_issue(ORG, ROSTER_REPO, pull.number, "alice", state="closed")
+    del sandbox.repo(ORG, ROSTER_REPO).branches[t.BRANCH]  # "Delete branch" on GitHub
+    await reconcile(stack)
+    await reconcile(stack)
+    assert pulls(sandbox) == [pull.number]
+
+
+async def test_branch_deleted_by_hand_counts_as_declined_until_the_team_changes(
+    sandbox: Sandbox, stack: Stack
+) -> None:
+    """Deleting the head branch closes its pull request on GitHub (unmerged): Warden does not
+    push the same lists back; the next change of the team makes a new branch and pull request."""
+    [pull] = open_pulls(sandbox)
+    repo = sandbox.repo(ORG, ROSTER_REPO)
+    del repo.branches[t.BRANCH]
+    repo.issues[pull.number].state = "closed"
+    await reconcile(stack)
+    assert (pulls(sandbox), t.BRANCH in repo.branches) == ([pull.number], False)
+    await sandbox.remove_team_member(ORG, "psrt", "erin", sender="alice")
+    await settled(stack)
+    assert len(open_pulls(sandbox)) == 1
+    assert logins_in(file_text(sandbox, EMERITUS, t.BRANCH)) == ["dave", "erin", "oscar"]
+
+
+async def test_default_branch_edit_of_the_list_is_carried_into_the_open_pull_request(
+    sandbox: Sandbox, stack: Stack
+) -> None:
+    [pull] = open_pulls(sandbox)
+    edited = file_text(sandbox, PUBLIC).replace("Bob Brown", "Robert Brown")
+    await sandbox.push(ORG, ROSTER_REPO, "main", {PUBLIC: edited}, sender="bob")
+    await reconcile(stack)
+    assert [p.number for p in open_pulls(sandbox)] == [pull.number]
+    on_branch = file_text(sandbox, PUBLIC, t.BRANCH).splitlines()
+    assert "Robert Brown,bob," in on_branch  # not a conflict: the branch starts from main
+    assert "dave" not in logins_in("\n".join(on_branch))
+    await sandbox.merge_pull_request(ORG, ROSTER_REPO, pull.number, "alice")
+    await settled(stack)
+    assert "Robert Brown,bob," in file_text(sandbox, PUBLIC).splitlines()
+    assert "dave" in logins_in(file_text(sandbox, EMERITUS))
+
+
+async def test_switching_to_via_commit_closes_the_open_pull_request_and_commits(
+    sandbox: Sandbox, stack: Stack
+) -> None:
+    [pull] = open_pulls(sandbox)
+    await sandbox.push(ORG, ".github", "main", {CONFIG_PATH: config_text()}, sender="alice")
+    await settled(stack)
+    assert open_pulls(sandbox) == []
+    assert comments(sandbox, pull.number)[-1] == t.PULL_RETIRED_COMMENT
+    assert "dave" in logins_in(file_text(sandbox, EMERITUS))
+
+
+async def test_removing_the_roster_section_closes_the_open_pull_request(
+    sandbox: Sandbox, stack: Stack
+) -> None:
+    [pull] = open_pulls(sandbox)
+    config = config_text(via="pull_request").split("roster:")[0]
+    commits = roster_commits(sandbox)
+    await sandbox.push(ORG, ".github", "main", {CONFIG_PATH: config}, sender="alice")
+    await settled(stack)
+    assert open_pulls(sandbox) == []
+    assert comments(sandbox, pull.number)[-1] == t.PULL_RETIRED_COMMENT
+    assert roster_commits(sandbox) == commits
