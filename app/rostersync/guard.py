@@ -12,7 +12,7 @@ from app.rostersync import state
 from app.rostersync import templates as t
 from app.rostersync.alerts import close_alert, find_alert, raise_alert
 from app.rostersync.reads import TeamSnapshot
-from app.teams import expect_membership, membership_state, was_expected
+from app.teams import expect_membership, is_member, membership_state, was_expected
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -43,10 +43,12 @@ async def check_addition(
         return False
     if source is not None:
         return True
-    enforce = config.roster.enforce
+    # `roster.enforce` never removes an admin: that could leave the team without one.
+    enforce = config.roster.enforce and not await is_admin(gh, org, config, login)
     if enforce:
         await _remove(ctx, gh, installation_id, org, team, login)
-    await _alert(gh, org, config, login, sender, removed=enforce)
+    kept = "admin" if config.roster.enforce and not enforce else None
+    await _alert(gh, org, config, login, sender, removed=enforce, kept=kept)
     if not enforce:  # only once the alert exists: a failed alert is raised by the next run
         await state.remember_member(ctx.store, installation_id, team, login, "alerted", now)
     log.warning("%s was added to %s/%s without a vote (by %s)", login, org, team, sender)
@@ -58,9 +60,15 @@ def _marker(login: str) -> str:
 
 
 async def _alert(
-    gh: GitHubAPI, org: str, config: WardenConfig, login: str, sender: str | None, removed: bool
+    gh: GitHubAPI,
+    org: str,
+    config: WardenConfig,
+    login: str,
+    sender: str | None,
+    removed: bool,
+    kept: str | None = None,
 ) -> None:
-    title, body = t.unauthorised_alert(org, config.team, login, sender, removed=removed)
+    title, body = t.unauthorised_alert(org, config.team, login, sender, removed, kept)
     await raise_alert(gh, org, config.governance_repo, title, body, _marker(login))
 
 
@@ -77,6 +85,21 @@ async def _remove(
     except BadRequest as exc:
         if exc.status_code != 404:  # 404: removed meanwhile
             raise
+
+
+async def is_admin(gh: GitHubAPI, org: str, config: WardenConfig, login: str) -> bool:
+    """Whether ``login`` is an admin, asked of GitHub (a maintainer of the team, or a
+    member of the admins team)."""
+    if not config.admins_are_maintainers:
+        return await is_member(gh, org, config.admins, login)
+    url = "/orgs/{org}/teams/{team_slug}/memberships/{username}"
+    try:
+        data = await gh.getitem(url, {"org": org, "team_slug": config.team, "username": login})
+    except BadRequest as exc:
+        if exc.status_code == 404:
+            return False
+        raise
+    return bool(data.get("state") == "active" and data.get("role") == "maintainer")
 
 
 async def check_unknown_members(

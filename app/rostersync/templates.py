@@ -92,9 +92,10 @@ def pull_update_comment(diff: RosterDiff, pending: Iterable[str]) -> str:
 
 
 def unauthorised_alert(
-    org: str, team: str, login: str, sender: str | None, removed: bool
+    org: str, team: str, login: str, sender: str | None, removed: bool, kept: str | None = None
 ) -> tuple[str, str]:
-    """(title, body) of the alert for someone added to the team without a passed vote."""
+    """(title, body) of the alert for someone added to the team without a passed vote
+    (``kept``: why `roster.enforce` did not remove them, e.g. ``admin``)."""
     who = (
         f"@{sender} added them"
         if sender
@@ -102,6 +103,11 @@ def unauthorised_alert(
     )
     if removed:
         outcome = "Warden removed them again (`roster.enforce: true`)."
+    elif kept == "admin":
+        outcome = (
+            "They are an admin, so Warden did not remove them (`roster.enforce` never removes "
+            "an admin). Remove them from the team if this was a mistake."
+        )
     else:
         outcome = (
             "They stay in the team and on the public list; remove them from the team if "

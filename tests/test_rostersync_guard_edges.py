@@ -1,0 +1,108 @@
+"""Guarding the team at its edges: `enforce` and admins, no removal loop, logins in another
+case, a team of more than one page, and alerts raised once and closed when fixed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.clock import Clock
+from app.roster import Row, render_list
+from sandbox import Sandbox
+from tests.harness import running
+from tests.roster_world import (
+    EMERITUS,
+    MAINTAINERS,
+    MEMBERS,
+    ORG,
+    PUBLIC,
+    ROSTER_REPO,
+    alerts,
+    config_text,
+    current_list,
+    file_text,
+    install,
+    logins_in,
+    roster_commits,
+    row,
+    seed,
+    settled,
+)
+
+DAY = 86400.0
+
+
+async def test_enforce_never_removes_an_admin_added_without_a_vote(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox, config_text(enforce=True))
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)
+        await sandbox.add_team_member(ORG, "psrt", "mallory", role="maintainer", sender="alice")
+        await settled(stack)
+        assert sandbox.world.team(ORG, "psrt").members["mallory"] == "maintainer"
+        [alert] = alerts(sandbox)
+        assert "They are an admin, so Warden did not remove them" in (alert.body or "")
+        assert "Mallory Moss,mallory,Admin" in file_text(sandbox, PUBLIC).splitlines()
+        clock.advance(DAY)
+        assert await stack.scheduler.run_job("roster")
+        assert sandbox.count("DELETE") == 0
+        assert len(alerts(sandbox)) == 1
+
+
+async def test_enforce_removal_is_one_membership_event_and_no_loop(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox, config_text(enforce=True))
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)
+        sandbox.reset_recording()
+        await sandbox.add_team_member(ORG, "psrt", "mallory", sender="grace")
+        await settled(stack)
+        assert sandbox.count("DELETE", f"/orgs/{ORG}/teams/psrt/memberships/mallory") == 1
+        events = [d.event + "." + str(d.action) for d in sandbox.deliveries]
+        assert events.count("membership.removed") == 1  # Warden's removal, handled quietly
+        assert len(alerts(sandbox)) == 1
+        assert sandbox.count("PATCH", f"/repos/{ORG}/psrt-governance/issues/1") == 0
+        assert roster_commits(sandbox) == 0
+
+
+async def test_logins_in_another_case_on_the_list_are_the_same_people(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    shouting = current_list().replace(",bob,", ",BOB,").replace(",carol,", ",Carol,")
+    await sandbox.push(ORG, ROSTER_REPO, "main", {PUBLIC: shouting}, sender="alice")
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)
+        assert (roster_commits(sandbox), alerts(sandbox)) == (1, [])  # only the push
+        await sandbox.remove_team_member(ORG, "psrt", "Bob", sender="alice")
+        await settled(stack)
+        assert logins_in(file_text(sandbox, PUBLIC)).count("Carol") == 1
+        assert "BOB" in logins_in(file_text(sandbox, EMERITUS))
+        assert "bob" not in [x.lower() for x in logins_in(file_text(sandbox, PUBLIC))]
+
+
+async def test_a_team_of_130_members_is_read_across_pages(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    crowd = [f"member{i:03d}" for i in range(130)]
+    for login in crowd:
+        sandbox.add_user(login, f"Member {login[-3:]}")
+    sandbox.world.org(ORG).members.update({login: "member" for login in crowd})
+    team = sandbox.world.team(ORG, "psrt")
+    team.members.update({login: "member" for login in crowd})
+    rows = [Row(f"Member {x[-3:]}", x, ()) for x in crowd]
+    listed = render_list([*rows, *(row(x) for x in MAINTAINERS + MEMBERS)], "csv")
+    await sandbox.push(ORG, ROSTER_REPO, "main", {PUBLIC: listed}, sender="alice")
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)
+        assert (roster_commits(sandbox), alerts(sandbox)) == (1, [])  # all 138 known, listed
+        await sandbox.remove_team_member(ORG, "psrt", "member120", sender="alice")
+        await settled(stack)
+        assert "member120" in logins_in(file_text(sandbox, EMERITUS))
+        public = logins_in(file_text(sandbox, PUBLIC))
+        assert len(public) == 137 and "member129" in public
+        assert alerts(sandbox) == []
+        pages = sandbox.count("GET", f"/orgs/{ORG}/teams/psrt/members")
+        assert pages >= 2
