@@ -106,3 +106,27 @@ async def test_a_team_of_130_members_is_read_across_pages(
         assert alerts(sandbox) == []
         pages = sandbox.count("GET", f"/orgs/{ORG}/teams/psrt/members")
         assert pages >= 2
+
+
+async def test_a_member_who_renames_their_login_keeps_their_row_and_raises_no_alert(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    """GitHub keeps the user id across a rename and tells the org nothing: the scheduled
+    reconcile renames the row in place; `enforce` does not remove the renamed member."""
+    seed(sandbox, config_text(enforce=True))
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)  # records the members' user ids
+        sandbox.rename_user("carol", "carol-c")
+        clock.advance(DAY)
+        assert await stack.scheduler.run_job("roster")
+        await settled(stack)
+        assert "carol-c" in sandbox.world.team(ORG, "psrt").members  # not removed
+        assert alerts(sandbox) == []
+        public = file_text(sandbox, PUBLIC).splitlines()
+        assert [line for line in public if "Carol" in line] == [
+            "Carol Chen,carol-c,Release Manager"
+        ]
+        assert "carol" not in logins_in(file_text(sandbox, EMERITUS))
+        repo = sandbox.repo(ORG, ROSTER_REPO)
+        message = repo.commits[repo.branches["main"]].message
+        assert "- renamed on GitHub: @carol -> @carol-c" in message.splitlines()

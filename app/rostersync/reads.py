@@ -7,7 +7,7 @@ is answered with 304s and costs no primary rate limit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gidgethub import BadRequest
@@ -31,6 +31,8 @@ class TeamSnapshot:
     """Note (``Release Manager``) -> logins of the notes team's members."""
     pending: tuple[str, ...]
     """Logins invited to the team who have not accepted yet."""
+    renamed: Mapping[str, str] = field(default_factory=dict)
+    """Old login (lower case) -> new login, for members who renamed their account."""
 
     @property
     def logins(self) -> frozenset[str]:
@@ -57,13 +59,22 @@ class ListFiles:
 
 
 async def read_members(gh: GitHubAPI, org: str, team: str) -> tuple[Member, ...]:
-    """The team's active members with their role (pending invitees are not members)."""
-    everyone = await team_logins(gh, org, team)
-    leads = set(await team_logins(gh, org, team, role="maintainer"))
-    roles: dict[str, Role] = {
-        login: "maintainer" if login in leads else "member" for login in everyone
+    """The team's active members with their role and user id (pending invitees are not
+    members)."""
+    url = "/orgs/{org}/teams/{team_slug}/members{?role,per_page}"  # as `team_logins` asks
+    variables: dict[str, str | int] = {
+        "org": org,
+        "team_slug": team,
+        "role": "all",
+        "per_page": 100,
     }
-    return tuple(Member(login, role) for login, role in roles.items())
+    everyone = {str(m["login"]): m.get("id") async for m in gh.getiter(url, variables)}
+    leads = set(await team_logins(gh, org, team, role="maintainer"))
+    role: dict[bool, Role] = {True: "maintainer", False: "member"}
+    return tuple(
+        Member(login, role[login in leads], None if uid is None else int(uid))
+        for login, uid in everyone.items()
+    )
 
 
 async def read_pending(gh: GitHubAPI, org: str, team: str) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -33,7 +33,7 @@ from app.rostersync.apply import (
     last_declined_pull,
     pull_request_writes,
 )
-from app.rostersync.guard import check_admins, check_unknown_members
+from app.rostersync.guard import check_admins, check_unknown_members, follow_renames
 from app.rostersync.reads import (
     ListFiles,
     TeamSnapshot,
@@ -91,6 +91,7 @@ async def plan(
             fmt=fmt,
             names=names,
             left_on=left_on,
+            renamed=team.renamed,
         )
 
     first = run({})
@@ -180,8 +181,10 @@ async def reconcile_locked(
         log.warning("%s/%s is missing: the lists are left alone", org, config.team)
         return Outcome("no-team")
     baseline = await ensure_baseline(ctx, installation_id, org, config, team)
+    renamed = await follow_renames(ctx, installation_id, config, team)
     if not baseline and await check_unknown_members(ctx, gh, installation_id, org, config, team):
         team = await read_team(gh, org, config, retired_notes)
+    team = replace(team, renamed=renamed)
     await check_admins(gh, org, config, team)
     if config.roster.repo is None:
         await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())

@@ -48,6 +48,8 @@ def change_lines(diff: RosterDiff, pending: Iterable[str]) -> list[str]:
         lines.append(
             f"- taken off the emeritus list (back in the team): {_mentions(diff.rejoined)}"
         )
+    for old, new in diff.renamed:
+        lines.append(f"- renamed on GitHub: @{old} -> @{new}")
     for change in diff.notes_changed:
         before = ", ".join(change.before) or "none"
         after = ", ".join(change.after) or "none"
