@@ -130,3 +130,44 @@ async def test_a_member_who_renames_their_login_keeps_their_row_and_raises_no_al
         repo = sandbox.repo(ORG, ROSTER_REPO)
         message = repo.commits[repo.branches["main"]].message
         assert "- renamed on GitHub: @carol -> @carol-c" in message.splitlines()
+
+
+async def test_unauthorised_addition_alert_is_closed_when_the_member_is_removed(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)
+        await sandbox.add_team_member(ORG, "psrt", "mallory", sender="alice")
+        await settled(stack)
+        [alert] = alerts(sandbox)
+        await sandbox.remove_team_member(ORG, "psrt", "mallory", sender="grace")
+        await settled(stack)
+        assert alerts(sandbox) == []
+        issue = sandbox.repo(ORG, "psrt-governance").issues[alert.number]
+        last = sandbox.world.comments[issue.comments[-1]].body
+        assert last == "@mallory is no longer in the team; closing."
+        assert "mallory" in logins_in(file_text(sandbox, EMERITUS))
+
+
+async def test_fewer_than_two_admins_alert_is_raised_once_and_updated_in_place(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)
+        # A change of role sends no `membership` event: the daily reconcile sees it.
+        await sandbox.add_team_member(ORG, "psrt", "grace", role="member", sender="alice")
+        clock.advance(DAY)
+        assert await stack.scheduler.run_job("roster")
+        [alert] = alerts(sandbox)
+        assert "has 1: @alice" in (alert.body or "")
+        await sandbox.add_team_member(ORG, "psrt", "bob", role="maintainer", sender="alice")
+        await sandbox.add_team_member(ORG, "psrt", "alice", role="member", sender="bob")
+        clock.advance(DAY)
+        assert await stack.scheduler.run_job("roster")
+        clock.advance(DAY)
+        assert await stack.scheduler.run_job("roster")
+        [again] = alerts(sandbox)
+        assert again.number == alert.number
+        assert "has 1: @bob" in (again.body or "")

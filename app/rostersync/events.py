@@ -13,7 +13,7 @@ from app.rostersync import state
 from app.rostersync import templates as t
 from app.rostersync.alerts import raise_alert
 from app.rostersync.apply import close_stale_pull
-from app.rostersync.guard import check_addition
+from app.rostersync.guard import check_addition, forget
 from app.rostersync.sync import Outcome, lock, reconcile_locked, reconcile_org
 from config import WardenConfig
 
@@ -49,7 +49,7 @@ async def on_membership(
             if change == "added":
                 await check_addition(ctx, gh, installation_id, org, config, login, sender)
             else:
-                await state.forget_member(ctx.store, installation_id, config.team, login)
+                await forget(ctx, gh, installation_id, org, config, login)
         # Not following yet: this reconcile takes the baseline, the newcomer included.
         return await reconcile_locked(ctx, gh, installation_id, org, config)
 

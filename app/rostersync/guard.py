@@ -145,8 +145,23 @@ async def check_unknown_members(
         removed = removed or (not accepted and config.roster.enforce)
     present = team.logins | {login.lower() for login in team.pending}
     for login in set(known) - present:
-        await state.forget_member(ctx.store, installation_id, config.team, login)
+        await forget(ctx, gh, installation_id, org, config, login)
     return removed
+
+
+async def forget(
+    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, config: WardenConfig, login: str
+) -> None:
+    """``login`` left the team: adding them again needs a vote again, and an open alert
+    about their unauthorised addition is closed (the admins fixed it)."""
+    known = await state.known_members(ctx.store, installation_id, config.team)
+    await state.forget_member(ctx.store, installation_id, config.team, login)
+    if known.get(login.lower()) != "alerted":
+        return
+    current = await find_alert(gh, org, config.governance_repo, _marker(login))
+    if current is not None:
+        comment = t.unauthorised_fixed_comment(login)
+        await close_alert(gh, org, config.governance_repo, int(current["number"]), comment)
 
 
 async def check_admins(gh: GitHubAPI, org: str, config: WardenConfig, team: TeamSnapshot) -> None:

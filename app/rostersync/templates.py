@@ -122,6 +122,10 @@ def unauthorised_alert(
     return f"@{login} was added to {team} without a vote", body
 
 
+def unauthorised_fixed_comment(login: str) -> str:
+    return f"@{login} is no longer in the team; closing."
+
+
 def admins_alert(org: str, team: str, admins: Iterable[str]) -> tuple[str, str]:
     """(title, body) of the alert for a team with fewer than two admins."""
     listed = sorted(admins)
