@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from app.clock import Clock
 from app.orgconfig import CONFIG_PATH
+from app.rostersync import apply
 from app.rostersync import templates as t
 from sandbox import Sandbox
 from tests.harness import Stack, running
@@ -146,3 +148,30 @@ async def test_removing_the_roster_section_closes_the_open_pull_request(
     assert open_pulls(sandbox) == []
     assert comments(sandbox, pull.number)[-1] == t.PULL_RETIRED_COMMENT
     assert roster_commits(sandbox) == commits
+
+
+async def test_pull_request_merged_while_warden_updates_it_ends_with_every_change(
+    sandbox: Sandbox, stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An admin merges the open pull request just as Warden pushes a second change to its
+    branch: nothing is lost; what the merge missed comes in a new pull request."""
+    [pull] = open_pulls(sandbox)
+    real_put, merged = apply.put_file, []
+
+    async def put_then_merge(*args: Any, **kwargs: Any) -> None:
+        await real_put(*args, **kwargs)
+        if not merged:
+            merged.append(await sandbox.merge_pull_request(ORG, ROSTER_REPO, pull.number, "alice"))
+
+    monkeypatch.setattr(apply, "put_file", put_then_merge)
+    await sandbox.remove_team_member(ORG, "psrt", "erin", sender="alice")
+    await settled(stack)
+    monkeypatch.undo()
+    await reconcile(stack)
+    for [new] in [open_pulls(sandbox)]:
+        await sandbox.merge_pull_request(ORG, ROSTER_REPO, new.number, "alice")
+    await settled(stack)
+    assert logins_in(file_text(sandbox, EMERITUS)) == ["dave", "erin", "oscar"]
+    assert not {"dave", "erin"} & set(logins_in(file_text(sandbox, PUBLIC)))
+    await reconcile(stack)
+    assert open_pulls(sandbox) == []

@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from app.clock import Clock
+from app.rostersync import apply
 from sandbox import Sandbox
 from tests.harness import Stack, running, start_stack
 from tests.roster_world import (
@@ -92,4 +94,65 @@ async def test_crash_after_the_commit_before_the_record_writes_nothing_more(
         assert "dave" in logins_in(file_text(sandbox, EMERITUS))
         clock.advance(DAY)
         assert await stack.scheduler.run_job("roster")
+        assert roster_commits(sandbox) == 2
+
+
+@pytest.mark.parametrize("step", ["POST /pulls$", "POST /issues/\\d+/comments$"])
+async def test_crash_after_the_pull_request_write_before_the_record_writes_nothing_more(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, step: str
+) -> None:
+    """GitHub applies the pull request's creation (or the update's comment) and the answer
+    is lost: running again finds it, and neither opens another nor comments again."""
+    seed(sandbox, config_text(via="pull_request"))
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)
+        if "comments" in step:  # the pull request exists; a second change updates it
+            await sandbox.remove_team_member(ORG, "psrt", "erin", sender="alice")
+            await settled(stack)
+        method, path = step.split(" ")
+        sandbox.faults.drop_after(method, "/devguide" + path)
+        await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
+        await stack.idle()
+        assert sandbox.faults.pending == []  # the crash happened
+        writes = repo_writes(sandbox)
+        for _ in range(2):
+            clock.advance(DAY)
+            assert await stack.scheduler.run_job("roster")
+            await stack.idle()
+        assert repo_writes(sandbox) == writes
+        assert len(sandbox.repo(ORG, "devguide").pulls) == 1
+        assert "dave" in logins_in(file_text(sandbox, EMERITUS, "warden/roster"))
+
+
+def repo_writes(sb: Sandbox) -> list[tuple[str, str]]:
+    return [(r.method, r.path) for r in sb.requests if r.method != "GET" and "/repos/" in r.path]
+
+
+async def test_crash_between_the_two_list_commits_loses_nobody(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`via: commit` writes each file in its own commit. Warden dies after the first: the next
+    run still moves dave to the emeritus list, with the day he left."""
+    seed(sandbox, config_text())
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)
+        real_put = apply.put_file
+
+        async def put_then_die(*args: Any, **kwargs: Any) -> None:
+            await real_put(*args, **kwargs)
+            raise RuntimeError("Warden dies here")
+
+        monkeypatch.setattr(apply, "put_file", put_then_die)
+        url, sandbox.webhook_url = sandbox.webhook_url, None  # the reconcile finds it
+        await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
+        sandbox.webhook_url = url
+        clock.advance(DAY)
+        left = f"Dave Diaz,dave,Left {clock.now().date().isoformat()}"  # the day it was seen
+        await stack.scheduler.run_job("roster")  # logs the death, as a restart would
+        monkeypatch.undo()
+        assert roster_commits(sandbox) == 1
+        clock.advance(DAY)
+        assert await stack.scheduler.run_job("roster")
+        assert "dave" not in logins_in(file_text(sandbox, PUBLIC))
+        assert left in file_text(sandbox, EMERITUS).splitlines()
         assert roster_commits(sandbox) == 2

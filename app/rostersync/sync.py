@@ -90,7 +90,7 @@ async def plan(
             today=ctx.clock.now().date(),
             fmt=fmt,
             names=names,
-            left_on=left_on,
+            left_on={**left_dates(lists.emeritus.text, fmt), **(left_on or {})},
             renamed=team.renamed,
         )
 
@@ -125,11 +125,15 @@ async def plan_pull_request(
 
 
 def writes_for(lists: ListFiles, update: RosterUpdate) -> Writes:
-    changed = tuple(
-        (file, text)
-        for file, text in ((lists.public, update.public), (lists.emeritus, update.emeritus))
-        if text != file.text
-    )
+    """The files to write, the one that gains rows first: each file is its own commit, and a
+    crash (or a merge of the pull request) between the two must not lose anyone. With
+    removals, the emeritus list gains the leavers before the public list drops them (the
+    next run finds them on both and finishes the move); otherwise the public list gains
+    newcomers and rejoiners before the emeritus list lets go of their rows."""
+    both = [(lists.public, update.public), (lists.emeritus, update.emeritus)]
+    if update.diff.removed:
+        both.reverse()
+    changed = tuple((file, text) for file, text in both if text != file.text)
     return Writes(changed, update.diff, update.pending)
 
 
