@@ -17,10 +17,12 @@ from sandbox import Sandbox
 from tests.harness import Stack, running
 from tests.roster_world import (
     EMERITUS,
+    EMERITUS_TEXT,
     ORG,
     PUBLIC,
     ROSTER_REPO,
     config_text,
+    current_list,
     file_text,
     install,
     logins_in,
@@ -175,3 +177,19 @@ async def test_pull_request_merged_while_warden_updates_it_ends_with_every_chang
     assert not {"dave", "erin"} & set(logins_in(file_text(sandbox, PUBLIC)))
     await reconcile(stack)
     assert open_pulls(sandbox) == []
+
+
+async def test_moving_the_lists_to_another_path_keeps_names_notes_and_emeritus_rows(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox, config_text())
+    renamed = current_list().replace("Bob Brown,bob,", "Robert Brown,bob,Chair")
+    await sandbox.push(ORG, ROSTER_REPO, "main", {PUBLIC: renamed}, sender="bob")
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)
+        moved = config_text().replace("security/psrt", "security/members")
+        await sandbox.push(ORG, ".github", "main", {CONFIG_PATH: moved}, sender="alice")
+        await settled(stack)
+        assert file_text(sandbox, "security/members.csv") == renamed
+        assert file_text(sandbox, "security/members-emeritus.csv") == EMERITUS_TEXT
+        assert file_text(sandbox, PUBLIC) == renamed  # the old file is left for the admins

@@ -96,5 +96,6 @@ async def on_config_change(
     client = cast(GitHubAPI, gh)
     if old is not None:
         await _retire_pull(client, org, old, new)
-    outcome = await reconcile_org(ctx, client, installation_id, org, new, retired)
+    moved_from = old.roster if old is not None else None
+    outcome = await reconcile_org(ctx, client, installation_id, org, new, retired, moved_from)
     log.info("roster of %s after a config change: %s", org, outcome.status)

@@ -7,7 +7,7 @@ is answered with 304s and costs no primary rate limit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gidgethub import BadRequest
@@ -16,7 +16,7 @@ from app.github import GitHubAPI
 from app.orgconfig.reads import decode_content
 from app.roster import Member, Role, maintainers
 from app.teams import team_logins
-from config import WardenConfig
+from config import RosterConfig, WardenConfig
 
 CONTENTS_URL = "/repos/{owner}/{repo}/contents/{+path}{?ref}"
 
@@ -130,6 +130,28 @@ async def read_lists(
     public = await read_file(gh, org, repo, config.roster.path, branch)
     emeritus = await read_file(gh, org, repo, config.roster.emeritus_path, branch)
     return ListFiles(repo, branch, public, emeritus)
+
+
+async def seed_moved(
+    gh: GitHubAPI, org: str, lists: ListFiles, roster: RosterConfig, before: RosterConfig
+) -> ListFiles:
+    """Lists that a config change moved (another path or repository) and that do not exist
+    yet start from the old files, so names, notes and emeritus rows are kept. The old files
+    are left where they are."""
+    if before.repo is None or before.format != roster.format:
+        return lists
+    olds = ((lists.public, before.path), (lists.emeritus, before.emeritus_path))
+    if all((before.repo, old) == (lists.repo, file.path) for file, old in olds):
+        return lists
+    branch = await default_branch(gh, org, before.repo)
+    seeded = []
+    for file, old in olds:
+        if file.sha is None and (before.repo, old) != (lists.repo, file.path):
+            file = ListFile(
+                file.path, (await read_file(gh, org, before.repo, old, branch)).text, None
+            )
+        seeded.append(file)
+    return replace(lists, public=seeded[0], emeritus=seeded[1])
 
 
 async def display_names(gh: GitHubAPI, logins: tuple[str, ...]) -> dict[str, str]:

@@ -41,8 +41,9 @@ from app.rostersync.reads import (
     read_file,
     read_lists,
     read_team,
+    seed_moved,
 )
-from config import WardenConfig
+from config import RosterConfig, WardenConfig
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +134,8 @@ def writes_for(lists: ListFiles, update: RosterUpdate) -> Writes:
     both = [(lists.public, update.public), (lists.emeritus, update.emeritus)]
     if update.diff.removed:
         both.reverse()
-    changed = tuple((file, text) for file, text in both if text != file.text)
+    # A file absent (no sha) but seeded from its old place is created even if unchanged.
+    changed = tuple((f, text) for f, text in both if text != f.text or (f.sha is None and text))
     return Writes(changed, update.diff, update.pending)
 
 
@@ -159,13 +161,18 @@ async def reconcile_org(
     org: str,
     config: WardenConfig,
     retired_notes: Iterable[str] = (),
+    moved_from: RosterConfig | None = None,
 ) -> Outcome:
     """Bring the public and emeritus lists in line with the team, guarding it on the way.
 
     ``retired_notes`` are notes an older config managed: they are dropped from the list.
+    ``moved_from`` is the roster config before a change: lists it kept elsewhere seed the
+    new ones (names, notes and the emeritus rows are kept).
     """
     async with lock(ctx, installation_id):
-        return await reconcile_locked(ctx, gh, installation_id, org, config, retired_notes)
+        return await reconcile_locked(
+            ctx, gh, installation_id, org, config, retired_notes, moved_from
+        )
 
 
 async def reconcile_locked(
@@ -175,6 +182,7 @@ async def reconcile_locked(
     org: str,
     config: WardenConfig,
     retired_notes: Iterable[str] = (),
+    moved_from: RosterConfig | None = None,
 ) -> Outcome:
     """`reconcile_org` for a caller already holding the installation's roster lock."""
     try:
@@ -193,7 +201,7 @@ async def reconcile_locked(
     if config.roster.repo is None:
         await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
         return Outcome("no-list", pending=team.pending)
-    return await _sync_lists(ctx, gh, installation_id, org, config, team)
+    return await _sync_lists(ctx, gh, installation_id, org, config, team, moved_from)
 
 
 async def _sync_lists(
@@ -203,14 +211,17 @@ async def _sync_lists(
     org: str,
     config: WardenConfig,
     team: TeamSnapshot,
+    moved_from: RosterConfig | None = None,
 ) -> Outcome:
     for attempt in range(1, MAX_ATTEMPTS + 1):
         lists = await read_lists(gh, org, config)
+        if moved_from is not None:
+            lists = await seed_moved(gh, org, lists, config.roster, moved_from)
         if config.roster.via == "pull_request":
             update = await plan_pull_request(gh, org, config, team, lists, ctx)
         else:
             update = await plan(gh, config, team, lists, ctx)
-        if not update.diff.changed:
+        if not update.diff.changed and not writes_for(lists, update).files:
             if config.roster.via == "pull_request":
                 await close_stale_pull(gh, org, lists.repo)
             await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
