@@ -171,3 +171,24 @@ async def test_fewer_than_two_admins_alert_is_raised_once_and_updated_in_place(
         [again] = alerts(sandbox)
         assert again.number == alert.number
         assert "has 1: @bob" in (again.body or "")
+
+
+async def test_a_row_added_by_hand_for_someone_not_in_the_team_leaves_the_public_list(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    """The team is canonical: a hand-edited list keeps its names and notes, but a row for
+    someone outside the team goes (to the emeritus list, as Warden cannot tell a hand-added
+    row from a leaver whose webhook it missed)."""
+    seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)
+        edited = current_list().replace("Bob Brown,bob,", "Robert Brown,bob,Chair")
+        edited += "Mallory Moss,mallory,\n"
+        await sandbox.push(ORG, ROSTER_REPO, "main", {PUBLIC: edited}, sender="mallory")
+        clock.advance(DAY)
+        assert await stack.scheduler.run_job("roster")
+        public = file_text(sandbox, PUBLIC).splitlines()
+        assert "Robert Brown,bob,Chair" in public
+        assert "mallory" not in logins_in(file_text(sandbox, PUBLIC))
+        assert "mallory" in logins_in(file_text(sandbox, EMERITUS))
+        assert alerts(sandbox) == []

@@ -13,6 +13,7 @@ from app.clock import Clock
 from app.orgconfig import CONFIG_PATH
 from app.rostersync import apply
 from app.rostersync import templates as t
+from app.teams import expect_membership
 from sandbox import Sandbox
 from tests.harness import Stack, running
 from tests.roster_world import (
@@ -193,3 +194,22 @@ async def test_moving_the_lists_to_another_path_keeps_names_notes_and_emeritus_r
         assert file_text(sandbox, "security/members.csv") == renamed
         assert file_text(sandbox, "security/members-emeritus.csv") == EMERITUS_TEXT
         assert file_text(sandbox, PUBLIC) == renamed  # the old file is left for the admins
+
+
+async def test_a_pull_request_warden_closed_as_stale_does_not_count_as_declined(
+    sandbox: Sandbox, stack: Stack
+) -> None:
+    """dave leaves (pull request), comes back (Warden closes it: main already matches), and
+    leaves again the same day: the same lists are proposed again, in a new pull request."""
+    [pull] = open_pulls(sandbox)
+    row = await stack.ctx.store.fetchrow("SELECT installation_id FROM roster_state")
+    assert row is not None
+    await expect_membership(stack.ctx, row["installation_id"], ORG, "psrt", "dave", "added", "v")
+    await sandbox.add_team_member(ORG, "psrt", "dave", sender=sandbox.bot_login)
+    await settled(stack)
+    assert open_pulls(sandbox) == []
+    await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
+    await settled(stack)
+    [again] = open_pulls(sandbox)
+    assert again.number != pull.number
+    assert not [c for c in comments(sandbox, pull.number) if "closed without merging" in c]

@@ -107,7 +107,7 @@ async def _declined(
 ) -> int | None:
     """The last roster pull request, if someone closed it without merging and it proposed
     exactly these lists: Warden does not propose them again (a new change of the team
-    does). It says so once on that pull request."""
+    does). It says so once on that pull request. One Warden closed itself does not count."""
     pull = await last_declined_pull(gh, org, lists.repo)
     if pull is None:
         return None
@@ -115,7 +115,14 @@ async def _declined(
     if not _holds(proposed, writes, lists):
         return None
     number = int(pull["number"])
-    await _say_once(gh, org, lists.repo, number, t.PULL_DECLINED_COMMENT)
+    url = "/repos/{owner}/{repo}/issues/{issue_number}/comments"
+    variables: dict[str, str | int] = {"owner": org, "repo": lists.repo, "issue_number": number}
+    said = [str(c.get("body") or "") async for c in gh.getiter(url, variables)]
+    closed_by_warden = (t.PULL_CLOSED_MARKER, "this pull request is no longer needed")
+    if any(mark in body for body in said for mark in closed_by_warden):
+        return None
+    if not any(body.startswith(t.PULL_DECLINED_MARKER) for body in said):
+        await gh.post(url, variables, data={"body": t.PULL_DECLINED_COMMENT})
     return number
 
 
@@ -126,16 +133,6 @@ async def last_declined_pull(gh: GitHubAPI, org: str, repo: str) -> dict[str, An
     async for pull in gh.getiter(url, {**variables, "per_page": 1}):
         return None if pull.get("merged_at") else dict(pull)
     return None
-
-
-async def _say_once(gh: GitHubAPI, org: str, repo: str, number: int, body: str) -> None:
-    url = "/repos/{owner}/{repo}/issues/{issue_number}/comments"
-    variables: dict[str, str | int] = {"owner": org, "repo": repo, "issue_number": number}
-    marker = body.split("\n", 1)[0]
-    async for comment in gh.getiter(url, variables):
-        if marker in (comment.get("body") or ""):
-            return
-    await gh.post(url, variables, data={"body": body})
 
 
 async def _reset_branch(gh: GitHubAPI, org: str, repo: str, base: str, exists: bool) -> None:

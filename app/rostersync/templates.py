@@ -12,17 +12,22 @@ ALERT_LABEL = labels.ROSTER_ALERT
 BRANCH = "warden/roster"
 PULL_TITLE = "Update the member lists from the team"
 PULL_MARKER = "<!-- warden:roster-pull -->"
+#: Starts each comment with which Warden closes its own roster pull request.
+PULL_CLOSED_MARKER = "<!-- warden:roster-closed -->"
 PULL_STALE_COMMENT = (
+    f"{PULL_CLOSED_MARKER}\n"
     "The lists on the default branch already match the team, so this pull request is no "
     "longer needed. Closing."
 )
 
+PULL_DECLINED_MARKER = "<!-- warden:roster-declined -->"
 PULL_DECLINED_COMMENT = (
-    "<!-- warden:roster-declined -->\n"
+    f"{PULL_DECLINED_MARKER}\n"
     "This pull request was closed without merging, so Warden does not propose these lists "
     "again; it opens a new pull request when the team changes again."
 )
 PULL_RETIRED_COMMENT = (
+    f"{PULL_CLOSED_MARKER}\n"
     "`.github/warden.yml` no longer keeps the member lists here by pull request "
     "(`roster.repo` or `roster.via` changed, or the `roster` section was removed). Closing."
 )
