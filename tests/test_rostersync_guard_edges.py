@@ -192,3 +192,18 @@ async def test_a_row_added_by_hand_for_someone_not_in_the_team_leaves_the_public
         assert "mallory" not in logins_in(file_text(sandbox, PUBLIC))
         assert "mallory" in logins_in(file_text(sandbox, EMERITUS))
         assert alerts(sandbox) == []
+
+
+async def test_an_invitee_pending_when_warden_started_joins_without_an_alert(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    """The baseline holds the pending invitations too: accepting one later is no intrusion."""
+    seed(sandbox)
+    assert await sandbox.add_team_member(ORG, "psrt", "ivan", sender="alice") == "pending"
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)
+        assert "ivan" not in logins_in(file_text(sandbox, PUBLIC))
+        await sandbox.add_org_member(ORG, "ivan")
+        await settled(stack)
+        assert "Ivan Ivanov,ivan," in file_text(sandbox, PUBLIC).splitlines()
+        assert alerts(sandbox) == []

@@ -23,6 +23,7 @@ from tests.roster_world import (
     file_text,
     install,
     logins_in,
+    open_pulls,
     roster_commits,
     seed,
     settled,
@@ -31,12 +32,16 @@ from tests.roster_world import (
 DAY = 86400.0
 
 
-@pytest.fixture
+@pytest.fixture(params=["commit", "pull_request"])
 async def replicas(
-    sandbox: Sandbox, clock: Clock, tmp_path: Path, pg_schema_url: str
+    request: pytest.FixtureRequest,
+    sandbox: Sandbox,
+    clock: Clock,
+    tmp_path: Path,
+    pg_schema_url: str,
 ) -> AsyncIterator[tuple[Stack, Stack]]:
     """(webhook replica, scheduling replica) on one PostgreSQL database."""
-    seed(sandbox, config_text())
+    seed(sandbox, config_text(via=request.param))
     other = await start_stack(sandbox, clock, tmp_path / "b", database_url=pg_schema_url)
     async with running(sandbox, clock, tmp_path / "a", database_url=pg_schema_url) as receiver:
         yield receiver, other
@@ -59,8 +64,13 @@ async def test_membership_webhook_and_scheduled_reconcile_on_two_replicas_alert_
     await settled(receiver)
     [alert] = alerts(sandbox)
     assert "@alice added them" in (alert.body or "")  # the webhook names her, whoever ran first
-    assert roster_commits(sandbox) == 1  # mallory listed once, by one replica
-    assert "mallory" in logins_in(file_text(sandbox, PUBLIC))
+    if open_pulls(sandbox):  # via: pull_request
+        assert len(sandbox.repo(ORG, "devguide").pulls) == 1
+        assert roster_commits(sandbox, "warden/roster") == 1
+        assert "mallory" in logins_in(file_text(sandbox, PUBLIC, "warden/roster"))
+    else:
+        assert roster_commits(sandbox) == 1  # mallory listed once, by one replica
+        assert "mallory" in logins_in(file_text(sandbox, PUBLIC))
 
 
 async def test_alert_lost_to_a_failed_post_is_raised_when_the_delivery_runs_again(
