@@ -55,9 +55,14 @@ async def on_org_or_team_change(
     if config is None:
         return
     team = data.get("team")
+    org = data["organization"]["login"]
+    old_name = ((data.get("changes") or {}).get("name") or {}).get("from")
+    if team is not None and old_name:
+        sender = data["sender"]["login"]
+        if await rostersync.on_team_renamed(gh, org, config, old_name, team["slug"], sender):
+            return
     if team is not None and team.get("slug", "").lower() not in rostersync.followed_teams(config):
         return
-    org = data["organization"]["login"]
     await rostersync.reconcile_org(ctx, gh, data["installation"]["id"], org, config)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import cast
 
 import gidgethub.abc
@@ -75,6 +76,19 @@ async def _retire_pull(gh: GitHubAPI, org: str, old: WardenConfig, new: WardenCo
     if (after.repo, after.via) == (before.repo, "pull_request"):
         return
     await close_stale_pull(gh, org, before.repo, t.PULL_RETIRED_COMMENT)
+
+
+async def on_team_renamed(
+    gh: GitHubAPI, org: str, config: WardenConfig, old_name: str, slug: str, sender: str
+) -> bool:
+    """A team was renamed; if it is the member team (its slug changes with its name, and
+    the old slug stops answering), tell the admins which slug to configure. True if so."""
+    if re.sub(r"[^a-z0-9_]+", "-", old_name.lower()).strip("-") != config.team.lower():
+        return False
+    title, body = t.team_renamed_alert(org, config.team, slug, sender)
+    marker = t.alert_marker("team-deleted", config.team)
+    await raise_alert(gh, org, config.governance_repo, title, body, marker)
+    return True
 
 
 def _roster_part(config: WardenConfig) -> tuple[object, ...]:

@@ -23,7 +23,7 @@ from app.roster import (
 )
 from app.rostersync import state
 from app.rostersync import templates as t
-from app.rostersync.alerts import close_alert, raise_alert
+from app.rostersync.alerts import close_alert, find_alert, raise_alert
 from app.rostersync.apply import (
     Declined,
     StaleList,
@@ -191,6 +191,10 @@ async def reconcile_locked(
         if exc.status_code != 404:
             raise
         log.warning("%s/%s is missing: the lists are left alone", org, config.team)
+        marker = t.alert_marker("team-deleted", config.team)
+        if await find_alert(gh, org, config.governance_repo, marker) is None:
+            title, body = t.team_missing_alert(org, config.team)
+            await raise_alert(gh, org, config.governance_repo, title, body, marker)
         return Outcome("no-team")
     baseline = await ensure_baseline(ctx, installation_id, org, config, team)
     renamed = await follow_renames(ctx, installation_id, config, team)

@@ -176,6 +176,26 @@ def team_deleted_alert(org: str, team: str, sender: str) -> tuple[str, str]:
     return f"The member team {team} was deleted", body
 
 
+def team_renamed_alert(org: str, team: str, slug: str, sender: str) -> tuple[str, str]:
+    body = (
+        f"{alert_marker('team-deleted', team)}\n"
+        f"@{sender} renamed @{org}/{team}, the team Warden follows as the member list; it is "
+        f"now @{org}/{slug}. Warden leaves the lists and the guard alone until `team` in "
+        f"`.github/warden.yml` says `{slug}`."
+    )
+    return f"The member team {team} was renamed to {slug}", body
+
+
+def team_missing_alert(org: str, team: str) -> tuple[str, str]:
+    body = (
+        f"{alert_marker('team-deleted', team)}\n"
+        f"@{org}/{team}, the team Warden follows as the member list, does not exist (renamed "
+        f"or deleted, or the app cannot see it). Warden leaves the lists alone until `team` "
+        f"in `.github/warden.yml` names a team that exists."
+    )
+    return f"The member team {team} is missing", body
+
+
 NOT_ADMIN = "Only an admin of the team can confirm a paused roster sync; nothing was done."
 NOT_ALERT = (
     "`/roster confirm` works only on the roster alert issue of a paused sync; nothing was done."
