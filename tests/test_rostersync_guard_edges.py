@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.clock import Clock
 from app.roster import Row, render_list
+from app.rostersync import dry_run_lines
 from sandbox import Sandbox
 from tests.harness import running
 from tests.roster_world import (
@@ -206,4 +207,21 @@ async def test_an_invitee_pending_when_warden_started_joins_without_an_alert(
         await sandbox.add_org_member(ORG, "ivan")
         await settled(stack)
         assert "Ivan Ivanov,ivan," in file_text(sandbox, PUBLIC).splitlines()
+        assert alerts(sandbox) == []
+
+
+async def test_the_dry_run_shows_a_rename_as_a_rename_and_records_nothing(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        installation_id = await install(stack)
+        sandbox.rename_user("carol", "carol-c")
+        gh = stack.ctx.github.installation_client(installation_id)  # type: ignore[union-attr]
+        lines = await dry_run_lines(stack.ctx, gh, installation_id, ORG)
+        assert "- renamed on GitHub: @carol -> @carol-c" in lines
+        assert not [line for line in lines if "emeritus list:" in line]
+        clock.advance(DAY)
+        assert await stack.scheduler.run_job("roster")  # the real run still sees the rename
+        assert "Carol Chen,carol-c,Release Manager" in file_text(sandbox, PUBLIC).splitlines()
         assert alerts(sandbox) == []

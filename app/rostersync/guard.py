@@ -103,11 +103,16 @@ async def is_admin(gh: GitHubAPI, org: str, config: WardenConfig, login: str) ->
 
 
 async def follow_renames(
-    ctx: Context, installation_id: int, config: WardenConfig, team: TeamSnapshot
+    ctx: Context,
+    installation_id: int,
+    config: WardenConfig,
+    team: TeamSnapshot,
+    record: bool = True,
 ) -> dict[str, str]:
     """Known members who changed their login on GitHub (same user id) stay known under the
     new one: no alert, and their rows are renamed, not moved to the emeritus list. Returns
-    old login (lower case) -> new login; records ids of known members seen the first time."""
+    old login (lower case) -> new login; records ids of known members seen the first time
+    (nothing is recorded with ``record=False``, for the dry run)."""
     store, slug = ctx.store, config.team
     known = await state.known_members(store, installation_id, slug)
     ids = await state.known_ids(store, installation_id, slug)
@@ -118,10 +123,11 @@ async def follow_renames(
             continue
         old = ids.get(member.id)
         if old is not None and old != key and key not in known:
-            await state.rename_member(store, installation_id, slug, old, key)
-            log.info("%s renamed their login to %s", old, member.login)
             renamed[old] = member.login
-        elif key in known and old != key:
+            if record:
+                await state.rename_member(store, installation_id, slug, old, key)
+                log.info("%s renamed their login to %s", old, member.login)
+        elif record and key in known and old != key:
             await state.set_user_id(store, installation_id, slug, key, member.id)
     return renamed
 
