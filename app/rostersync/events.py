@@ -15,7 +15,7 @@ from app.rostersync import templates as t
 from app.rostersync.alerts import raise_alert
 from app.rostersync.apply import close_stale_pull
 from app.rostersync.guard import check_addition, forget
-from app.rostersync.sync import Outcome, lock, reconcile_locked, reconcile_org
+from app.rostersync.sync import Outcome, lock, reconcile_locked
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -108,8 +108,11 @@ async def on_config_change(
         return
     retired = set(old.notes.values()) - set(new.notes.values()) if old is not None else set()
     client = cast(GitHubAPI, gh)
-    if old is not None:
-        await _retire_pull(client, org, old, new)
     moved_from = old.roster if old is not None else None
-    outcome = await reconcile_org(ctx, client, installation_id, org, new, retired, moved_from)
+    async with lock(ctx, installation_id):  # another replica may be writing the lists
+        if old is not None:
+            await _retire_pull(client, org, old, new)
+        outcome = await reconcile_locked(
+            ctx, client, installation_id, org, new, retired, moved_from
+        )
     log.info("roster of %s after a config change: %s", org, outcome.status)
