@@ -8,6 +8,7 @@ from pathlib import Path
 from app.clock import Clock
 from app.roster import Row, render_list
 from app.rostersync import dry_run_lines
+from app.teams import expect_membership
 from sandbox import Sandbox
 from tests.harness import running
 from tests.roster_world import (
@@ -225,3 +226,35 @@ async def test_the_dry_run_shows_a_rename_as_a_rename_and_records_nothing(
         assert await stack.scheduler.run_job("roster")  # the real run still sees the rename
         assert "Carol Chen,carol-c,Release Manager" in file_text(sandbox, PUBLIC).splitlines()
         assert alerts(sandbox) == []
+
+
+async def test_enforce_keeps_a_member_admitted_by_a_passed_vote(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox, config_text(enforce=True))
+    async with running(sandbox, clock, tmp_path) as stack:
+        installation_id = await install(stack)
+        await expect_membership(stack.ctx, installation_id, ORG, "psrt", "mallory", "added", "vote")
+        await sandbox.add_team_member(ORG, "psrt", "mallory", sender=sandbox.bot_login)
+        await settled(stack)
+        clock.advance(DAY)
+        assert await stack.scheduler.run_job("roster")
+        assert "mallory" in sandbox.world.team(ORG, "psrt").members
+        assert (sandbox.count("DELETE"), alerts(sandbox)) == (0, [])
+        assert "Mallory Moss,mallory," in file_text(sandbox, PUBLIC).splitlines()
+
+
+async def test_a_new_member_whose_account_is_gone_is_listed_by_login(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    """The profile lookup for the display name answers 404 (the account was deleted
+    meanwhile): the row uses the login, and the reconcile does not fail."""
+    seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        installation_id = await install(stack)
+        await expect_membership(stack.ctx, installation_id, ORG, "psrt", "mallory", "added", "vote")
+        sandbox.faults.add("GET", r"^/users/mallory$", status=404)
+        await sandbox.add_team_member(ORG, "psrt", "mallory", sender=sandbox.bot_login)
+        await settled(stack)
+        assert sandbox.faults.pending == []  # the profile was asked for, and was gone
+        assert "mallory,mallory," in file_text(sandbox, PUBLIC).splitlines()
