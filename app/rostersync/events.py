@@ -56,15 +56,36 @@ async def on_membership(
 
 
 async def on_team_deleted(
-    gh: GitHubAPI, org: str, config: WardenConfig, team: str, sender: str
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    config: WardenConfig,
+    team: str,
+    sender: str,
 ) -> None:
     """The member team is gone: tell the admins and leave the lists alone (they are not
     emptied, which the 25% guard would stop anyway)."""
     if team.lower() != config.team.lower():
         return
     title, body = t.team_deleted_alert(org, config.team, sender)
+    await _team_alert(ctx, gh, installation_id, org, config, title, body)
+
+
+async def _team_alert(
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    config: WardenConfig,
+    title: str,
+    body: str,
+) -> None:
+    """The one alert about the member team being gone, under the roster lock (a reconcile
+    on another replica may be finding the team missing at the same time)."""
     marker = t.alert_marker("team-deleted", config.team)
-    await raise_alert(gh, org, config.governance_repo, title, body, marker)
+    async with lock(ctx, installation_id):
+        await raise_alert(gh, org, config.governance_repo, title, body, marker)
 
 
 async def _retire_pull(gh: GitHubAPI, org: str, old: WardenConfig, new: WardenConfig) -> None:
@@ -79,15 +100,22 @@ async def _retire_pull(gh: GitHubAPI, org: str, old: WardenConfig, new: WardenCo
 
 
 async def on_team_renamed(
-    gh: GitHubAPI, org: str, config: WardenConfig, old_name: str, slug: str, sender: str
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    config: WardenConfig,
+    renamed: tuple[str, str],
+    sender: str,
 ) -> bool:
-    """A team was renamed; if it is the member team (its slug changes with its name, and
-    the old slug stops answering), tell the admins which slug to configure. True if so."""
+    """A team was renamed (old name, new slug); if it is the member team (its slug changes
+    with its name, and the old slug stops answering), tell the admins which slug to
+    configure. True if so."""
+    old_name, slug = renamed
     if re.sub(r"[^a-z0-9_]+", "-", old_name.lower()).strip("-") != config.team.lower():
         return False
     title, body = t.team_renamed_alert(org, config.team, slug, sender)
-    marker = t.alert_marker("team-deleted", config.team)
-    await raise_alert(gh, org, config.governance_repo, title, body, marker)
+    await _team_alert(ctx, gh, installation_id, org, config, title, body)
     return True
 
 
