@@ -213,3 +213,17 @@ async def test_a_pull_request_warden_closed_as_stale_does_not_count_as_declined(
     [again] = open_pulls(sandbox)
     assert again.number != pull.number
     assert not [c for c in comments(sandbox, pull.number) if "closed without merging" in c]
+
+
+async def test_moving_the_lists_to_another_repository_starts_from_the_old_files(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox, config_text())
+    sandbox.add_repo(ORG, "website", files={"README.md": "site\n"})
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)
+        moved = config_text().replace(f"repo: {ROSTER_REPO}", "repo: website")
+        await sandbox.push(ORG, ".github", "main", {CONFIG_PATH: moved}, sender="alice")
+        await settled(stack)
+        site = sandbox.repo(ORG, "website").tree("main")
+        assert (site[PUBLIC], site[EMERITUS]) == (current_list(), EMERITUS_TEXT)
