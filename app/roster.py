@@ -25,6 +25,8 @@ class Member:
 
     login: str
     role: Role = "member"
+    id: int | None = None
+    """GitHub's user id: it stays when the login is renamed."""
 
 
 @dataclass(frozen=True)
@@ -50,18 +52,22 @@ class RosterDiff:
     """What a reconcile changes, in logins as the lists spell them.
 
     ``rejoined`` are current members taken off the emeritus list (usually
-    also in ``added``).
+    also in ``added``); ``renamed`` are (old, new) logins of members who changed
+    their login on GitHub, whose rows keep their name and notes.
     """
 
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     rejoined: tuple[str, ...] = ()
     notes_changed: tuple[NotesChange, ...] = ()
+    renamed: tuple[tuple[str, str], ...] = ()
 
     @property
     def changed(self) -> bool:
         """Whether the public or the emeritus list changes at all."""
-        return bool(self.added or self.removed or self.rejoined or self.notes_changed)
+        return bool(
+            self.added or self.removed or self.rejoined or self.notes_changed or self.renamed
+        )
 
 
 @dataclass(frozen=True)
@@ -310,6 +316,20 @@ def left_dates(emeritus_text: str, fmt: Format) -> dict[str, date]:
     return found
 
 
+def _rename(
+    rows: list[Row], moves: Mapping[str, str], found: dict[str, tuple[str, str]]
+) -> list[Row]:
+    """``rows`` with renamed logins replaced (``found`` collects the renames applied)."""
+    renamed = []
+    for row in rows:
+        new = moves.get(_key(row.login))
+        if new is not None:
+            found[_key(row.login)] = (row.login, new)
+            row = Row(row.name, new, row.notes)
+        renamed.append(row)
+    return renamed
+
+
 def _render_if_changed(old: list[Row], new: list[Row], fmt: Format, text: str) -> str:
     """``text`` itself when its rows are unchanged (no churn), else a fresh render."""
     if sorted(old, key=_sort_key) == sorted(new, key=_sort_key) and old == _dedupe(old):
@@ -329,6 +349,7 @@ def reconcile(
     fmt: Format = "csv",
     names: Mapping[str, str] | None = None,
     left_on: Mapping[str, date] | None = None,
+    renamed: Mapping[str, str] | None = None,
 ) -> RosterUpdate:
     """Bring the public and emeritus lists in line with the team.
 
@@ -341,6 +362,8 @@ def reconcile(
     listed they are left alone (not moved to emeritus). A list whose rows do
     not change is returned byte for byte as it was. ``left_on`` gives leave dates
     already recorded elsewhere (a pending pull request), so they do not move to today.
+    ``renamed`` maps an old login to the new one of the same GitHub account: its rows are
+    renamed in place (name, notes and leave date kept), not moved to the emeritus list.
     """
     invited = list(pending)
     team = _Team(
@@ -350,7 +373,10 @@ def reconcile(
         pending={_key(login) for login in invited},
         names={_key(login): name for login, name in (names or {}).items()},
     )
-    public, emeritus = list(parse_list(public_text, fmt)), list(parse_list(emeritus_text, fmt))
+    moves = {_key(old): new for old, new in (renamed or {}).items()}
+    found: dict[str, tuple[str, str]] = {}
+    as_read = list(parse_list(public_text, fmt)), list(parse_list(emeritus_text, fmt))
+    public, emeritus = (_rename(rows, moves, found) for rows in as_read)
     staying, leavers, changes = _update_public(team, _dedupe(public))
     former = {_key(row.login): row for row in _dedupe(emeritus) if row.login}
     added = sorted(_newcomers(team, {_key(row.login) for row in staying}, former), key=_sort_key)
@@ -361,11 +387,12 @@ def reconcile(
             r.login for r in sorted(former.values(), key=_sort_key) if _key(r.login) in team.members
         ),
         notes_changed=tuple(changes),
+        renamed=tuple(found[key] for key in sorted(found)),
     )
     return RosterUpdate(
-        public=_render_if_changed(public, staying + added, fmt, public_text),
+        public=_render_if_changed(as_read[0], staying + added, fmt, public_text),
         emeritus=_render_if_changed(
-            emeritus,
+            as_read[1],
             _update_emeritus(team, _dedupe(emeritus), leavers, today, left_on or {}),
             fmt,
             emeritus_text,

@@ -55,9 +55,16 @@ async def on_org_or_team_change(
     if config is None:
         return
     team = data.get("team")
+    org = data["organization"]["login"]
+    old_name = ((data.get("changes") or {}).get("name") or {}).get("from")
+    if team is not None and old_name:
+        sender = data["sender"]["login"]
+        installation_id = data["installation"]["id"]
+        renamed = (old_name, team["slug"])
+        if await rostersync.on_team_renamed(ctx, gh, installation_id, org, config, renamed, sender):
+            return
     if team is not None and team.get("slug", "").lower() not in rostersync.followed_teams(config):
         return
-    org = data["organization"]["login"]
     await rostersync.reconcile_org(ctx, gh, data["installation"]["id"], org, config)
 
 
@@ -70,4 +77,12 @@ async def on_team_deleted(
     if config is None:
         return
     org = data["organization"]["login"]
-    await rostersync.on_team_deleted(gh, org, config, data["team"]["slug"], data["sender"]["login"])
+    await rostersync.on_team_deleted(
+        ctx,
+        gh,
+        data["installation"]["id"],
+        org,
+        config,
+        data["team"]["slug"],
+        data["sender"]["login"],
+    )

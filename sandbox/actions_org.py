@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sandbox.core import Core
@@ -170,12 +171,17 @@ def edit_team(
     name: str | None = None,
     description: str | None = None,
 ) -> None:
-    """Rename or re-describe a team (``team.edited``)."""
+    """Rename or re-describe a team (``team.edited``). As on GitHub, a new name gives the
+    team a new slug, and the old slug answers 404."""
     team = core.world.team(org, slug)
     changes: dict[str, Any] = {}
     if name is not None and name != team.name:
         changes["name"] = {"from": team.name}
         team.name = name
+        teams = core.world.org(org).teams
+        del teams[team.slug.lower()]
+        team.slug = re.sub(r"[^a-z0-9_]+", "-", name.lower()).strip("-")
+        teams[team.slug] = team
     if description is not None and description != team.description:
         changes["description"] = {"from": team.description or ""}
         team.description = description

@@ -5,6 +5,7 @@ until the delivery was answered."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sandbox import actions_advisory, actions_issues, actions_org, actions_repo
 from sandbox.core import Core
@@ -24,6 +25,19 @@ class Scenario:
     def add_user(self, login: str, name: str | None = None, type: UserType = "User") -> int:
         """Create a user (or ``type="Bot"``); returns its id."""
         return actions_org.add_user(self.core, login, name, type).id
+
+    def rename_user(self, old: str, new: str) -> None:
+        """``old`` changes their login to ``new`` (same id). GitHub sends the organisation no
+        webhook for it; memberships of orgs and teams follow the account."""
+        user = self.core.world.users.pop(old.lower())
+        user.login = new
+        self.core.world.users[new.lower()] = user
+        places: list[dict[str, Any]] = []
+        for org in self.core.world.orgs.values():
+            places += [org.members, *(team.members for team in org.teams.values())]
+        for where in places:
+            if old.lower() in where:
+                where[new.lower()] = where.pop(old.lower())
 
     def add_org(self, login: str, members: Iterable[str] = (), admins: Iterable[str] = ()) -> int:
         """Create an organisation with existing users as members / admins (no webhook)."""

@@ -367,3 +367,12 @@ def test_leave_date_already_recorded_elsewhere_is_kept() -> None:
 def test_left_dates_are_read_from_left_notes() -> None:
     text = "Name,GitHub username,Notes\nBo,bo,Left 2025-01-02\nCy,cy,Chair\n"
     assert left_dates(text, "csv") == {"bo": date(2025, 1, 2)}
+
+
+def test_a_renamed_login_renames_the_row_keeping_name_and_notes() -> None:
+    text = 'Name,GitHub username,Notes\nAnn Lee,AnnLee,"Admin, Chair"\nBo,bo,\n'
+    update = small(text, ["ann-lee", "bo"], admins=["ann-lee"], renamed={"annlee": "ann-lee"})
+    assert update.public == 'Name,GitHub username,Notes\nAnn Lee,ann-lee,"Admin, Chair"\nBo,bo,\n'
+    assert update.diff.renamed == (("AnnLee", "ann-lee"),)
+    assert (update.diff.added, update.diff.removed) == ((), ())
+    assert update.emeritus == ""

@@ -299,3 +299,44 @@ async def test_deleting_the_member_team_raises_an_alert_and_keeps_the_lists(
         assert roster_commits(sandbox) == 0
     finally:
         await stack.server.close()
+
+
+async def test_renaming_the_member_team_tells_the_admins_the_new_slug(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    """GitHub gives a renamed team a new slug and the old one answers 404: Warden says so
+    instead of failing quietly on every reconcile, and leaves the lists alone."""
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        await sandbox.edit_team(ORG, "psrt", "alice", name="Python Security")
+        await settled(stack)
+        [alert] = alerts(sandbox)
+        assert "it is now @python/python-security" in (alert.body or "")
+        assert "@alice renamed @python/psrt" in (alert.body or "")
+        clock.advance(86400)
+        assert await stack.scheduler.run_job("roster")
+        assert [a.number for a in alerts(sandbox)] == [alert.number]
+        assert "@alice renamed" in (alerts(sandbox)[0].body or "")  # not overwritten
+        assert file_text(sandbox, PUBLIC) == current_list()
+    finally:
+        await stack.server.close()
+
+
+async def test_a_member_team_missing_on_the_scheduled_reconcile_raises_one_alert(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        url, sandbox.webhook_url = sandbox.webhook_url, None  # the team.edited was missed
+        await sandbox.edit_team(ORG, "psrt", "alice", name="PSRT 2")
+        sandbox.webhook_url = url
+        for _ in range(2):
+            clock.advance(86400)
+            assert await stack.scheduler.run_job("roster")
+        [alert] = alerts(sandbox)
+        assert "does not exist" in (alert.body or "")
+        assert roster_commits(sandbox) == 0
+    finally:
+        await stack.server.close()

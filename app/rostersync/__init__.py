@@ -1,6 +1,12 @@
 """Roster sync: the GitHub team is the member list; the public and emeritus lists follow it."""
 
-from app.rostersync.events import followed_teams, on_config_change, on_membership, on_team_deleted
+from app.rostersync.events import (
+    followed_teams,
+    on_config_change,
+    on_membership,
+    on_team_deleted,
+    on_team_renamed,
+)
 from app.rostersync.job import dry_run_lines, reconcile_due, roster_command
 from app.rostersync.sync import Outcome, reconcile_org
 
@@ -11,6 +17,7 @@ __all__ = [
     "on_config_change",
     "on_membership",
     "on_team_deleted",
+    "on_team_renamed",
     "reconcile_due",
     "reconcile_org",
     "roster_command",

@@ -26,6 +26,14 @@ class StaleList(Exception):
     """A list file changed between reading and writing it (GitHub answered 409)."""
 
 
+class Declined(Exception):
+    """Someone closed Warden's pull request for these very lists without merging it."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"pull request #{number} was closed without merging")
+        self.number = number
+
+
 @dataclass(frozen=True)
 class Writes:
     """The new texts for the files that change, and what the change is."""
@@ -77,17 +85,54 @@ async def _branch_sha(gh: GitHubAPI, org: str, repo: str, branch: str) -> str | 
     return str(ref["object"]["sha"])
 
 
-async def _branch_has(
-    gh: GitHubAPI, org: str, config: WardenConfig, writes: Writes, lists: ListFiles
-) -> bool:
-    """Whether Warden's branch already holds exactly the new texts (of every list file)."""
-    on_branch = await read_lists(gh, org, config, ref=t.BRANCH)
+def _holds(on_branch: ListFiles, writes: Writes, lists: ListFiles) -> bool:
+    """Whether ``on_branch`` holds exactly the new texts (of every list file)."""
     wanted = {file.path: text for file, text in writes.files}
     for file in (lists.public, lists.emeritus):
         current = next(f for f in (on_branch.public, on_branch.emeritus) if f.path == file.path)
         if current.text != wanted.get(file.path, file.text):
             return False
     return True
+
+
+async def _branch_has(
+    gh: GitHubAPI, org: str, config: WardenConfig, writes: Writes, lists: ListFiles
+) -> bool:
+    """Whether Warden's branch already holds exactly the new texts (of every list file)."""
+    return _holds(await read_lists(gh, org, config, ref=t.BRANCH), writes, lists)
+
+
+async def _declined(
+    gh: GitHubAPI, org: str, config: WardenConfig, writes: Writes, lists: ListFiles
+) -> int | None:
+    """The last roster pull request, if someone closed it without merging and it proposed
+    exactly these lists: Warden does not propose them again (a new change of the team
+    does). It says so once on that pull request. One Warden closed itself does not count."""
+    pull = await last_declined_pull(gh, org, lists.repo)
+    if pull is None:
+        return None
+    proposed = await read_lists(gh, org, config, ref=str(pull["head"]["sha"]))
+    if not _holds(proposed, writes, lists):
+        return None
+    number = int(pull["number"])
+    url = "/repos/{owner}/{repo}/issues/{issue_number}/comments"
+    variables: dict[str, str | int] = {"owner": org, "repo": lists.repo, "issue_number": number}
+    said = [str(c.get("body") or "") async for c in gh.getiter(url, variables)]
+    closed_by_warden = (t.PULL_CLOSED_MARKER, "this pull request is no longer needed")
+    if any(mark in body for body in said for mark in closed_by_warden):
+        return None
+    if not any(body.startswith(t.PULL_DECLINED_MARKER) for body in said):
+        await gh.post(url, variables, data={"body": t.PULL_DECLINED_COMMENT})
+    return number
+
+
+async def last_declined_pull(gh: GitHubAPI, org: str, repo: str) -> dict[str, Any] | None:
+    """The newest closed roster pull request, if it was closed without merging."""
+    url = PULLS_URL + "{?state,head,per_page}"
+    variables = {"owner": org, "repo": repo, "state": "closed", "head": f"{org}:{t.BRANCH}"}
+    async for pull in gh.getiter(url, {**variables, "per_page": 1}):
+        return None if pull.get("merged_at") else dict(pull)
+    return None
 
 
 async def _reset_branch(gh: GitHubAPI, org: str, repo: str, base: str, exists: bool) -> None:
@@ -118,8 +163,10 @@ async def pull_request_writes(
     """``via: pull_request``: Warden's branch holds the new lists and one pull request
     proposes them; an open one is updated. Returns the pull request's number."""
     repo = lists.repo
-    exists = await _branch_sha(gh, org, repo, t.BRANCH) is not None
     current = await _open_pull(gh, org, repo)
+    if current is None and (closed := await _declined(gh, org, config, writes, lists)):
+        raise Declined(closed)
+    exists = await _branch_sha(gh, org, repo, t.BRANCH) is not None
     if exists and await _branch_has(gh, org, config, writes, lists):
         if current is not None:
             return int(current["number"])
@@ -142,12 +189,15 @@ async def pull_request_writes(
     return int(current["number"])
 
 
-async def close_stale_pull(gh: GitHubAPI, org: str, repo: str) -> None:
-    """The default branch already matches the team: an open roster pull request is stale."""
+async def close_stale_pull(
+    gh: GitHubAPI, org: str, repo: str, why: str = t.PULL_STALE_COMMENT
+) -> None:
+    """The default branch already matches the team, or the config no longer keeps the lists
+    by pull request in ``repo``: an open roster pull request is closed, saying ``why``."""
     current = await _open_pull(gh, org, repo)
     if current is None:
         return
     url = "/repos/{owner}/{repo}/issues/{issue_number}"
     variables = {"owner": org, "repo": repo, "issue_number": current["number"]}
-    await gh.post(url + "/comments", variables, data={"body": t.PULL_STALE_COMMENT})
+    await gh.post(url + "/comments", variables, data={"body": why})
     await gh.patch(url, variables, data={"state": "closed"})

@@ -5,31 +5,15 @@ from __future__ import annotations
 from typing import cast
 
 import gidgethub.abc
-from gidgethub import BadRequest
 
 from app import commands
 from app.context import Context
 from app.github import GitHubAPI
 from app.rostersync import state
 from app.rostersync import templates as t
+from app.rostersync.guard import is_admin
 from app.rostersync.sync import reconcile_org
-from app.teams import is_member
 from config import WardenConfig
-
-
-async def is_admin(gh: GitHubAPI, org: str, config: WardenConfig, login: str) -> bool:
-    """Whether ``login`` is an admin, asked of GitHub (a maintainer of the team, or a
-    member of the admins team)."""
-    if not config.admins_are_maintainers:
-        return await is_member(gh, org, config.admins, login)
-    url = "/orgs/{org}/teams/{team_slug}/memberships/{username}"
-    try:
-        data = await gh.getitem(url, {"org": org, "team_slug": config.team, "username": login})
-    except BadRequest as exc:
-        if exc.status_code == 404:
-            return False
-        raise
-    return bool(data.get("state") == "active" and data.get("role") == "maintainer")
 
 
 async def _reply(gh: gidgethub.abc.GitHubAPI, call: commands.Invocation, text: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import cast
 
 import gidgethub.abc
@@ -12,8 +13,9 @@ from app.github import GitHubAPI
 from app.rostersync import state
 from app.rostersync import templates as t
 from app.rostersync.alerts import raise_alert
-from app.rostersync.guard import check_addition
-from app.rostersync.sync import Outcome, reconcile_org
+from app.rostersync.apply import close_stale_pull
+from app.rostersync.guard import check_addition, forget
+from app.rostersync.sync import Outcome, lock, reconcile_locked
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -41,27 +43,80 @@ async def on_membership(
     """A member was added to or removed from a team: guard the team, then reconcile."""
     if team.lower() not in followed_teams(config):
         return None
-    current = await state.fetch_state(ctx.store, installation_id)
-    following = current is not None and current.team == config.team
-    if following and team.lower() == config.team.lower():
-        if change == "added":
-            await check_addition(ctx, gh, installation_id, org, config, login, sender)
-        else:
-            await state.forget_member(ctx.store, installation_id, config.team, login)
-    # Not following yet: this reconcile takes the baseline, the newcomer included.
-    return await reconcile_org(ctx, gh, installation_id, org, config)
+    async with lock(ctx, installation_id):  # the scheduled reconcile may be guarding too
+        current = await state.fetch_state(ctx.store, installation_id)
+        following = current is not None and current.team == config.team
+        if following and team.lower() == config.team.lower():
+            if change == "added":
+                await check_addition(ctx, gh, installation_id, org, config, login, sender)
+            else:
+                await forget(ctx, gh, installation_id, org, config, login)
+        # Not following yet: this reconcile takes the baseline, the newcomer included.
+        return await reconcile_locked(ctx, gh, installation_id, org, config)
 
 
 async def on_team_deleted(
-    gh: GitHubAPI, org: str, config: WardenConfig, team: str, sender: str
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    config: WardenConfig,
+    team: str,
+    sender: str,
 ) -> None:
     """The member team is gone: tell the admins and leave the lists alone (they are not
     emptied, which the 25% guard would stop anyway)."""
     if team.lower() != config.team.lower():
         return
     title, body = t.team_deleted_alert(org, config.team, sender)
+    await _team_alert(ctx, gh, installation_id, org, config, title, body)
+
+
+async def _team_alert(
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    config: WardenConfig,
+    title: str,
+    body: str,
+) -> None:
+    """The one alert about the member team being gone, under the roster lock (a reconcile
+    on another replica may be finding the team missing at the same time)."""
     marker = t.alert_marker("team-deleted", config.team)
-    await raise_alert(gh, org, config.governance_repo, title, body, marker)
+    async with lock(ctx, installation_id):
+        await raise_alert(gh, org, config.governance_repo, title, body, marker)
+
+
+async def _retire_pull(gh: GitHubAPI, org: str, old: WardenConfig, new: WardenConfig) -> None:
+    """Close the roster pull request the old config kept, if the new one no longer keeps
+    the lists there by pull request (it would otherwise stay open, stale, for ever)."""
+    before, after = old.roster, new.roster
+    if before.repo is None or before.via != "pull_request":
+        return
+    if (after.repo, after.via) == (before.repo, "pull_request"):
+        return
+    await close_stale_pull(gh, org, before.repo, t.PULL_RETIRED_COMMENT)
+
+
+async def on_team_renamed(
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    config: WardenConfig,
+    renamed: tuple[str, str],
+    sender: str,
+) -> bool:
+    """A team was renamed (old name, new slug); if it is the member team (its slug changes
+    with its name, and the old slug stops answering), tell the admins which slug to
+    configure. True if so."""
+    old_name, slug = renamed
+    if re.sub(r"[^a-z0-9_]+", "-", old_name.lower()).strip("-") != config.team.lower():
+        return False
+    title, body = t.team_renamed_alert(org, config.team, slug, sender)
+    await _team_alert(ctx, gh, installation_id, org, config, title, body)
+    return True
 
 
 def _roster_part(config: WardenConfig) -> tuple[object, ...]:
@@ -81,5 +136,11 @@ async def on_config_change(
         return
     retired = set(old.notes.values()) - set(new.notes.values()) if old is not None else set()
     client = cast(GitHubAPI, gh)
-    outcome = await reconcile_org(ctx, client, installation_id, org, new, retired)
+    moved_from = old.roster if old is not None else None
+    async with lock(ctx, installation_id):  # another replica may be writing the lists
+        if old is not None:
+            await _retire_pull(client, org, old, new)
+        outcome = await reconcile_locked(
+            ctx, client, installation_id, org, new, retired, moved_from
+        )
     log.info("roster of %s after a config change: %s", org, outcome.status)

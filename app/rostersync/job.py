@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import replace
 
 from app.context import Context
 from app.github import GitHubAPI
@@ -11,6 +12,7 @@ from app.installations import each_installation
 from app.orgconfig import current_config
 from app.rostersync import state
 from app.rostersync import templates as t
+from app.rostersync.guard import follow_renames
 from app.rostersync.reads import read_lists, read_team
 from app.rostersync.sync import plan, reconcile_org
 from config import WardenConfig
@@ -48,6 +50,8 @@ async def dry_run_lines(ctx: Context, gh: GitHubAPI, installation_id: int, org: 
     if config is None:
         return [f"{org} is not set up: .github/warden.yml is missing or was never valid."]
     team = await read_team(gh, org, config)
+    renamed = await follow_renames(ctx, installation_id, config, team, record=False)
+    team = replace(team, renamed=renamed)
     head = f"team @{org}/{config.team}: {len(team.members)} members, admins: " + (
         ", ".join(f"@{login}" for login in sorted(team.admins)) or "none"
     )

@@ -7,7 +7,7 @@ is answered with 304s and costs no primary rate limit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gidgethub import BadRequest
@@ -16,7 +16,7 @@ from app.github import GitHubAPI
 from app.orgconfig.reads import decode_content
 from app.roster import Member, Role, maintainers
 from app.teams import team_logins
-from config import WardenConfig
+from config import RosterConfig, WardenConfig
 
 CONTENTS_URL = "/repos/{owner}/{repo}/contents/{+path}{?ref}"
 
@@ -31,6 +31,8 @@ class TeamSnapshot:
     """Note (``Release Manager``) -> logins of the notes team's members."""
     pending: tuple[str, ...]
     """Logins invited to the team who have not accepted yet."""
+    renamed: Mapping[str, str] = field(default_factory=dict)
+    """Old login (lower case) -> new login, for members who renamed their account."""
 
     @property
     def logins(self) -> frozenset[str]:
@@ -57,13 +59,22 @@ class ListFiles:
 
 
 async def read_members(gh: GitHubAPI, org: str, team: str) -> tuple[Member, ...]:
-    """The team's active members with their role (pending invitees are not members)."""
-    everyone = await team_logins(gh, org, team)
-    leads = set(await team_logins(gh, org, team, role="maintainer"))
-    roles: dict[str, Role] = {
-        login: "maintainer" if login in leads else "member" for login in everyone
+    """The team's active members with their role and user id (pending invitees are not
+    members)."""
+    url = "/orgs/{org}/teams/{team_slug}/members{?role,per_page}"  # as `team_logins` asks
+    variables: dict[str, str | int] = {
+        "org": org,
+        "team_slug": team,
+        "role": "all",
+        "per_page": 100,
     }
-    return tuple(Member(login, role) for login, role in roles.items())
+    everyone = {str(m["login"]): m.get("id") async for m in gh.getiter(url, variables)}
+    leads = set(await team_logins(gh, org, team, role="maintainer"))
+    role: dict[bool, Role] = {True: "maintainer", False: "member"}
+    return tuple(
+        Member(login, role[login in leads], None if uid is None else int(uid))
+        for login, uid in everyone.items()
+    )
 
 
 async def read_pending(gh: GitHubAPI, org: str, team: str) -> tuple[str, ...]:
@@ -119,6 +130,28 @@ async def read_lists(
     public = await read_file(gh, org, repo, config.roster.path, branch)
     emeritus = await read_file(gh, org, repo, config.roster.emeritus_path, branch)
     return ListFiles(repo, branch, public, emeritus)
+
+
+async def seed_moved(
+    gh: GitHubAPI, org: str, lists: ListFiles, roster: RosterConfig, before: RosterConfig
+) -> ListFiles:
+    """Lists that a config change moved (another path or repository) and that do not exist
+    yet start from the old files, so names, notes and emeritus rows are kept. The old files
+    are left where they are."""
+    if before.repo is None or before.format != roster.format:
+        return lists
+    olds = ((lists.public, before.path), (lists.emeritus, before.emeritus_path))
+    if all((before.repo, old) == (lists.repo, file.path) for file, old in olds):
+        return lists
+    branch = await default_branch(gh, org, before.repo)
+    seeded = []
+    for file, old in olds:
+        if file.sha is None and (before.repo, old) != (lists.repo, file.path):
+            file = ListFile(
+                file.path, (await read_file(gh, org, before.repo, old, branch)).text, None
+            )
+        seeded.append(file)
+    return replace(lists, public=seeded[0], emeritus=seeded[1])
 
 
 async def display_names(gh: GitHubAPI, logins: tuple[str, ...]) -> dict[str, str]:

@@ -101,6 +101,42 @@ async def remember_member(
     )
 
 
+async def known_ids(store: Store, installation_id: int, team: str) -> dict[int, str]:
+    """GitHub user id -> login (lower case) of the known members whose id Warden saw."""
+    rows = await store.fetch(
+        "SELECT login, user_id FROM roster_members WHERE installation_id = ? AND team = ? "
+        "AND user_id IS NOT NULL",
+        installation_id,
+        team,
+    )
+    return {int(row["user_id"]): str(row["login"]) for row in rows}
+
+
+async def set_user_id(
+    store: Store, installation_id: int, team: str, login: str, user_id: int
+) -> None:
+    """Record a known member's GitHub user id (seen for the first time)."""
+    await store.execute(
+        "UPDATE roster_members SET user_id = ? WHERE installation_id = ? AND team = ? "
+        "AND login = ?",
+        user_id,
+        installation_id,
+        team,
+        login.lower(),
+    )
+
+
+async def rename_member(store: Store, installation_id: int, team: str, old: str, new: str) -> None:
+    """A known member renamed their login on GitHub: still known, under the new login."""
+    await store.execute(
+        "UPDATE roster_members SET login = ? WHERE installation_id = ? AND team = ? AND login = ?",
+        new.lower(),
+        installation_id,
+        team,
+        old.lower(),
+    )
+
+
 async def forget_member(store: Store, installation_id: int, team: str, login: str) -> None:
     """A member left: adding them again later needs a vote again."""
     await store.execute(

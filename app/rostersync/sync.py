@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -23,15 +23,17 @@ from app.roster import (
 )
 from app.rostersync import state
 from app.rostersync import templates as t
-from app.rostersync.alerts import close_alert, raise_alert
+from app.rostersync.alerts import close_alert, find_alert, raise_alert
 from app.rostersync.apply import (
+    Declined,
     StaleList,
     Writes,
     close_stale_pull,
     commit_writes,
+    last_declined_pull,
     pull_request_writes,
 )
-from app.rostersync.guard import check_admins, check_unknown_members
+from app.rostersync.guard import check_admins, check_unknown_members, follow_renames
 from app.rostersync.reads import (
     ListFiles,
     TeamSnapshot,
@@ -39,19 +41,21 @@ from app.rostersync.reads import (
     read_file,
     read_lists,
     read_team,
+    seed_moved,
 )
-from config import WardenConfig
+from config import RosterConfig, WardenConfig
 
 log = logging.getLogger(__name__)
 
 #: Attempts at writing when a list changed under Warden's feet (409 on a stale sha).
 MAX_ATTEMPTS = 3
 
-Status = Literal["unchanged", "written", "paused", "no-list", "no-team"]
+Status = Literal["unchanged", "written", "declined", "paused", "no-list", "no-team"]
 
 
-def _lock(ctx: Context, installation_id: int) -> AbstractAsyncContextManager[None]:
-    """One reconcile at a time per installation, across replicas."""
+def lock(ctx: Context, installation_id: int) -> AbstractAsyncContextManager[None]:
+    """One reconcile (and one guard of the team) at a time per installation, across
+    replicas: a webhook on one and the scheduled reconcile on another take turns."""
     return ctx.store.lock("roster", str(installation_id))
 
 
@@ -87,7 +91,8 @@ async def plan(
             today=ctx.clock.now().date(),
             fmt=fmt,
             names=names,
-            left_on=left_on,
+            left_on={**left_dates(lists.emeritus.text, fmt), **(left_on or {})},
+            renamed=team.renamed,
         )
 
     first = run({})
@@ -104,22 +109,33 @@ async def plan_pull_request(
     lists: ListFiles,
     ctx: Context,
 ) -> RosterUpdate:
-    """As `plan`, keeping the leave dates Warden's open branch already gives (a pull request
-    open for days must not move them to today on every reconcile)."""
+    """As `plan`, keeping the leave dates Warden's branch (or its declined pull request)
+    already gives: a pull request open for days must not move them to today on every
+    reconcile, nor a declined one come back with new dates."""
     update = await plan(gh, config, team, lists, ctx)
     if not update.diff.removed:
         return update
     branch = await read_file(gh, org, lists.repo, lists.emeritus.path, t.BRANCH)
+    if branch.sha is None:  # no branch: a declined proposal's dates, if there is one
+        declined = await last_declined_pull(gh, org, lists.repo)
+        if declined is not None:
+            ref = str(declined["head"]["sha"])
+            branch = await read_file(gh, org, lists.repo, lists.emeritus.path, ref)
     dates = left_dates(branch.text, config.roster.format)
     return await plan(gh, config, team, lists, ctx, dates) if dates else update
 
 
 def writes_for(lists: ListFiles, update: RosterUpdate) -> Writes:
-    changed = tuple(
-        (file, text)
-        for file, text in ((lists.public, update.public), (lists.emeritus, update.emeritus))
-        if text != file.text
-    )
+    """The files to write, the one that gains rows first: each file is its own commit, and a
+    crash (or a merge of the pull request) between the two must not lose anyone. With
+    removals, the emeritus list gains the leavers before the public list drops them (the
+    next run finds them on both and finishes the move); otherwise the public list gains
+    newcomers and rejoiners before the emeritus list lets go of their rows."""
+    both = [(lists.public, update.public), (lists.emeritus, update.emeritus)]
+    if update.diff.removed:
+        both.reverse()
+    # A file absent (no sha) but seeded from its old place is created even if unchanged.
+    changed = tuple((f, text) for f, text in both if text != f.text or (f.sha is None and text))
     return Writes(changed, update.diff, update.pending)
 
 
@@ -145,29 +161,51 @@ async def reconcile_org(
     org: str,
     config: WardenConfig,
     retired_notes: Iterable[str] = (),
+    moved_from: RosterConfig | None = None,
 ) -> Outcome:
     """Bring the public and emeritus lists in line with the team, guarding it on the way.
 
     ``retired_notes`` are notes an older config managed: they are dropped from the list.
+    ``moved_from`` is the roster config before a change: lists it kept elsewhere seed the
+    new ones (names, notes and the emeritus rows are kept).
     """
-    async with _lock(ctx, installation_id):
-        try:
-            team = await read_team(gh, org, config, retired_notes)
-        except BadRequest as exc:
-            if exc.status_code != 404:
-                raise
-            log.warning("%s/%s is missing: the lists are left alone", org, config.team)
-            return Outcome("no-team")
-        baseline = await ensure_baseline(ctx, installation_id, org, config, team)
-        if not baseline and await check_unknown_members(
-            ctx, gh, installation_id, org, config, team
-        ):
-            team = await read_team(gh, org, config, retired_notes)
-        await check_admins(gh, org, config, team)
-        if config.roster.repo is None:
-            await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
-            return Outcome("no-list", pending=team.pending)
-        return await _sync_lists(ctx, gh, installation_id, org, config, team)
+    async with lock(ctx, installation_id):
+        return await reconcile_locked(
+            ctx, gh, installation_id, org, config, retired_notes, moved_from
+        )
+
+
+async def reconcile_locked(
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    config: WardenConfig,
+    retired_notes: Iterable[str] = (),
+    moved_from: RosterConfig | None = None,
+) -> Outcome:
+    """`reconcile_org` for a caller already holding the installation's roster lock."""
+    try:
+        team = await read_team(gh, org, config, retired_notes)
+    except BadRequest as exc:
+        if exc.status_code != 404:
+            raise
+        log.warning("%s/%s is missing: the lists are left alone", org, config.team)
+        marker = t.alert_marker("team-deleted", config.team)
+        if await find_alert(gh, org, config.governance_repo, marker) is None:
+            title, body = t.team_missing_alert(org, config.team)
+            await raise_alert(gh, org, config.governance_repo, title, body, marker)
+        return Outcome("no-team")
+    baseline = await ensure_baseline(ctx, installation_id, org, config, team)
+    renamed = await follow_renames(ctx, installation_id, config, team)
+    if not baseline and await check_unknown_members(ctx, gh, installation_id, org, config, team):
+        team = await read_team(gh, org, config, retired_notes)
+    team = replace(team, renamed=renamed)
+    await check_admins(gh, org, config, team)
+    if config.roster.repo is None:
+        await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
+        return Outcome("no-list", pending=team.pending)
+    return await _sync_lists(ctx, gh, installation_id, org, config, team, moved_from)
 
 
 async def _sync_lists(
@@ -177,14 +215,17 @@ async def _sync_lists(
     org: str,
     config: WardenConfig,
     team: TeamSnapshot,
+    moved_from: RosterConfig | None = None,
 ) -> Outcome:
     for attempt in range(1, MAX_ATTEMPTS + 1):
         lists = await read_lists(gh, org, config)
+        if moved_from is not None:
+            lists = await seed_moved(gh, org, lists, config.roster, moved_from)
         if config.roster.via == "pull_request":
             update = await plan_pull_request(gh, org, config, team, lists, ctx)
         else:
             update = await plan(gh, config, team, lists, ctx)
-        if not update.diff.changed:
+        if not update.diff.changed and not writes_for(lists, update).files:
             if config.roster.via == "pull_request":
                 await close_stale_pull(gh, org, lists.repo)
             await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
@@ -198,6 +239,10 @@ async def _sync_lists(
                 "%s changed while Warden wrote it (attempt %d); reading it again", exc, attempt
             )
             continue
+        except Declined as exc:
+            log.info("roster of %s: %s; not proposed again", org, exc)
+            await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
+            return Outcome("declined", update.diff, update.pending, exc.number)
         await _finish(ctx, gh, installation_id, org, config)
         return Outcome("written", update.diff, update.pending, pull)
     raise StaleList(f"the lists of {org} kept changing; the next reconcile tries again")

@@ -12,9 +12,24 @@ ALERT_LABEL = labels.ROSTER_ALERT
 BRANCH = "warden/roster"
 PULL_TITLE = "Update the member lists from the team"
 PULL_MARKER = "<!-- warden:roster-pull -->"
+#: Starts each comment with which Warden closes its own roster pull request.
+PULL_CLOSED_MARKER = "<!-- warden:roster-closed -->"
 PULL_STALE_COMMENT = (
+    f"{PULL_CLOSED_MARKER}\n"
     "The lists on the default branch already match the team, so this pull request is no "
     "longer needed. Closing."
+)
+
+PULL_DECLINED_MARKER = "<!-- warden:roster-declined -->"
+PULL_DECLINED_COMMENT = (
+    f"{PULL_DECLINED_MARKER}\n"
+    "This pull request was closed without merging, so Warden does not propose these lists "
+    "again; it opens a new pull request when the team changes again."
+)
+PULL_RETIRED_COMMENT = (
+    f"{PULL_CLOSED_MARKER}\n"
+    "`.github/warden.yml` no longer keeps the member lists here by pull request "
+    "(`roster.repo` or `roster.via` changed, or the `roster` section was removed). Closing."
 )
 
 
@@ -38,6 +53,8 @@ def change_lines(diff: RosterDiff, pending: Iterable[str]) -> list[str]:
         lines.append(
             f"- taken off the emeritus list (back in the team): {_mentions(diff.rejoined)}"
         )
+    for old, new in diff.renamed:
+        lines.append(f"- renamed on GitHub: @{old} -> @{new}")
     for change in diff.notes_changed:
         before = ", ".join(change.before) or "none"
         after = ", ".join(change.after) or "none"
@@ -82,9 +99,10 @@ def pull_update_comment(diff: RosterDiff, pending: Iterable[str]) -> str:
 
 
 def unauthorised_alert(
-    org: str, team: str, login: str, sender: str | None, removed: bool
+    org: str, team: str, login: str, sender: str | None, removed: bool, kept: str | None = None
 ) -> tuple[str, str]:
-    """(title, body) of the alert for someone added to the team without a passed vote."""
+    """(title, body) of the alert for someone added to the team without a passed vote
+    (``kept``: why `roster.enforce` did not remove them, e.g. ``admin``)."""
     who = (
         f"@{sender} added them"
         if sender
@@ -92,6 +110,11 @@ def unauthorised_alert(
     )
     if removed:
         outcome = "Warden removed them again (`roster.enforce: true`)."
+    elif kept == "admin":
+        outcome = (
+            "They are an admin, so Warden did not remove them (`roster.enforce` never removes "
+            "an admin). Remove them from the team if this was a mistake."
+        )
     else:
         outcome = (
             "They stay in the team and on the public list; remove them from the team if "
@@ -102,6 +125,10 @@ def unauthorised_alert(
         f"@{login} was added to @{org}/{team} without a passed Warden vote: {who}.\n\n{outcome}"
     )
     return f"@{login} was added to {team} without a vote", body
+
+
+def unauthorised_fixed_comment(login: str) -> str:
+    return f"@{login} is no longer in the team; closing."
 
 
 def admins_alert(org: str, team: str, admins: Iterable[str]) -> tuple[str, str]:
@@ -147,6 +174,26 @@ def team_deleted_alert(org: str, team: str, sender: str) -> tuple[str, str]:
         f"`.github/warden.yml` names a team that exists."
     )
     return f"The member team {team} was deleted", body
+
+
+def team_renamed_alert(org: str, team: str, slug: str, sender: str) -> tuple[str, str]:
+    body = (
+        f"{alert_marker('team-deleted', team)}\n"
+        f"@{sender} renamed @{org}/{team}, the team Warden follows as the member list; it is "
+        f"now @{org}/{slug}. Warden leaves the lists and the guard alone until `team` in "
+        f"`.github/warden.yml` says `{slug}`."
+    )
+    return f"The member team {team} was renamed to {slug}", body
+
+
+def team_missing_alert(org: str, team: str) -> tuple[str, str]:
+    body = (
+        f"{alert_marker('team-deleted', team)}\n"
+        f"@{org}/{team}, the team Warden follows as the member list, does not exist (renamed "
+        f"or deleted, or the app cannot see it). Warden leaves the lists alone until `team` "
+        f"in `.github/warden.yml` names a team that exists."
+    )
+    return f"The member team {team} is missing", body
 
 
 NOT_ADMIN = "Only an admin of the team can confirm a paused roster sync; nothing was done."

@@ -202,6 +202,11 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
         "votes: the result comment of a closed vote, and what a state change still owes",
         ["ALTER TABLE votes ADD COLUMN result TEXT", "ALTER TABLE votes ADD COLUMN pending TEXT"],
     ),
+    (
+        9,
+        "roster: the GitHub user id of each known member (a renamed login keeps its id)",
+        ["ALTER TABLE roster_members ADD COLUMN user_id BIGINT"],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {

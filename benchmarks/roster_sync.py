@@ -1,0 +1,132 @@
+"""What roster sync costs: GitHub requests of a membership event and of a reconcile.
+
+Run: ``.venv/bin/python benchmarks/roster_sync.py [--members 30] [--via commit]``. Warden
+runs against the sandbox GitHub with a PSRT-shaped team of N members (two admins, a
+release manager) whose public list is right. In the same run: a reconcile with Warden's
+ETag cache emptied (the baseline: the same reconcile without conditional requests), a
+reconcile with nothing to change, a reconcile that finds one member gone (missed webhook),
+and one `membership.removed` webhook processed end to end. Printed per pass: requests, how
+many were answered 304 (no rate limit used), writes, and the primary rate limit used.
+Exits 1 if a request broke GitHub's REST contract.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.clock import Clock  # noqa: E402
+from app.orgconfig import current_config  # noqa: E402
+from app.roster import Row, render_list  # noqa: E402
+from app.rostersync import reconcile_org  # noqa: E402
+from benchmarks.advisory_sweep import Pass  # noqa: E402
+from benchmarks.vote_sweep import _pass  # noqa: E402
+from sandbox import Sandbox  # noqa: E402
+from tests.harness import Stack, running  # noqa: E402
+from tests.roster_world import (  # noqa: E402
+    MAINTAINERS,
+    MEMBERS,
+    ORG,
+    PUBLIC,
+    ROSTER_REPO,
+    config_text,
+    install,
+    row,
+    seed,
+    settled,
+)
+
+
+def grow(sb: Sandbox, members: int) -> list[str]:
+    """Add members to the seeded team (and to the list) until it has ``members``."""
+    extra = [f"member{n:03}" for n in range(members - len(MAINTAINERS + MEMBERS))]
+    for login in extra:
+        sb.add_user(login, f"Member {login[-3:]}")
+        sb.world.org(ORG).members[login] = "member"
+        sb.world.team(ORG, "psrt").members[login] = "member"
+    rows = [row(x) for x in MAINTAINERS + MEMBERS] + [Row(f"Member {x[-3:]}", x) for x in extra]
+    sb.repo(ORG, ROSTER_REPO).commits[sb.repo(ORG, ROSTER_REPO).branches["main"]].tree[PUBLIC] = (
+        render_list(rows, "csv")
+    )
+    return extra
+
+
+async def reconcile(stack: Stack, installation_id: int) -> Pass:
+    gh = stack.ctx.github.installation_client(installation_id)  # type: ignore[union-attr]
+    config = await current_config(stack.ctx, gh, installation_id, ORG)
+    assert config is not None
+    stack.sb.reset_recording()
+    before = stack.sb.rate_limit_remaining(installation_id)
+    await reconcile_org(stack.ctx, gh, installation_id, ORG, config)
+    return _pass(stack.sb, installation_id, before)
+
+
+async def measure(sb: Sandbox, clock: Clock, tmp: Path, members: int, via: str) -> list[Pass]:
+    seed(sb, config_text(via=via))
+    extra = grow(sb, members)
+    async with running(sb, clock, tmp) as stack:
+        installation_id = await install(stack)
+        await reconcile(stack, installation_id)  # warms the ETag cache
+        stack.ctx.github.installation_client(installation_id).etags.clear()  # type: ignore[union-attr]
+        passes = [await reconcile(stack, installation_id)]
+        passes.append(await reconcile(stack, installation_id))
+        url, sb.webhook_url = sb.webhook_url, None  # a missed webhook
+        await sb.remove_team_member(ORG, "psrt", extra[0], sender="alice")
+        sb.webhook_url = url
+        passes.append(await reconcile(stack, installation_id))
+        sb.reset_recording()
+        before = sb.rate_limit_remaining(installation_id)
+        await sb.remove_team_member(ORG, "psrt", extra[1], sender="alice")
+        await settled(stack)
+        passes.append(_pass(sb, installation_id, before))
+        return passes
+
+
+async def run(members: int, via: str) -> int:
+    sb = Sandbox(clock=Clock())
+    await sb.start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            passes = await measure(sb, sb.clock, Path(tmp), members, via)
+    finally:
+        await sb.stop()
+    problems = [*map(str, sb.violations), *sb.payload_problems]
+    for problem in problems:
+        print(f"contract problem: {problem}", file=sys.stderr)
+    titles = (
+        f"baseline: a reconcile of {members} members without ETags, nothing to change",
+        f"a reconcile of {members} members, nothing to change",
+        f"a reconcile of {members} members, one gone (via {via})",
+        f"one membership.removed webhook, end to end (via {via})",
+    )
+    for name, figures in zip(titles, passes, strict=True):
+        print(
+            f"{name}: {figures.requests} requests, {figures.not_modified} answered 304, "
+            f"{figures.writes} writes, {figures.rate_limit_used} counted against the rate limit"
+        )
+        for route, count in sorted(figures.by_route.items()):
+            print(f"    {count:4d}  {route}")
+    baseline, warm = passes[0], passes[1]
+    print(
+        f"unchanged reconcile / baseline: {warm.requests}/{baseline.requests} requests, "
+        f"{warm.rate_limit_used}/{baseline.rate_limit_used} counted against the rate limit"
+    )
+    return 1 if problems else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=30)
+    parser.add_argument("--via", choices=("commit", "pull_request"), default="commit")
+    args = parser.parse_args()
+    return asyncio.run(run(args.members, args.via))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
