@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import tempfile
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,8 +25,7 @@ from app.clock import Clock  # noqa: E402
 from app.orgconfig import current_config  # noqa: E402
 from app.roster import Row, render_list  # noqa: E402
 from app.rostersync import reconcile_org  # noqa: E402
-from benchmarks.advisory_sweep import Pass  # noqa: E402
-from benchmarks.vote_sweep import _pass  # noqa: E402
+from benchmarks.requests import Pass, forget_etags, in_sandbox, pass_of, report  # noqa: E402
 from sandbox import Sandbox  # noqa: E402
 from tests.harness import Stack, running  # noqa: E402
 from tests.roster_world import (  # noqa: E402
@@ -64,7 +63,7 @@ async def reconcile(stack: Stack, installation_id: int) -> Pass:
     stack.sb.reset_recording()
     before = stack.sb.rate_limit_remaining(installation_id)
     await reconcile_org(stack.ctx, gh, installation_id, ORG, config)
-    return _pass(stack.sb, installation_id, before)
+    return pass_of(stack.sb, installation_id, before)
 
 
 async def measure(sb: Sandbox, clock: Clock, tmp: Path, members: int, via: str) -> list[Pass]:
@@ -73,7 +72,7 @@ async def measure(sb: Sandbox, clock: Clock, tmp: Path, members: int, via: str) 
     async with running(sb, clock, tmp) as stack:
         installation_id = await install(stack)
         await reconcile(stack, installation_id)  # warms the ETag cache
-        stack.ctx.github.installation_client(installation_id).etags.clear()  # type: ignore[union-attr]
+        forget_etags(stack, installation_id)
         passes = [await reconcile(stack, installation_id)]
         passes.append(await reconcile(stack, installation_id))
         url, sb.webhook_url = sb.webhook_url, None  # a missed webhook
@@ -84,40 +83,19 @@ async def measure(sb: Sandbox, clock: Clock, tmp: Path, members: int, via: str) 
         before = sb.rate_limit_remaining(installation_id)
         await sb.remove_team_member(ORG, "psrt", extra[1], sender="alice")
         await settled(stack)
-        passes.append(_pass(sb, installation_id, before))
+        passes.append(pass_of(sb, installation_id, before))
         return passes
 
 
 async def run(members: int, via: str) -> int:
-    sb = Sandbox(clock=Clock())
-    await sb.start()
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            passes = await measure(sb, sb.clock, Path(tmp), members, via)
-    finally:
-        await sb.stop()
-    problems = [*map(str, sb.violations), *sb.payload_problems]
-    for problem in problems:
-        print(f"contract problem: {problem}", file=sys.stderr)
+    passes, problems = await in_sandbox(partial(measure, members=members, via=via))
     titles = (
         f"baseline: a reconcile of {members} members without ETags, nothing to change",
         f"a reconcile of {members} members, nothing to change",
         f"a reconcile of {members} members, one gone (via {via})",
         f"one membership.removed webhook, end to end (via {via})",
     )
-    for name, figures in zip(titles, passes, strict=True):
-        print(
-            f"{name}: {figures.requests} requests, {figures.not_modified} answered 304, "
-            f"{figures.writes} writes, {figures.rate_limit_used} counted against the rate limit"
-        )
-        for route, count in sorted(figures.by_route.items()):
-            print(f"    {count:4d}  {route}")
-    baseline, warm = passes[0], passes[1]
-    print(
-        f"unchanged reconcile / baseline: {warm.requests}/{baseline.requests} requests, "
-        f"{warm.rate_limit_used}/{baseline.rate_limit_used} counted against the rate limit"
-    )
-    return 1 if problems else 0
+    return report(titles, passes, problems, ratio=(1, 0))
 
 
 def main() -> int:

@@ -14,29 +14,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import tempfile
-from collections import Counter
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.clock import Clock  # noqa: E402
-from benchmarks.advisory_sweep import Pass  # noqa: E402
+from benchmarks.requests import Pass, forget_etags, in_sandbox, pass_of, report  # noqa: E402
 from sandbox import Sandbox  # noqa: E402
 from tests.harness import running  # noqa: E402
 from tests.nomination_world import nominate, react, seed, sweep  # noqa: E402
-
-
-def _pass(sb: Sandbox, installation_id: int, before: int) -> Pass:
-    made = sb.requests
-    return Pass(
-        requests=len(made),
-        not_modified=sum(1 for r in made if r.status == 304),
-        writes=sum(1 for r in made if r.method != "GET"),
-        rate_limit_used=before - sb.rate_limit_remaining(installation_id),
-        by_route=dict(Counter(f"{r.operation or r.method} {r.status}" for r in made)),
-    )
 
 
 async def measure(sb: Sandbox, clock: Clock, tmp_path: Path, votes: int) -> list[Pass]:
@@ -51,45 +39,24 @@ async def measure(sb: Sandbox, clock: Clock, tmp_path: Path, votes: int) -> list
         passes = []
         for step in ("baseline", "unchanged", "one reaction"):
             if step == "baseline":
-                stack.ctx.github.installation_client(installation_id).etags.clear()  # type: ignore[union-attr]
+                forget_etags(stack, installation_id)
             if step == "one reaction":
                 react(sb, numbers[0], alice="+1")
             sb.reset_recording()
             before = sb.rate_limit_remaining(installation_id)
             await sweep(stack)
-            passes.append(_pass(sb, installation_id, before))
+            passes.append(pass_of(sb, installation_id, before))
         return passes
 
 
 async def run(votes: int) -> int:
-    sb = Sandbox(clock=Clock())
-    await sb.start()
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            passes = await measure(sb, sb.clock, Path(tmp), votes)
-    finally:
-        await sb.stop()
-    problems = [*map(str, sb.violations), *sb.payload_problems]
-    for problem in problems:
-        print(f"contract problem: {problem}", file=sys.stderr)
+    passes, problems = await in_sandbox(partial(measure, votes=votes))
     titles = (
         f"baseline: a count of {votes} open votes without ETags",
         f"a count of {votes} unchanged open votes",
         f"a count of {votes} open votes, one with a new reaction",
     )
-    for name, figures in zip(titles, passes, strict=True):
-        print(
-            f"{name}: {figures.requests} requests, {figures.not_modified} answered 304, "
-            f"{figures.writes} writes, {figures.rate_limit_used} counted against the rate limit"
-        )
-        for route, count in sorted(figures.by_route.items()):
-            print(f"    {count:4d}  {route}")
-    baseline, warm = passes[0], passes[1]
-    print(
-        f"unchanged count / baseline: {warm.requests}/{baseline.requests} requests, "
-        f"{warm.rate_limit_used}/{baseline.rate_limit_used} counted against the rate limit"
-    )
-    return 1 if problems else 0
+    return report(titles, passes, problems, ratio=(1, 0))
 
 
 def main() -> int:
