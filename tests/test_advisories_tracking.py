@@ -103,3 +103,22 @@ async def test_a_deleted_tracking_issue_is_opened_again_and_reminders_go_there(
         sandbox.reset_recording()
         await sweep(stack, installation_id)
         assert writes(sandbox) == []
+
+
+async def test_the_put_back_comment_is_posted_once_when_its_delivery_is_replayed_after_a_crash(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        ghsa = await report(stack)
+        issue = tracking_issue(sandbox, ghsa)
+        sandbox.faults.drop_after("POST", rf"/repos/{ORG}/{GOV}/issues/\d+/comments$")
+        await sandbox.edit_issue(ORG, GOV, issue.number, "bob", state="closed")
+        await stack.idle()
+        assert sandbox.faults.pending == []  # GitHub took the comment; Warden never heard so
+        clock.advance(60)  # the delivery's retry is due
+        await settled(stack)
+        said = [c for c in comments(sandbox, issue) if "warden:tracking-restored" in c]
+        assert len(said) == 1 and f"{ghsa} is still in triage" in said[0]
+        assert issue.state == "open"
+        assert await stack.ctx.store.fetch("SELECT step FROM advisory_comments") == []

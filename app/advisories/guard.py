@@ -4,6 +4,8 @@ The title and body are Warden's (the body's hidden marker is how Warden finds th
 its table must stay true); people discuss in comments. While the advisory is in triage or
 draft its tracking issue stays open: it closes by itself when the advisory is closed or
 published. A change whose webhook was missed is put back the next time the issue is edited.
+The comment saying why is posted once per change, even when its delivery is replayed after a
+crash (its hidden marker names the delivery; see ``once``).
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from typing import Any
 
 from gidgethub.abc import GitHubAPI
 
-from app.advisories import records
+from app.advisories import once, records
 from app.advisories import templates as t
 from app.advisories.intake import on_advisory_event
 from app.advisories.records import Record
-from app.advisories.scope import open_scope
+from app.advisories.scope import Scope, open_scope
 from app.advisories.tracking import ISSUE_URL, issue_vars
 from app.context import Context
 from app.nominations.issues import is_warden
@@ -57,13 +59,24 @@ async def on_tracking_issue_changed(
         return None
     if what == "unlabeled":
         await gh.post(ISSUE_URL + "/labels", issue_vars(scope, number), data={"labels": [t.LABEL]})
+    crashed = await once.unconfirmed_markers(ctx.store, record)  # recovered by the next step
     record = await on_advisory_event(ctx, gh, installation_id, org, record.repo, record.ghsa_id)
     if record is None or record.finished_at is not None:
         return record  # finished meanwhile: the comment closing it said so
-    log.info("%s: put back the %s tracking issue of %s", org, what, record.ghsa_id)
-    body = t.restored(record.ghsa_id, what, record.state, event["sender"]["login"])
-    await gh.post(event["issue"]["comments_url"], data={"body": body})
+    change = ctx.delivery_id or t.stamp(scope.now)
+    body = t.restored(record.ghsa_id, what, record.state, event["sender"]["login"], change)
+    if body.split("\n", 1)[0] not in crashed:  # else a crashed run of this delivery posted it
+        log.info("%s: put back the %s tracking issue of %s", org, what, record.ghsa_id)
+        await _say_once(scope, record, body, what)
     return record
+
+
+async def _say_once(scope: Scope, record: Record, body: str, what: str) -> None:
+    """Post why, recorded first so that a crash before it is confirmed is recovered."""
+    store = scope.ctx.store
+    async with records.lock(store, record.installation_id, record.repo, record.ghsa_id):
+        await once.post_once(scope, record, "restored", body, what=what)
+        await once.confirm(store, record)
 
 
 async def _forget_digest(ctx: Context, installation_id: int, number: int) -> Record | None:

@@ -1,5 +1,5 @@
-"""Comments posted once (reminders, the coordinator's and the experts' mentions), even across
-a crash.
+"""Comments posted once (reminders, the coordinator's and the experts' mentions, the finished
+comment, why a tracking issue was put back), even across a crash.
 
 Each is recorded (an intent) before it is posted; the advisory's record, saved after,
 confirms it. A crash in between leaves the intent unconfirmed: the next run looks for the
@@ -33,7 +33,7 @@ _KEY = "installation_id = ? AND repo = ? AND ghsa_id = ?"
 class Intent:
     """A comment Warden set out to post in a tracking issue, and what it records."""
 
-    step: str  # reminder, coordinator, experts, finished
+    step: str  # reminder, coordinator, experts, finished, restored
     marker: str  # the comment's first line, a hidden HTML comment
     issue: int
     body: str
@@ -49,6 +49,8 @@ def applied(record: Record, intent: Intent) -> Record:
         return record.but(coordinator=intent.detail["login"], assigned_at=intent.at)
     if intent.step == "finished":  # posted once the tracking issue was closed
         return record.but(state=intent.detail["state"], finished_at=intent.at)
+    if intent.step == "restored":  # says why; what was put back is GitHub's to keep
+        return record
     known = {e.casefold() for e in record.experts}
     new = tuple(e for e in intent.detail["experts"] if e.casefold() not in known)
     return record.but(experts=record.experts + new)
@@ -122,6 +124,12 @@ async def recover(scope: Scope, record: Record) -> Record:
     await records.save(scope.ctx.store, record)
     await confirm(scope.ctx.store, record)
     return record
+
+
+async def unconfirmed_markers(store: Store, record: Record) -> set[str]:
+    """The markers of the comments a crashed run meant to post for ``record`` (``recover``
+    finishes them); read before anything recovers them."""
+    return {intent.marker for intent in await _unconfirmed(store, record)}
 
 
 async def _unconfirmed(store: Store, record: Record) -> list[Intent]:

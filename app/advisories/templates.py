@@ -90,7 +90,9 @@ Added as experts (collaborators on the advisory), as owners of files changed in 
 fork: {names}.
 """
 
-RESTORED_MARKER = "<!-- warden:tracking-restored id={ghsa_id} what={what} -->\n"
+#: One per change put back: ``change`` is the delivery that reported it, so a replay of that
+#: delivery after a crash recognises the comment it already posted (see ``once``).
+RESTORED_MARKER = "<!-- warden:tracking-restored id={ghsa_id} what={what} change={change} -->\n"
 RESTORED = {
     "closed": "`@{sender}`, {ghsa_id} is still in {state}, so its tracking issue stays open. It "
     "closes by itself when the advisory is closed or published (a `[CLOSE]` tag in the "
@@ -224,11 +226,11 @@ def experts_added(ghsa_id: str, added: tuple[str, ...], at: float) -> str:
     return EXPERTS_ADDED.format(ghsa_id=ghsa_id, names=names(added), at=stamp(at))
 
 
-def restored(ghsa_id: str, what: str, state: str, sender: str) -> str:
+def restored(ghsa_id: str, what: str, state: str, sender: str, change: str) -> str:
     """Why Warden put back what ``sender`` changed by hand (``closed``, ``edited``,
-    ``unlabeled``)."""
+    ``unlabeled``); ``change`` names the change (its delivery) in the hidden marker."""
     text = RESTORED[what].format(ghsa_id=ghsa_id, state=state, sender=sender)
-    return RESTORED_MARKER.format(ghsa_id=ghsa_id, what=what) + text
+    return RESTORED_MARKER.format(ghsa_id=ghsa_id, what=what, change=change) + text
 
 
 def reply(template: str, **values: str) -> str:
