@@ -194,9 +194,9 @@ async def test_expert_adds_a_user_or_a_team_as_collaborator(
         assert adv.collaborating_teams == ["psrt", "release-managers"]
         said = comments(sandbox, tracking_issue(sandbox, ghsa))
         assert said == [
-            f"Added @erin to {ghsa} as a collaborator.",
-            f"Added @python/release-managers to {ghsa} as a collaborator.",
-            f"@erin is already a collaborator on {ghsa}.",
+            f"Added `@erin` to {ghsa} as a collaborator.",
+            f"Added `@python/release-managers` to {ghsa} as a collaborator.",
+            f"`@erin` is already a collaborator on {ghsa}.",
         ]
         assert "`@erin`, `@python/release-managers`" in (tracking_issue(sandbox, ghsa).body or "")
 

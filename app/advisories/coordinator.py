@@ -38,13 +38,13 @@ async def decide(scope: Scope, adv: Advisory, record: Record) -> tuple[Record, A
             if current != record.coordinator:
                 record = record.but(coordinator=current, assigned_at=scope.now)
             return record, None
-        why = f"the previous coordinator, `@{current}`, is no longer in the team"
-        return record, await _assign(scope, why)
+        return record, await _assign(scope, t.coordinator_why("left", login=current))
     waited = scope.now - record.reported_at
     after = scope.config.advisories.coordinator.assign_after
     if waited < after.total_seconds():
         return record, None
-    return record, await _assign(scope, f"no one took it within {_days(after.total_seconds())}")
+    why = t.coordinator_why("unclaimed", wait=_days(after.total_seconds()))
+    return record, await _assign(scope, why)
 
 
 def _days(seconds: float) -> str:

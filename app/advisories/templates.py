@@ -67,6 +67,12 @@ as a collaborator and credited as `coordinator`. Please take it from triage to a
 publication (or a close) before the deadline, {deadline}.
 """
 
+#: Why Warden assigned a coordinator, in ``COORDINATOR_ASSIGNED``.
+COORDINATOR_WHY = {
+    "unclaimed": "no one took it within {wait}",
+    "left": "the previous coordinator, `@{login}`, is no longer in the team",
+}
+
 REMINDERS = {
     "warn": "{who}the deadline of {ghsa_id} is {deadline}, in {days}. What is left to do?",
     "urgent": "{who}**{ghsa_id} is due in {days}** ({deadline}). Please publish or close "
@@ -123,8 +129,9 @@ REPLIES = {
     "are never changed.",
     "bot": "Bots are never credited; nothing was changed.",
     "no_user": "`{name}` is not a GitHub user or a team of {org}; nothing was changed.",
-    "expert": "Added {name} to {ghsa_id} as a collaborator.",
-    "already_expert": "{name} is already a collaborator on {ghsa_id}.",
+    # ``name`` as typed (``@user`` or ``@org/team``) in a code span: a team is never mentioned.
+    "expert": "Added `{name}` to {ghsa_id} as a collaborator.",
+    "already_expert": "`{name}` is already a collaborator on {ghsa_id}.",
 }
 
 
@@ -198,6 +205,11 @@ def stamp(timestamp: float) -> str:
     """``2026-03-01T09:30:00Z``: when a comment was meant, in its hidden marker (a comment
     posted once is recognised by it after a crash)."""
     return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def coordinator_why(reason: str, **values: str) -> str:
+    """Why a coordinator was assigned (``COORDINATOR_WHY[reason]``)."""
+    return COORDINATOR_WHY[reason].format(**values)
 
 
 def coordinator_comment(ghsa_id: str, login: str, why: str, deadline: str, at: float) -> str:
