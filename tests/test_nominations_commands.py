@@ -24,11 +24,11 @@ from tests.nomination_world import (
 
 BAD_EXTENSIONS = {
     "/vote extend": "the duration is empty",
-    "/vote extend 3": '"3" has no unit; write it like 3d (days) or 3h',
-    "/vote extend -1d": '"-1d" is negative',
-    "/vote extend 0d": '"0d" is zero',
-    "/vote extend 3 days": '"3 days" is not a duration',
-    "/vote extend 4000d": '"4000d" is longer than ten years',
+    "/vote extend 3": "`3` has no unit; write it like 3d (days) or 3h",
+    "/vote extend -1d": "`-1d` is negative",
+    "/vote extend 0d": "`0d` is zero",
+    "/vote extend 3 days": "`3 days` is not a duration",
+    "/vote extend 4000d": "`4000d` is longer than ten years",
 }
 
 

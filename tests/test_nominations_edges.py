@@ -111,7 +111,7 @@ async def test_extend_by_an_admin_moves_the_deadline_and_others_are_refused(
         await command(stack, number, "bob", "/vote extend 3d")
         assert "only the admins can extend a vote" in replies_to(sandbox, number, "bob")[0]
         await command(stack, number, "alice", "/vote extend soon")
-        assert '"soon" is not a duration' in replies_to(sandbox, number, "alice")[0]
+        assert "`soon` is not a duration" in replies_to(sandbox, number, "alice")[0]
         await command(stack, number, "alice", "/vote extend 3d")
         vote = await stored(stack, installation_id, number)
         assert vote.deadline == before + 3 * DAY

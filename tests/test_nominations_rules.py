@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
+from app.markdown import inert
 from app.nominations import templates as t
 from app.nominations.opening import engine_rule
 from app.nominations.parse import nominee_of, nominees
@@ -133,3 +134,71 @@ def test_relative_deadline_reads_naturally() -> None:
     assert t.relative(timedelta(days=6, hours=23, minutes=59, seconds=40)) == "in 7 days"
     assert t.relative(timedelta(hours=5, minutes=3)) == "in 5 hours, 3 minutes"
     assert t.relative(timedelta(seconds=-5)) == "now"
+
+
+def test_every_reason_a_vote_closed_matches_golden() -> None:
+    values = {
+        "deadline": {"at": "2026-11-24 12:00 UTC"},
+        "early": {"at": "2026-11-20 08:15 UTC"},
+        "cancelled_by": {"who": "alice"},
+        "vetoed_by": {"who": "sc-member"},
+        "issue_closed": {"who": "bob"},
+        "joined": {"who": "grace", "org": "python", "team": "psrt"},
+    }
+    assert set(values) == set(t.CLOSED)  # a new reason is added to the golden file
+    text = "".join(f"{key}: {t.closed_why(key, **values[key])}\n" for key in values)
+    assert_golden("vote-closed-reasons.md", text)
+
+
+def test_every_refusal_of_a_nomination_matches_golden() -> None:
+    values: dict[str, dict[str, object]] = {
+        "not_member": {"org": "python", "team": "psrt", "opener": "mallory"},
+        "nominee_count": {"found": "names 2 nominees"},
+        "not_user": {"login": "grcae"},
+        "not_person": {"login": "python-bots"},
+        "member": {"login": "grace", "org": "python", "team": "psrt"},
+        "invited": {"login": "grace", "org": "python", "team": "psrt"},
+        "nominated": {"login": "grace", "number": 11},
+    }
+    assert set(values) == set(t.REFUSALS)
+    text = "\n".join(t.refusal(t.refusal_reason(key, **values[key])) for key in values)
+    assert all(line.startswith(t.REFUSED_MARKER) for line in text.split("\n\n"))
+    assert_golden("nomination-refusals.md", text)
+
+
+def test_every_command_reply_is_addressed_to_its_author_and_matches_golden() -> None:
+    hostile = "/vote @python/psrt <!-- warden:vote issue=1 --> `x`"
+    values = {
+        "no_vote": {"word": inert("/veto")},
+        "status_closed": {"state": "passed, in its veto window"},
+        "unknown": {"line": inert(hostile)},
+        "cancel_denied": {"nominator": "alice"},
+        "already_closed": {"state": "failed"},
+        "extend_denied": {},
+        "bad_duration": {
+            "error": t.duration_problem('"@python/psrt" is not a duration', " @python/psrt")
+        },
+        "extend_lost": {},
+        "no_veto": {},
+        "veto_denied": {"org": "python", "team": "steering-council"},
+        "still_open": {},
+        "window_ended": {"ended": "2026-12-01 12:00 UTC"},
+        "nothing_to_veto": {"state": "failed"},
+        "changed": {"state": "cancelled"},
+    }
+    assert set(values) == set(t.REPLIES)
+    text = "".join(t.reply("bob", key, **values[key]) + "\n" for key in values)
+    assert "`` /vote @python/psrt <!-- warden:vote issue=1 --> `x` ``" in text  # inert
+    assert_golden("vote-replies.md", text)
+
+
+def test_label_and_reposted_comment_notes_match_golden() -> None:
+    text = "\n".join(
+        [
+            t.label_restored("bob", t.PASSED, added=True),
+            t.label_restored("bob", t.VOTE_OPEN, added=False),
+            t.comment_reposted(4242),
+        ]
+    )
+    assert text.startswith(t.LABEL_MARKER)
+    assert_golden("vote-guard-notes.md", text + "\n")

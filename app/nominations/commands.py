@@ -20,8 +20,6 @@ from app.teams import is_member
 from config.model import WardenConfig
 from config.units import UnitError, parse_duration
 
-USAGE = "`/vote status`, `/vote cancel` or `/vote extend DURATION` (for example `/vote extend 3d`)"
-
 
 async def is_admin(gh: GitHubAPI, config: WardenConfig, org: str, login: str) -> bool:
     """Admins: the maintainers of the team (`admins: maintainers`) or members of `admins`."""
@@ -39,8 +37,10 @@ async def is_admin(gh: GitHubAPI, config: WardenConfig, org: str, login: str) ->
     return bool(data.get("state") == "active" and data.get("role") == "maintainer")
 
 
-async def reply(gh: GitHubAPI, call: Invocation, text: str) -> None:
-    await gh.post(call.issue["comments_url"], data={"body": f"@{call.sender}: {text}"})
+async def reply(gh: GitHubAPI, call: Invocation, key: str, **values: str) -> None:
+    """Answer the command's author with ``templates.REPLIES[key]``."""
+    body = t.reply(call.sender, key, **values)
+    await gh.post(call.issue["comments_url"], data={"body": body})
 
 
 async def _vote_here(ctx: Context, gh: GitHubAPI, call: Invocation) -> Vote | None:
@@ -53,18 +53,12 @@ async def _vote_here(ctx: Context, gh: GitHubAPI, call: Invocation) -> Vote | No
         return None
     vote = await records.find(ctx.store, call.installation_id, call.repo, call.issue["number"])
     if vote is None:
-        word = inert(call.command.line.split()[0])
-        text = f"{word} works only on a nomination or removal issue with a vote; nothing was done."
-        await reply(gh, call, text)
+        await reply(gh, call, "no_vote", word=inert(call.command.line.split()[0]))
     return vote
 
 
 def _state(vote: Vote) -> str:
     return "passed, in its veto window" if vote.state == "veto" else vote.state
-
-
-def _closed(vote: Vote) -> str:
-    return f"this vote is already closed ({_state(vote)}); nothing was done."
 
 
 @commands.register("vote")
@@ -75,9 +69,7 @@ async def on_vote(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
         return
     action = call.command.args[0].lower() if call.command.args else ""
     if action == "status" and vote.state != "open":
-        await reply(
-            gh, call, f"this vote is closed ({_state(vote)}): the vote comment shows the result."
-        )
+        await reply(gh, call, "status_closed", state=_state(vote))
     elif action == "status":
         await lifecycle.refresh(ctx, gh, vote, force=True)
     elif action == "cancel":
@@ -85,7 +77,7 @@ async def on_vote(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
     elif action == "extend":
         await _extend(ctx, gh, call, vote)
     else:
-        await reply(gh, call, f"{inert(call.command.line)} is not a vote command; use {USAGE}.")
+        await reply(gh, call, "unknown", line=inert(call.command.line))
 
 
 async def _cancel(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> None:
@@ -93,34 +85,31 @@ async def _cancel(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> 
         gh, call.config, call.org, call.sender
     )
     if not allowed:
-        await reply(
-            gh,
-            call,
-            f"only the admins and the nominator (@{vote.nominator}) can "
-            "cancel this vote; nothing was done.",
-        )
+        await reply(gh, call, "cancel_denied", nominator=vote.nominator)
     elif vote.state != "open":  # a passed vote in its veto window is stopped only by a veto
-        await reply(gh, call, _closed(vote))
+        await reply(gh, call, "already_closed", state=_state(vote))
     else:
-        done = await lifecycle.stop(ctx, gh, vote, "cancelled", f"Cancelled by @{call.sender}.")
+        why = t.closed_why("cancelled_by", who=call.sender)
+        done = await lifecycle.stop(ctx, gh, vote, "cancelled", why)
         await _say_if_lost(gh, call, done, "cancelled")
 
 
 async def _extend(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> None:
     if not await is_admin(gh, call.config, call.org, call.sender):
-        await reply(gh, call, "only the admins can extend a vote; nothing was done.")
+        await reply(gh, call, "extend_denied")
         return
     if vote.state != "open":
-        await reply(gh, call, _closed(vote))
+        await reply(gh, call, "already_closed", state=_state(vote))
         return
+    written = " ".join(call.command.args[1:])
     try:
-        extra = parse_duration(" ".join(call.command.args[1:]))
+        extra = parse_duration(written)
     except UnitError as exc:
-        await reply(gh, call, f"{exc}, as in `/vote extend 3d`; nothing was done.")
+        await reply(gh, call, "bad_duration", error=t.duration_problem(str(exc), written))
         return
     extended = vote.but(deadline=vote.deadline + extra.total_seconds())
     if not await records.update(ctx.store, vote, extended):
-        await reply(gh, call, "the vote changed while extending it; nothing was done. Try again.")
+        await reply(gh, call, "extend_lost")
         return
     seconds = extra.total_seconds()
     await lifecycle.audit(ctx, extended, "vote.extended", by=call.sender, seconds=seconds)
@@ -134,32 +123,31 @@ async def on_veto(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
     if vote is None:
         return
     if not vote.veto_team:
-        await reply(gh, call, "no veto applies to this vote; nothing was done.")
+        await reply(gh, call, "no_veto")
     elif not await is_member(gh, call.org, vote.veto_team, call.sender):
-        await reply(
-            gh, call, f"only members of `@{call.org}/{vote.veto_team}` can veto; nothing was done."
-        )
+        await reply(gh, call, "veto_denied", org=call.org, team=vote.veto_team)
     elif vote.state != "veto" or ctx.clock.time() >= (vote.veto_until or 0):
-        await reply(gh, call, _no_window(vote))
+        key, values = _no_window(vote)
+        await reply(gh, call, key, **values)
     else:
-        done = await lifecycle.stop(ctx, gh, vote, "vetoed", f"Vetoed by @{call.sender}.")
+        why = t.closed_why("vetoed_by", who=call.sender)
+        done = await lifecycle.stop(ctx, gh, vote, "vetoed", why)
         await _say_if_lost(gh, call, done, "vetoed")
 
 
 async def _say_if_lost(gh: GitHubAPI, call: Invocation, vote: Vote, wanted: str) -> None:
     """Another run changed the vote between reading it and acting on it: say so."""
     if vote.state != wanted:
-        text = f"the vote changed meanwhile (it is now {_state(vote)}); nothing was done."
-        await reply(gh, call, text)
+        await reply(gh, call, "changed", state=_state(vote))
 
 
-def _no_window(vote: Vote) -> str:
+def _no_window(vote: Vote) -> tuple[str, dict[str, str]]:
+    """The reply to a `/veto` outside the veto window."""
     if vote.state == "open":
-        return "the vote is still open: a veto is possible only after it passes; nothing was done."
+        return "still_open", {}
     if vote.veto_until is not None:
-        ended = t.when(datetime.fromtimestamp(vote.veto_until, UTC))
-        return f"the veto window ended on {ended}; nothing was done."
-    return f"this vote ended {vote.state}, so there is nothing to veto; nothing was done."
+        return "window_ended", {"ended": t.when(datetime.fromtimestamp(vote.veto_until, UTC))}
+    return "nothing_to_veto", {"state": vote.state}
 
 
 __all__ = ["is_admin", "on_veto", "on_vote"]

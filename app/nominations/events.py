@@ -63,7 +63,7 @@ async def closed_by_hand(
     vote = await records.find(ctx.store, installation_id, repo, issue["number"])
     if vote is None or vote.state != "open" or await gh_issues.is_warden(ctx, event["sender"]):
         return None
-    why = f"Cancelled: @{event['sender']['login']} closed the issue while the vote was open."
+    why = t.closed_why("issue_closed", who=event["sender"]["login"])
     return await lifecycle.stop(ctx, gh, vote, "cancelled", why, close_issue=False)
 
 
@@ -106,9 +106,6 @@ async def joined_team(
     for vote in await records.live_for_nominee(ctx.store, installation_id, login):
         if vote.state != "open" or vote.team.lower() != team.lower() or vote.org != org:
             continue
-        why = (
-            f"Cancelled: @{vote.nominee} became a member of @{org}/{team} during the vote, "
-            "without it, so there is nothing left to decide."
-        )
+        why = t.closed_why("joined", who=vote.nominee, org=org, team=team)
         stopped.append(await lifecycle.stop(ctx, gh, vote, "cancelled", why))
     return stopped

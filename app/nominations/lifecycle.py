@@ -191,8 +191,8 @@ async def _veto_window_over(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
 
 def _closed_words(vote: Vote, now: datetime) -> str:
     if now >= vote.deadline_at:
-        return f"Closed at its deadline, {t.when(vote.deadline_at)}."
-    return f"Closed early on {t.when(now)}: the remaining votes could no longer change the result."
+        return t.closed_why("deadline", at=t.when(vote.deadline_at))
+    return t.closed_why("early", at=t.when(now))
 
 
 def _owed(

@@ -41,16 +41,16 @@ async def _nominee_problem(
     except BadRequest as exc:
         if exc.status_code != 404:
             raise
-        return f"@{login} is not a GitHub user. Check the spelling of the login."
+        return t.refusal_reason("not_user", login=login)
     if user.get("type") != "User":
-        return f"@{login} is not a person's account, so it cannot be nominated."
+        return t.refusal_reason("not_person", login=login)
     state = await membership_state(gh, org, team, user["login"])
     if state == "active":
-        return f"@{user['login']} is already a member of `@{org}/{team}`."
+        return t.refusal_reason("member", login=user["login"], org=org, team=team)
     if state == "pending":
-        return f"@{user['login']} is already invited to `@{org}/{team}`."
+        return t.refusal_reason("invited", login=user["login"], org=org, team=team)
     for other in await records.live_for_nominee(ctx.store, installation_id, user["login"]):
-        return f"@{user['login']} already has an open nomination in #{other.issue_number}."
+        return t.refusal_reason("nominated", login=user["login"], number=other.issue_number)
     return None
 
 
@@ -65,14 +65,11 @@ async def _problem(
     """Why this issue cannot open a vote, in one sentence; None when it can."""
     opener = issue["user"]["login"]
     if not await is_member(gh, org, config.team, opener):
-        return f"only members of `@{org}/{config.team}` can nominate, and @{opener} is not one."
+        return t.refusal_reason("not_member", org=org, team=config.team, opener=opener)
     named = nominees(issue.get("body"))
     if len(named) != 1:
         found = "names no nominee" if not named else f"names {len(named)} nominees"
-        return (
-            f"the issue {found}. Name exactly one, on a line `Nominee: @login` (or in the "
-            "Nominee field of the nomination form), then add the `warden/nomination` label again."
-        )
+        return t.refusal_reason("nominee_count", found=found)
     return await _nominee_problem(ctx, gh, installation_id, org, config.team, named[0])
 
 

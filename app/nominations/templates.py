@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from app import labels
+from app.markdown import inert
 from app.nominations.records import Vote
 from app.votes import Tally, pass_rule_text
 from config.units import duration_words
@@ -230,3 +231,72 @@ def comment_reposted(old_id: int) -> str:
         f"The vote comment ({old_id}) was deleted, so Warden posted it again below. "
         "Reactions on the deleted comment are gone: please vote again on the new one."
     )
+
+
+#: Why a vote closed, in its result comment (``who``: a login, never a team).
+CLOSED = {
+    "deadline": "Closed at its deadline, {at}.",
+    "early": "Closed early on {at}: the remaining votes could no longer change the result.",
+    "cancelled_by": "Cancelled by @{who}.",
+    "vetoed_by": "Vetoed by @{who}.",
+    "issue_closed": "Cancelled: @{who} closed the issue while the vote was open.",
+    "joined": "Cancelled: @{who} became a member of @{org}/{team} during the vote, without it, "
+    "so there is nothing left to decide.",
+}
+
+
+def closed_why(reason: str, **values: str) -> str:
+    return CLOSED[reason].format(**values)
+
+
+#: Why no vote was opened, after ``refusal``'s "No vote was opened: ". Teams in code spans:
+#: the opener may be an outsider, who must not make Warden notify a whole team.
+REFUSALS = {
+    "not_member": "only members of `@{org}/{team}` can nominate, and @{opener} is not one.",
+    "nominee_count": "the issue {found}. Name exactly one, on a line `Nominee: @login` (or in "
+    "the Nominee field of the nomination form), then add the `warden/nomination` label again.",
+    "not_user": "@{login} is not a GitHub user. Check the spelling of the login.",
+    "not_person": "@{login} is not a person's account, so it cannot be nominated.",
+    "member": "@{login} is already a member of `@{org}/{team}`.",
+    "invited": "@{login} is already invited to `@{org}/{team}`.",
+    "nominated": "@{login} already has an open nomination in #{number}.",
+}
+
+
+def refusal_reason(reason: str, **values: object) -> str:
+    return REFUSALS[reason].format(**values)
+
+
+#: Replies to `/vote` and `/veto`, after ``@sender: ``; what the sender typed is quoted with
+#: ``app.markdown.inert`` and teams are in code spans. Replies are not found again: no marker.
+USAGE = "`/vote status`, `/vote cancel` or `/vote extend DURATION` (for example `/vote extend 3d`)"
+REPLIES = {
+    "no_vote": "{word} works only on a nomination or removal issue with a vote; nothing was done.",
+    "status_closed": "this vote is closed ({state}): the vote comment shows the result.",
+    "unknown": "{line} is not a vote command; use " + USAGE + ".",
+    "cancel_denied": "only the admins and the nominator (@{nominator}) can cancel this vote; "
+    "nothing was done.",
+    "already_closed": "this vote is already closed ({state}); nothing was done.",
+    "extend_denied": "only the admins can extend a vote; nothing was done.",
+    "bad_duration": "{error}, as in `/vote extend 3d`; nothing was done.",
+    "extend_lost": "the vote changed while extending it; nothing was done. Try again.",
+    "no_veto": "no veto applies to this vote; nothing was done.",
+    "veto_denied": "only members of `@{org}/{team}` can veto; nothing was done.",
+    "still_open": "the vote is still open: a veto is possible only after it passes; nothing was "
+    "done.",
+    "window_ended": "the veto window ended on {ended}; nothing was done.",
+    "nothing_to_veto": "this vote ended {state}, so there is nothing to veto; nothing was done.",
+    "changed": "the vote changed meanwhile (it is now {state}); nothing was done.",
+}
+
+
+def duration_problem(error: str, written: str) -> str:
+    """A duration error with the typed text as a code span, not in quotes: what someone
+    typed (``@org/team``) never becomes a mention in Warden's reply."""
+    typed = written.strip()
+    return error.replace(f'"{typed}"', inert(typed), 1) if typed else error
+
+
+def reply(sender: str, key: str, **values: str) -> str:
+    """A command reply addressed to ``sender`` (``REPLIES[key]``)."""
+    return f"@{sender}: {REPLIES[key].format(**values)}"
