@@ -312,7 +312,7 @@ async def test_renaming_the_member_team_tells_the_admins_the_new_slug(
         await sandbox.edit_team(ORG, "psrt", "alice", name="Python Security")
         await settled(stack)
         [alert] = alerts(sandbox)
-        assert "it is now @python/python-security" in (alert.body or "")
+        assert "it is now `@python/python-security`" in (alert.body or "")
         assert "@alice renamed @python/psrt" in (alert.body or "")
         clock.advance(86400)
         assert await stack.scheduler.run_job("roster")

@@ -69,3 +69,38 @@ def test_every_alert_carries_its_hidden_marker() -> None:
         t.alert_marker("team-deleted", "psrt"),
     ]
     assert [body.splitlines()[0] for body in bodies] == markers
+
+
+def test_alerts_about_the_member_team_itself_match_golden() -> None:
+    alerts = [
+        t.team_deleted_alert("python", "psrt", "alice"),
+        t.team_renamed_alert("python", "psrt", "security-response", "alice"),
+        t.team_missing_alert("python", "psrt"),
+    ]
+    for _, body in alerts:  # one alert at a time: each replaces the other in place
+        assert body.splitlines()[0] == t.alert_marker("team-deleted", "psrt")
+    assert_golden("roster-alert-team.md", "\n---\n\n".join(titled(a) for a in alerts))
+
+
+def test_comments_on_the_pull_request_and_on_closed_alerts_match_golden() -> None:
+    comments = {
+        "stale": t.PULL_STALE_COMMENT,
+        "declined": t.PULL_DECLINED_COMMENT,
+        "retired": t.PULL_RETIRED_COMMENT,
+        "updated": t.pull_update_comment(DIFF, ("ivan",)),
+        "unauthorised fixed": t.unauthorised_fixed_comment("mallory"),
+        "admins fixed": t.admins_fixed_comment(["bob", "alice"]),
+        "removals confirmed": t.removals_done_comment("alice"),
+    }
+    # Warden finds these again on the pull request (closed by itself, declined, its own).
+    assert t.PULL_STALE_COMMENT.startswith(t.PULL_CLOSED_MARKER + "\n")
+    assert t.PULL_RETIRED_COMMENT.startswith(t.PULL_CLOSED_MARKER + "\n")
+    assert t.PULL_DECLINED_COMMENT.startswith(t.PULL_DECLINED_MARKER + "\n")
+    assert comments["updated"].startswith(t.PULL_MARKER + "\n")
+    text = "".join(f"## {name}\n\n{body}\n\n" for name, body in comments.items())
+    assert_golden("roster-comments.md", text)
+
+
+def test_replies_to_roster_confirm_match_golden() -> None:
+    replies = [t.UNKNOWN_SUBCOMMAND, t.NOT_ALERT, t.NOTHING_PAUSED, t.NOT_ADMIN]
+    assert_golden("roster-replies.md", "".join(reply + "\n" for reply in replies))

@@ -177,10 +177,11 @@ def team_deleted_alert(org: str, team: str, sender: str) -> tuple[str, str]:
 
 
 def team_renamed_alert(org: str, team: str, slug: str, sender: str) -> tuple[str, str]:
+    """(title, body); the new name, from the event, in a code span: no team is notified."""
     body = (
         f"{alert_marker('team-deleted', team)}\n"
         f"@{sender} renamed @{org}/{team}, the team Warden follows as the member list; it is "
-        f"now @{org}/{slug}. Warden leaves the lists and the guard alone until `team` in "
+        f"now `@{org}/{slug}`. Warden leaves the lists and the guard alone until `team` in "
         f"`.github/warden.yml` says `{slug}`."
     )
     return f"The member team {team} was renamed to {slug}", body
