@@ -103,9 +103,13 @@ def has_known_command(body: str | None) -> bool:
     return any(c.name in KNOWN for c in parse_commands(body))
 
 
+#: The reply, in the governance repository, to a command no feature registered (the name is
+#: a word: ``COMMAND_LINE``). Not found again, so no marker.
+UNKNOWN_REPLY = (
+    "`/{name}` is not a Warden command, so nothing was done. Warden's commands are {known}."
+)
+
+
 def unknown_reply(command: Command) -> str:
     known = ", ".join(f"`/{name}`" for name in registered())
-    return (
-        f"`/{command.name}` is not a Warden command, so nothing was done. "
-        f"Warden's commands are {known}."
-    )
+    return UNKNOWN_REPLY.format(name=command.name, known=known)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import app.advisories.commands
+import app.nominations.commands
+import app.rostersync.command  # noqa: F401
 from app.clock import Clock
-from app.commands import Command, has_known_command, parse_commands
+from app.commands import Command, has_known_command, parse_commands, unknown_reply
 from sandbox import Sandbox
 from tests.harness import running
 from tests.test_orgconfig import GOOD, ORG, seed, settled
+from tests.test_orgconfig_templates import assert_golden
 
 
 def test_command_lines_are_found_with_their_arguments() -> None:
@@ -56,3 +60,8 @@ async def test_slash_lines_outside_the_governance_repo_are_prose(
         await settled(stack)
         issue = sandbox.world.issue(sandbox.repo(ORG, "cpython"), number)
         assert [sandbox.world.comments[i].user for i in issue.comments] == ["carol"]
+
+
+def test_reply_to_an_unknown_command_lists_the_known_ones_and_matches_golden() -> None:
+    text = unknown_reply(Command("vot", ("status",), "/vot status"))
+    assert_golden("command-unknown.md", text + "\n")

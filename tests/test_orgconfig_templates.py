@@ -81,8 +81,12 @@ def test_not_set_up_reply_matches_golden() -> None:
     assert_golden("config-not-set-up.md", body)
 
 
-def test_fixed_comment_names_the_commit() -> None:
-    assert t.fixed_comment("0123abc") == (
-        f"{t.FIXED_MARKER}\n`.github/warden.yml` on the default branch is valid again as of "
-        "0123abc: Warden now applies it. Closing.\n"
-    )
+def test_comments_closing_the_error_issue_match_golden() -> None:
+    comments = [t.fixed_comment("0123abc"), t.fixed_comment(None), t.removed_comment()]
+    assert all(c.startswith(t.FIXED_MARKER + "\n") for c in comments)
+    assert_golden("config-closing-comments.md", "---\n".join(comments))
+
+
+def test_check_run_for_a_removed_config_matches_golden() -> None:
+    assert t.CHECK_REMOVED_TITLE == "Removes the Warden configuration"
+    assert_golden("config-check-removed.md", t.CHECK_REMOVED)
