@@ -139,3 +139,9 @@ def test_comments_warden_finds_again_start_with_their_hidden_marker() -> None:
     }
     for kind, text in bodies.items():
         assert text.startswith(f"<!-- warden:{kind} id={GHSA} "), kind
+
+
+def test_tracking_issue_of_an_archived_repository_says_nothing_changes_and_matches_golden() -> None:
+    text = body(state="draft" + t.ARCHIVED, coordinator="bob")
+    assert "Warden changes nothing in the advisory until it is unarchived" in text
+    assert_golden("advisory-tracking-archived.md", text)

@@ -202,3 +202,17 @@ def test_label_and_reposted_comment_notes_match_golden() -> None:
     )
     assert text.startswith(t.LABEL_MARKER)
     assert_golden("vote-guard-notes.md", text + "\n")
+
+
+def test_cancelled_and_vetoed_results_match_golden() -> None:
+    closed = OPENED + timedelta(days=1)
+    cancelled = sample_vote(state="cancelled")
+    vetoed = sample_vote(state="vetoed", veto_until=(closed + timedelta(days=7)).timestamp())
+    result = tally(vetoed.rule, vetoed.voters, REACTIONS, deadline=vetoed.deadline_at, now=closed)
+    text = "\n---\n".join(
+        [
+            t.result_comment(cancelled, None, t.closed_why("cancelled_by", who="alice")),
+            t.result_comment(vetoed, result, t.closed_why("vetoed_by", who="sc-member")),
+        ]
+    )
+    assert_golden("vote-stopped.md", text)
