@@ -196,6 +196,10 @@ def team_missing_alert(org: str, team: str) -> tuple[str, str]:
     return f"The member team {team} is missing", body
 
 
+def team_fixed_comment(org: str, team: str) -> str:
+    return f"`team` now names @{org}/{team}, which exists; the lists follow it again. Closing."
+
+
 NOT_ADMIN = "Only an admin of the team can confirm a paused roster sync; nothing was done."
 NOT_ALERT = (
     "`/roster confirm` works only on the roster alert issue of a paused sync; nothing was done."
