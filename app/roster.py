@@ -1,20 +1,25 @@
-"""The public member list and the emeritus list, rendered from the team."""
+"""The reconcile rules: the public and emeritus lists the team calls for.
+
+Names and unmanaged notes in the files are kept; ``Admin`` and the ``notes`` notes are
+Warden's to add and drop. Leavers move to the emeritus list with the note ``Left
+YYYY-MM-DD``; a member who rejoins is taken off it. Invitees still pending are not added,
+and if already listed they are left alone (not moved to emeritus). A list whose rows do
+not change is returned byte for byte as it was.
+"""
 
 from __future__ import annotations
 
-import csv
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from app.rosterlist import LEFT_NOTE, Format, Row, parse_list, render_list, sort_key
+from app.rosterlist import login_key as _key
+
 Role = Literal["member", "maintainer"]
-Format = Literal["csv", "markdown"]
 
 ADMIN_NOTE = "Admin"
-LEFT_NOTE = "Left {date}"
-HEADER = ("Name", "GitHub username", "Notes")
 #: No single reconcile may remove more than this share of the team unconfirmed.
 MAX_REMOVAL_FRACTION = 0.25
 
@@ -27,15 +32,6 @@ class Member:
     role: Role = "member"
     id: int | None = None
     """GitHub's user id: it stays when the login is renamed."""
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of a public or emeritus list."""
-
-    name: str
-    login: str
-    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,18 +76,9 @@ class RosterUpdate:
     pending: tuple[str, ...]
 
 
-def _key(login: str) -> str:
-    return login.strip().lstrip("@").casefold()
-
-
 def maintainers(members: Iterable[Member]) -> frozenset[str]:
     """Logins of the team's maintainers (the admins when ``admins: maintainers``)."""
     return frozenset(m.login for m in members if m.role == "maintainer")
-
-
-def format_for_path(path: str) -> Format:
-    """The list format a roster file's name implies (``.md`` is Markdown)."""
-    return "markdown" if path.lower().endswith((".md", ".markdown")) else "csv"
 
 
 def removal_fraction(old: Iterable[str], new: Iterable[str]) -> float:
@@ -100,112 +87,6 @@ def removal_fraction(old: Iterable[str], new: Iterable[str]) -> float:
     if not before:
         return 0.0
     return len(before - {_key(login) for login in new}) / len(before)
-
-
-# Parsing and rendering
-
-
-def _split_notes(cell: str) -> tuple[str, ...]:
-    return tuple(note.strip() for note in cell.split(",") if note.strip())
-
-
-def _row(cells: list[str]) -> Row | None:
-    """A row from its cells, or None for the header and blank lines."""
-    cells = [cell.strip() for cell in cells] + ["", "", ""]
-    name, login, notes = cells[:3]
-    if not (name or login) or (name.casefold(), login.casefold()) == ("name", "github username"):
-        return None
-    return Row(name, _clean_login(login), _split_notes(notes))
-
-
-def _clean_login(cell: str) -> str:
-    """A login from a cell that may hold ``@login``, `` `login` `` or ``[login](url)``."""
-    link = re.fullmatch(r"\[([^\]]*)\]\([^)]*\)", cell)
-    text = link.group(1) if link else cell
-    return text.strip().strip("`").lstrip("@").strip()
-
-
-def _lines(text: str) -> list[str]:
-    """The lines of ``text``, split only at LF and CRLF (other breaks are content)."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    return lines[:-1] if lines[-1] == "" else lines
-
-
-def _parse_csv(text: str) -> list[Row]:
-    rows = (_row(cells) for cells in csv.reader(_lines(text)))
-    return [row for row in rows if row is not None]
-
-
-def _csv_field(value: str) -> str:
-    if any(char in value for char in ',"\r\n') or value != value.strip():
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
-def _render_csv(rows: Iterable[Row]) -> list[str]:
-    lines = [",".join(HEADER)]
-    for row in rows:
-        lines.append(",".join(_csv_field(v) for v in (row.name, row.login, ", ".join(row.notes))))
-    return lines
-
-
-def _md_cells(line: str) -> list[str]:
-    """The cells of a Markdown table line; ``\\|`` is a literal pipe."""
-    inner = line.strip().removeprefix("|").removesuffix("|")
-    return [cell.replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", inner)]
-
-
-def _split_markdown(text: str) -> tuple[list[str], list[str], list[str]]:
-    """(lines before the table, the table's lines, lines after it)."""
-    lines = _lines(text)
-    start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("|")), len(lines))
-    end = start
-    while end < len(lines) and lines[end].lstrip().startswith("|"):
-        end += 1
-    return lines[:start], lines[start:end], lines[end:]
-
-
-def _parse_markdown(text: str) -> list[Row]:
-    table = _split_markdown(text)[1]
-    rows = (_row(_md_cells(line)) for line in table if not re.fullmatch(r"[\s|:-]+", line))
-    return [row for row in rows if row is not None]
-
-
-def _md_cell(value: str) -> str:
-    return value.replace("|", "\\|")
-
-
-def _render_markdown(rows: Iterable[Row], existing: str) -> list[str]:
-    """The table in place of the old one, keeping any text around it."""
-    head, old_table, tail = _split_markdown(existing)
-    table = ["| " + " | ".join(HEADER) + " |", "| --- | --- | --- |"]
-    for row in rows:
-        cells = (row.name, row.login, ", ".join(row.notes))
-        table.append("| " + " | ".join(_md_cell(cell) for cell in cells) + " |")
-    if not old_table and head and head[-1].strip():
-        head = [*head, ""]
-    return head + table + tail
-
-
-def parse_list(text: str, fmt: Format) -> tuple[Row, ...]:
-    """The rows of a list file (header, blank lines, CRLF and quoting handled)."""
-    return tuple(_parse_csv(text) if fmt == "csv" else _parse_markdown(text))
-
-
-def _sort_key(row: Row) -> tuple[str, str]:
-    return (row.name.casefold(), row.login.casefold())
-
-
-def render_list(rows: Iterable[Row], fmt: Format, existing: str = "") -> str:
-    """A list file with ``rows`` sorted by name, then login.
-
-    ``existing`` is the current file: its line endings are kept, and for
-    Markdown so is any text around the table.
-    """
-    ordered = sorted(rows, key=_sort_key)
-    lines = _render_csv(ordered) if fmt == "csv" else _render_markdown(ordered, existing)
-    newline = "\r\n" if "\r\n" in existing else "\n"
-    return newline.join(lines) + newline
 
 
 # Reconciling
@@ -238,6 +119,23 @@ class _Team:
     notes: dict[str, set[str]]
     pending: set[str]
     names: dict[str, str]
+
+    @classmethod
+    def of(
+        cls,
+        members: Iterable[Member],
+        admins: Iterable[str],
+        notes: Mapping[str, Iterable[str]],
+        pending: Iterable[str],
+        names: Mapping[str, str],
+    ) -> _Team:
+        return cls(
+            members={_key(m.login): m for m in members},
+            admins={_key(login) for login in admins},
+            notes={note: {_key(login) for login in logins} for note, logins in notes.items()},
+            pending={_key(login) for login in pending},
+            names={_key(login): name for login, name in names.items()},
+        )
 
     @property
     def managed(self) -> set[str]:
@@ -305,17 +203,6 @@ def _update_emeritus(
     return kept + [Row(row.name, row.login, left(row)) for row in leavers]
 
 
-def left_dates(emeritus_text: str, fmt: Format) -> dict[str, date]:
-    """The leave dates an emeritus list records (``Left YYYY-MM-DD`` notes), by login."""
-    found = {}
-    for row in parse_list(emeritus_text, fmt):
-        for note in row.notes:
-            match = re.fullmatch(r"Left (\d{4}-\d{2}-\d{2})", note)
-            if match and row.login:
-                found[row.login] = date.fromisoformat(match.group(1))
-    return found
-
-
 def _rename(
     rows: list[Row], moves: Mapping[str, str], found: dict[str, tuple[str, str]]
 ) -> list[Row]:
@@ -332,9 +219,27 @@ def _rename(
 
 def _render_if_changed(old: list[Row], new: list[Row], fmt: Format, text: str) -> str:
     """``text`` itself when its rows are unchanged (no churn), else a fresh render."""
-    if sorted(old, key=_sort_key) == sorted(new, key=_sort_key) and old == _dedupe(old):
+    if sorted(old, key=sort_key) == sorted(new, key=sort_key) and old == _dedupe(old):
         return text
     return render_list(new, fmt, text)
+
+
+def _diff(
+    team: _Team,
+    added: list[Row],
+    leavers: list[Row],
+    former: Mapping[str, Row],
+    changes: list[NotesChange],
+    renames: Mapping[str, tuple[str, str]],
+) -> RosterDiff:
+    rejoined = [row for row in former.values() if _key(row.login) in team.members]
+    return RosterDiff(
+        added=tuple(row.login for row in added),
+        removed=tuple(row.login for row in sorted(leavers, key=sort_key)),
+        rejoined=tuple(row.login for row in sorted(rejoined, key=sort_key)),
+        notes_changed=tuple(changes),
+        renamed=tuple(renames[key] for key in sorted(renames)),
+    )
 
 
 def reconcile(
@@ -351,54 +256,27 @@ def reconcile(
     left_on: Mapping[str, date] | None = None,
     renamed: Mapping[str, str] | None = None,
 ) -> RosterUpdate:
-    """Bring the public and emeritus lists in line with the team.
+    """Bring the public and emeritus lists in line with the team (rules: module docstring).
 
-    ``notes`` maps a note (``Release Manager``) to the logins that get it;
-    ``names`` gives display names (from GitHub profiles) for new members.
-    Names and unmanaged notes in the file are kept; ``Admin`` and the
-    ``notes`` notes are Warden's to add and drop. Leavers move to the
-    emeritus list with the note ``Left YYYY-MM-DD``; a member who rejoins is
-    taken off it. Invitees still pending are not added, and if already
-    listed they are left alone (not moved to emeritus). A list whose rows do
-    not change is returned byte for byte as it was. ``left_on`` gives leave dates
+    ``notes`` maps a note (``Release Manager``) to the logins that get it; ``names`` gives
+    display names (from GitHub profiles) for new members. ``left_on`` gives leave dates
     already recorded elsewhere (a pending pull request), so they do not move to today.
     ``renamed`` maps an old login to the new one of the same GitHub account: its rows are
     renamed in place (name, notes and leave date kept), not moved to the emeritus list.
     """
     invited = list(pending)
-    team = _Team(
-        members={_key(m.login): m for m in members},
-        admins={_key(login) for login in admins},
-        notes={note: {_key(login) for login in logins} for note, logins in notes.items()},
-        pending={_key(login) for login in invited},
-        names={_key(login): name for login, name in (names or {}).items()},
-    )
+    team = _Team.of(members, admins, notes, invited, names or {})
     moves = {_key(old): new for old, new in (renamed or {}).items()}
     found: dict[str, tuple[str, str]] = {}
     as_read = list(parse_list(public_text, fmt)), list(parse_list(emeritus_text, fmt))
     public, emeritus = (_rename(rows, moves, found) for rows in as_read)
     staying, leavers, changes = _update_public(team, _dedupe(public))
     former = {_key(row.login): row for row in _dedupe(emeritus) if row.login}
-    added = sorted(_newcomers(team, {_key(row.login) for row in staying}, former), key=_sort_key)
-    diff = RosterDiff(
-        added=tuple(row.login for row in added),
-        removed=tuple(row.login for row in sorted(leavers, key=_sort_key)),
-        rejoined=tuple(
-            r.login for r in sorted(former.values(), key=_sort_key) if _key(r.login) in team.members
-        ),
-        notes_changed=tuple(changes),
-        renamed=tuple(found[key] for key in sorted(found)),
-    )
+    added = sorted(_newcomers(team, {_key(row.login) for row in staying}, former), key=sort_key)
+    gone = _update_emeritus(team, _dedupe(emeritus), leavers, today, left_on or {})
     return RosterUpdate(
         public=_render_if_changed(as_read[0], staying + added, fmt, public_text),
-        emeritus=_render_if_changed(
-            as_read[1],
-            _update_emeritus(team, _dedupe(emeritus), leavers, today, left_on or {}),
-            fmt,
-            emeritus_text,
-        ),
-        diff=diff,
-        pending=tuple(
-            {_key(login): login for login in invited if _key(login) not in team.members}.values()
-        ),
+        emeritus=_render_if_changed(as_read[1], gone, fmt, emeritus_text),
+        diff=_diff(team, added, leavers, former, changes, found),
+        pending=tuple({_key(x): x for x in invited if _key(x) not in team.members}.values()),
     )

@@ -12,19 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.roster import (
-    Format,
     Member,
     NotesChange,
     RosterUpdate,
-    Row,
-    format_for_path,
-    left_dates,
     maintainers,
-    parse_list,
     reconcile,
     removal_fraction,
-    render_list,
 )
+from app.rosterlist import Format, Row, format_for_path, left_dates, parse_list, render_list
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2026, 11, 24)

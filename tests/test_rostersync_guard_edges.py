@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.clock import Clock
-from app.roster import Row, render_list
+from app.rosterlist import Row, render_list
 from app.rostersync import dry_run_lines
 from app.teams import expect_membership
 from sandbox import Sandbox

@@ -13,14 +13,8 @@ from gidgethub import BadRequest
 
 from app.context import Context
 from app.github import GitHubAPI
-from app.roster import (
-    MAX_REMOVAL_FRACTION,
-    RosterDiff,
-    RosterUpdate,
-    left_dates,
-    parse_list,
-    reconcile,
-)
+from app.roster import MAX_REMOVAL_FRACTION, RosterDiff, RosterUpdate, reconcile
+from app.rosterlist import left_dates, parse_list
 from app.rostersync import state
 from app.rostersync import templates as t
 from app.rostersync.alerts import close_alert, find_alert, raise_alert
