@@ -49,7 +49,8 @@ class RosterDiff:
 
     ``rejoined`` are current members taken off the emeritus list (usually
     also in ``added``); ``renamed`` are (old, new) logins of members who changed
-    their login on GitHub, whose rows keep their name and notes.
+    their login on GitHub, whose rows keep their name and notes; ``dropped`` are rows
+    of people never listed as members, taken off the public list (not leavers).
     """
 
     added: tuple[str, ...] = ()
@@ -57,12 +58,18 @@ class RosterDiff:
     rejoined: tuple[str, ...] = ()
     notes_changed: tuple[NotesChange, ...] = ()
     renamed: tuple[tuple[str, str], ...] = ()
+    dropped: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
         """Whether the public or the emeritus list changes at all."""
         return bool(
-            self.added or self.removed or self.rejoined or self.notes_changed or self.renamed
+            self.added
+            or self.removed
+            or self.rejoined
+            or self.notes_changed
+            or self.renamed
+            or self.dropped
         )
 
 
@@ -74,6 +81,8 @@ class RosterUpdate:
     emeritus: str
     diff: RosterDiff
     pending: tuple[str, ...]
+    dropped: tuple[Row, ...] = ()
+    """The rows in ``diff.dropped`` as the public list had them (for the alert)."""
 
 
 def maintainers(members: Iterable[Member]) -> frozenset[str]:
@@ -119,6 +128,8 @@ class _Team:
     notes: dict[str, set[str]]
     pending: set[str]
     names: dict[str, str]
+    listed: set[str] | None = None
+    """Logins the public list held as members at the last reconcile (None: not known)."""
 
     @classmethod
     def of(
@@ -128,6 +139,7 @@ class _Team:
         notes: Mapping[str, Iterable[str]],
         pending: Iterable[str],
         names: Mapping[str, str],
+        listed: Iterable[str] | None,
     ) -> _Team:
         return cls(
             members={_key(m.login): m for m in members},
@@ -135,6 +147,7 @@ class _Team:
             notes={note: {_key(login) for login in logins} for note, logins in notes.items()},
             pending={_key(login) for login in pending},
             names={_key(login): name for login, name in names.items()},
+            listed=None if listed is None else {_key(login) for login in listed},
         )
 
     @property
@@ -158,23 +171,34 @@ def _dedupe(rows: Iterable[Row]) -> list[Row]:
     return kept
 
 
-def _update_public(team: _Team, rows: list[Row]) -> tuple[list[Row], list[Row], list[NotesChange]]:
-    """(rows staying, with their notes brought up to date; leavers; notes changes)."""
-    staying: list[Row] = []
-    leavers: list[Row] = []
-    changes: list[NotesChange] = []
+@dataclass(frozen=True)
+class _Public:
+    """The public list's rows sorted out by the reconcile."""
+
+    staying: list[Row]
+    """Rows that stay, their notes brought up to date."""
+    leavers: list[Row]
+    dropped: list[Row]
+    """Rows of people outside the team who were never listed as members."""
+    changes: list[NotesChange]
+
+
+def _update_public(team: _Team, rows: list[Row]) -> _Public:
+    """Sort the public list's rows: staying, leavers, never members."""
+    out = _Public([], [], [], [])
     for row in rows:
         key = _key(row.login)
         if key and key not in team.members and key not in team.pending:
-            leavers.append(row)
+            never = team.listed is not None and key not in team.listed
+            (out.dropped if never else out.leavers).append(row)
             continue
         if key in team.members:
             notes = _merge_notes(row.notes, team.wanted(row.login), team.managed)
             if notes != row.notes:
-                changes.append(NotesChange(row.login, row.notes, notes))
+                out.changes.append(NotesChange(row.login, row.notes, notes))
             row = Row(row.name, row.login, notes)
-        staying.append(row)
-    return staying, leavers, changes
+        out.staying.append(row)
+    return out
 
 
 def _newcomers(team: _Team, listed: set[str], emeritus: dict[str, Row]) -> list[Row]:
@@ -227,18 +251,18 @@ def _render_if_changed(old: list[Row], new: list[Row], fmt: Format, text: str) -
 def _diff(
     team: _Team,
     added: list[Row],
-    leavers: list[Row],
+    public: _Public,
     former: Mapping[str, Row],
-    changes: list[NotesChange],
     renames: Mapping[str, tuple[str, str]],
 ) -> RosterDiff:
     rejoined = [row for row in former.values() if _key(row.login) in team.members]
     return RosterDiff(
         added=tuple(row.login for row in added),
-        removed=tuple(row.login for row in sorted(leavers, key=sort_key)),
+        removed=tuple(row.login for row in sorted(public.leavers, key=sort_key)),
         rejoined=tuple(row.login for row in sorted(rejoined, key=sort_key)),
-        notes_changed=tuple(changes),
+        notes_changed=tuple(public.changes),
         renamed=tuple(renames[key] for key in sorted(renames)),
+        dropped=tuple(row.login for row in sorted(public.dropped, key=sort_key)),
     )
 
 
@@ -255,6 +279,7 @@ def reconcile(
     names: Mapping[str, str] | None = None,
     left_on: Mapping[str, date] | None = None,
     renamed: Mapping[str, str] | None = None,
+    listed: Iterable[str] | None = None,
 ) -> RosterUpdate:
     """Bring the public and emeritus lists in line with the team (rules: module docstring).
 
@@ -263,20 +288,25 @@ def reconcile(
     already recorded elsewhere (a pending pull request), so they do not move to today.
     ``renamed`` maps an old login to the new one of the same GitHub account: its rows are
     renamed in place (name, notes and leave date kept), not moved to the emeritus list.
+    ``listed``: the members the public list held at the last reconcile; a row outside the
+    team and outside ``listed`` was never a member and is dropped, not moved (None: every
+    row outside the team is a leaver).
     """
     invited = list(pending)
-    team = _Team.of(members, admins, notes, invited, names or {})
+    team = _Team.of(members, admins, notes, invited, names or {}, listed)
     moves = {_key(old): new for old, new in (renamed or {}).items()}
     found: dict[str, tuple[str, str]] = {}
     as_read = list(parse_list(public_text, fmt)), list(parse_list(emeritus_text, fmt))
     public, emeritus = (_rename(rows, moves, found) for rows in as_read)
-    staying, leavers, changes = _update_public(team, _dedupe(public))
+    sorted_out = _update_public(team, _dedupe(public))
+    staying = sorted_out.staying
     former = {_key(row.login): row for row in _dedupe(emeritus) if row.login}
     added = sorted(_newcomers(team, {_key(row.login) for row in staying}, former), key=sort_key)
-    gone = _update_emeritus(team, _dedupe(emeritus), leavers, today, left_on or {})
+    gone = _update_emeritus(team, _dedupe(emeritus), sorted_out.leavers, today, left_on or {})
     return RosterUpdate(
         public=_render_if_changed(as_read[0], staying + added, fmt, public_text),
         emeritus=_render_if_changed(as_read[1], gone, fmt, emeritus_text),
-        diff=_diff(team, added, leavers, former, changes, found),
+        diff=_diff(team, added, sorted_out, former, found),
         pending=tuple({_key(x): x for x in invited if _key(x) not in team.members}.values()),
+        dropped=tuple(sorted(sorted_out.dropped, key=sort_key)),
     )
