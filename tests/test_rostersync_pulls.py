@@ -22,6 +22,7 @@ from tests.roster_world import (
     ORG,
     PUBLIC,
     ROSTER_REPO,
+    alerts,
     config_text,
     current_list,
     file_text,
@@ -143,6 +144,8 @@ async def test_a_leaver_stays_a_leaver_while_the_pull_request_waits(
     on_branch = logins_in(file_text(sandbox, PUBLIC, t.BRANCH))
     assert "trent" not in on_branch and "dave" not in on_branch
     assert "trent" not in logins_in(file_text(sandbox, EMERITUS, t.BRANCH))
+    [alert] = alerts(sandbox)  # one alert, however many reconciles see the open pull request
+    assert "- @trent: Trent Tee" in (alert.body or "").splitlines()
 
 
 async def test_switching_to_via_commit_closes_the_open_pull_request_and_commits(

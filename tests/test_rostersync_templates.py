@@ -8,6 +8,8 @@ from pathlib import Path
 from app.roster import NotesChange, RosterDiff
 from app.rosterlist import Row
 from app.rostersync import templates as t
+from config.loader import load_config
+from tests.roster_world import config_text
 
 GOLDEN = Path(__file__).parent / "golden"
 DIFF = RosterDiff(
@@ -66,8 +68,8 @@ def test_alert_quoting_rows_for_people_never_in_the_team() -> None:
         t.never_member_line(Row("Mallory Moss", "mallory", ("Observer", "Chair"))),
         t.never_member_line(Row("", "trent")),
     ]
-    by_pull = t.never_members_alert("python", "psrt", "devguide", lines, 7)
-    by_commit = t.never_members_alert("python", "psrt", "devguide", lines[:1], None)
+    by_pull = t.never_members_alert("python", load_config(config_text("pull_request")), lines)
+    by_commit = t.never_members_alert("python", load_config(config_text()), lines[:1])
     text = titled(by_pull) + "\n---\n\n" + titled(by_commit)
     assert_golden("roster-alert-never-members.md", text)
     assert by_pull[1].splitlines()[0] == t.alert_marker("never-members")

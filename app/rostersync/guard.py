@@ -190,7 +190,7 @@ async def check_admins(gh: GitHubAPI, org: str, config: WardenConfig, team: Team
 
 
 async def alert_never_members(
-    gh: GitHubAPI, org: str, config: WardenConfig, rows: Iterable[Row], pull: int | None
+    gh: GitHubAPI, org: str, config: WardenConfig, rows: Iterable[Row]
 ) -> None:
     """Quote the rows of people never in the team that Warden took off the public list, in
     one alert: an open one is extended (the rows it quotes already are kept)."""
@@ -202,6 +202,5 @@ async def alert_never_members(
             quoted[match.group(1).lower()] = line
     for row in rows:
         quoted.setdefault(row.login.lower(), t.never_member_line(row))
-    repo = config.roster.repo or ""
-    title, body = t.never_members_alert(org, config.team, repo, quoted.values(), pull)
+    title, body = t.never_members_alert(org, config, quoted.values())
     await raise_alert(gh, org, config.governance_repo, title, body, marker)

@@ -234,6 +234,8 @@ async def _sync_lists(
             return Outcome("unchanged", update.diff, update.pending)
         if await _paused(ctx, gh, installation_id, org, config, lists, update):
             return Outcome("paused", update.diff, update.pending)
+        if update.dropped:  # before the write: the rows are quoted nowhere else
+            await alert_never_members(gh, org, config, update.dropped)
         try:
             pull = await _write(gh, org, config, lists, writes_for(lists, update))
         except StaleList as exc:
@@ -248,8 +250,6 @@ async def _sync_lists(
             return Outcome("declined", update.diff, update.pending, exc.number)
         await _finish(ctx, gh, installation_id, org, config)
         await _record_listed(ctx, installation_id, config, team, lists, update)
-        if update.dropped:
-            await alert_never_members(gh, org, config, update.dropped, pull)
         return Outcome("written", update.diff, update.pending, pull)
     raise StaleList(f"the lists of {org} kept changing; the next reconcile tries again")
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from app import labels
 from app.roster import RosterDiff
 from app.rosterlist import Row
+from config import WardenConfig
 
 ALERT_LABEL = labels.ROSTER_ALERT
 BRANCH = "warden/roster"
@@ -140,19 +141,22 @@ def never_member_line(row: Row) -> str:
     return f"- @{row.login}: {row.name or row.login}{notes}"
 
 
-def never_members_alert(
-    org: str, team: str, repo: str, lines: Iterable[str], pull: int | None
-) -> tuple[str, str]:
+def never_members_alert(org: str, config: WardenConfig, lines: Iterable[str]) -> tuple[str, str]:
     """(title, body) of the alert quoting rows for people never in the team, which Warden
-    took off the public list (``lines`` from `never_member_line`)."""
-    how = f"pull request {org}/{repo}#{pull}" if pull else f"a commit to {org}/{repo}"
+    takes off the public list (``lines`` from `never_member_line`)."""
+    team, repo = config.team, config.roster.repo
+    how = (
+        f"in the pull request from `{BRANCH}` in {org}/{repo}"
+        if config.roster.via == "pull_request"
+        else f"by a commit to {org}/{repo}"
+    )
     quoted = "\n".join(lines)
     body = (
         f"{alert_marker('never-members')}\n"
         f"The public list had rows for people who are not in @{org}/{team} and were never "
         f"listed as members (rows added to the file by hand):\n\n{quoted}\n\n"
         f"The team is canonical (PEP 811), so Warden takes these rows off the public list "
-        f"({how}); they are not put on the emeritus list, as they never left. To list "
+        f"{how}; they are not put on the emeritus list, as they never left. To list "
         f"someone, add them to the team (by a Warden vote). Close this issue once checked."
     )
     return f"Rows for people outside {team} taken off the public list", body
