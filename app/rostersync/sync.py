@@ -229,8 +229,7 @@ async def _sync_lists(
         if not update.diff.changed and not writes_for(lists, update).files:
             if config.roster.via == "pull_request":
                 await close_stale_pull(gh, org, lists.repo)
-            await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
-            await _record_listed(ctx, installation_id, config, team, lists, update)
+            await _reconciled(ctx, installation_id, config, team, lists, update)
             return Outcome("unchanged", update.diff, update.pending)
         if await _paused(ctx, gh, installation_id, org, config, lists, update):
             return Outcome("paused", update.diff, update.pending)
@@ -245,13 +244,24 @@ async def _sync_lists(
             continue
         except Declined as exc:
             log.info("roster of %s: %s; not proposed again", org, exc)
-            await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
-            await _record_listed(ctx, installation_id, config, team, lists, update)
+            await _reconciled(ctx, installation_id, config, team, lists, update)
             return Outcome("declined", update.diff, update.pending, exc.number)
         await _finish(ctx, gh, installation_id, org, config)
         await _record_listed(ctx, installation_id, config, team, lists, update)
         return Outcome("written", update.diff, update.pending, pull)
     raise StaleList(f"the lists of {org} kept changing; the next reconcile tries again")
+
+
+async def _reconciled(
+    ctx: Context,
+    installation_id: int,
+    config: WardenConfig,
+    team: TeamSnapshot,
+    lists: ListFiles,
+    update: RosterUpdate,
+) -> None:
+    await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
+    await _record_listed(ctx, installation_id, config, team, lists, update)
 
 
 async def _record_listed(
