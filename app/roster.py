@@ -1,20 +1,25 @@
-"""The public member list and the emeritus list, rendered from the team."""
+"""The reconcile rules: the public and emeritus lists the team calls for.
+
+Names and unmanaged notes in the files are kept; ``Admin`` and the ``notes`` notes are
+Warden's to add and drop. Leavers move to the emeritus list with the note ``Left
+YYYY-MM-DD``; a member who rejoins is taken off it. Invitees still pending are not added,
+and if already listed they are left alone (not moved to emeritus). A list whose rows do
+not change is returned byte for byte as it was.
+"""
 
 from __future__ import annotations
 
-import csv
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from app.rosterlist import LEFT_NOTE, Format, Row, parse_list, render_list, sort_key
+from app.rosterlist import login_key as _key
+
 Role = Literal["member", "maintainer"]
-Format = Literal["csv", "markdown"]
 
 ADMIN_NOTE = "Admin"
-LEFT_NOTE = "Left {date}"
-HEADER = ("Name", "GitHub username", "Notes")
 #: No single reconcile may remove more than this share of the team unconfirmed.
 MAX_REMOVAL_FRACTION = 0.25
 
@@ -27,15 +32,6 @@ class Member:
     role: Role = "member"
     id: int | None = None
     """GitHub's user id: it stays when the login is renamed."""
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of a public or emeritus list."""
-
-    name: str
-    login: str
-    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,7 +49,8 @@ class RosterDiff:
 
     ``rejoined`` are current members taken off the emeritus list (usually
     also in ``added``); ``renamed`` are (old, new) logins of members who changed
-    their login on GitHub, whose rows keep their name and notes.
+    their login on GitHub, whose rows keep their name and notes; ``dropped`` are rows
+    of people never listed as members, taken off the public list (not leavers).
     """
 
     added: tuple[str, ...] = ()
@@ -61,12 +58,18 @@ class RosterDiff:
     rejoined: tuple[str, ...] = ()
     notes_changed: tuple[NotesChange, ...] = ()
     renamed: tuple[tuple[str, str], ...] = ()
+    dropped: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
         """Whether the public or the emeritus list changes at all."""
         return bool(
-            self.added or self.removed or self.rejoined or self.notes_changed or self.renamed
+            self.added
+            or self.removed
+            or self.rejoined
+            or self.notes_changed
+            or self.renamed
+            or self.dropped
         )
 
 
@@ -78,20 +81,13 @@ class RosterUpdate:
     emeritus: str
     diff: RosterDiff
     pending: tuple[str, ...]
-
-
-def _key(login: str) -> str:
-    return login.strip().lstrip("@").casefold()
+    dropped: tuple[Row, ...] = ()
+    """The rows in ``diff.dropped`` as the public list had them (for the alert)."""
 
 
 def maintainers(members: Iterable[Member]) -> frozenset[str]:
     """Logins of the team's maintainers (the admins when ``admins: maintainers``)."""
     return frozenset(m.login for m in members if m.role == "maintainer")
-
-
-def format_for_path(path: str) -> Format:
-    """The list format a roster file's name implies (``.md`` is Markdown)."""
-    return "markdown" if path.lower().endswith((".md", ".markdown")) else "csv"
 
 
 def removal_fraction(old: Iterable[str], new: Iterable[str]) -> float:
@@ -100,112 +96,6 @@ def removal_fraction(old: Iterable[str], new: Iterable[str]) -> float:
     if not before:
         return 0.0
     return len(before - {_key(login) for login in new}) / len(before)
-
-
-# Parsing and rendering
-
-
-def _split_notes(cell: str) -> tuple[str, ...]:
-    return tuple(note.strip() for note in cell.split(",") if note.strip())
-
-
-def _row(cells: list[str]) -> Row | None:
-    """A row from its cells, or None for the header and blank lines."""
-    cells = [cell.strip() for cell in cells] + ["", "", ""]
-    name, login, notes = cells[:3]
-    if not (name or login) or (name.casefold(), login.casefold()) == ("name", "github username"):
-        return None
-    return Row(name, _clean_login(login), _split_notes(notes))
-
-
-def _clean_login(cell: str) -> str:
-    """A login from a cell that may hold ``@login``, `` `login` `` or ``[login](url)``."""
-    link = re.fullmatch(r"\[([^\]]*)\]\([^)]*\)", cell)
-    text = link.group(1) if link else cell
-    return text.strip().strip("`").lstrip("@").strip()
-
-
-def _lines(text: str) -> list[str]:
-    """The lines of ``text``, split only at LF and CRLF (other breaks are content)."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    return lines[:-1] if lines[-1] == "" else lines
-
-
-def _parse_csv(text: str) -> list[Row]:
-    rows = (_row(cells) for cells in csv.reader(_lines(text)))
-    return [row for row in rows if row is not None]
-
-
-def _csv_field(value: str) -> str:
-    if any(char in value for char in ',"\r\n') or value != value.strip():
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
-def _render_csv(rows: Iterable[Row]) -> list[str]:
-    lines = [",".join(HEADER)]
-    for row in rows:
-        lines.append(",".join(_csv_field(v) for v in (row.name, row.login, ", ".join(row.notes))))
-    return lines
-
-
-def _md_cells(line: str) -> list[str]:
-    """The cells of a Markdown table line; ``\\|`` is a literal pipe."""
-    inner = line.strip().removeprefix("|").removesuffix("|")
-    return [cell.replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", inner)]
-
-
-def _split_markdown(text: str) -> tuple[list[str], list[str], list[str]]:
-    """(lines before the table, the table's lines, lines after it)."""
-    lines = _lines(text)
-    start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("|")), len(lines))
-    end = start
-    while end < len(lines) and lines[end].lstrip().startswith("|"):
-        end += 1
-    return lines[:start], lines[start:end], lines[end:]
-
-
-def _parse_markdown(text: str) -> list[Row]:
-    table = _split_markdown(text)[1]
-    rows = (_row(_md_cells(line)) for line in table if not re.fullmatch(r"[\s|:-]+", line))
-    return [row for row in rows if row is not None]
-
-
-def _md_cell(value: str) -> str:
-    return value.replace("|", "\\|")
-
-
-def _render_markdown(rows: Iterable[Row], existing: str) -> list[str]:
-    """The table in place of the old one, keeping any text around it."""
-    head, old_table, tail = _split_markdown(existing)
-    table = ["| " + " | ".join(HEADER) + " |", "| --- | --- | --- |"]
-    for row in rows:
-        cells = (row.name, row.login, ", ".join(row.notes))
-        table.append("| " + " | ".join(_md_cell(cell) for cell in cells) + " |")
-    if not old_table and head and head[-1].strip():
-        head = [*head, ""]
-    return head + table + tail
-
-
-def parse_list(text: str, fmt: Format) -> tuple[Row, ...]:
-    """The rows of a list file (header, blank lines, CRLF and quoting handled)."""
-    return tuple(_parse_csv(text) if fmt == "csv" else _parse_markdown(text))
-
-
-def _sort_key(row: Row) -> tuple[str, str]:
-    return (row.name.casefold(), row.login.casefold())
-
-
-def render_list(rows: Iterable[Row], fmt: Format, existing: str = "") -> str:
-    """A list file with ``rows`` sorted by name, then login.
-
-    ``existing`` is the current file: its line endings are kept, and for
-    Markdown so is any text around the table.
-    """
-    ordered = sorted(rows, key=_sort_key)
-    lines = _render_csv(ordered) if fmt == "csv" else _render_markdown(ordered, existing)
-    newline = "\r\n" if "\r\n" in existing else "\n"
-    return newline.join(lines) + newline
 
 
 # Reconciling
@@ -238,6 +128,27 @@ class _Team:
     notes: dict[str, set[str]]
     pending: set[str]
     names: dict[str, str]
+    listed: set[str] | None = None
+    """Logins the public list held as members at the last reconcile (None: not known)."""
+
+    @classmethod
+    def of(
+        cls,
+        members: Iterable[Member],
+        admins: Iterable[str],
+        notes: Mapping[str, Iterable[str]],
+        pending: Iterable[str],
+        names: Mapping[str, str],
+        listed: Iterable[str] | None,
+    ) -> _Team:
+        return cls(
+            members={_key(m.login): m for m in members},
+            admins={_key(login) for login in admins},
+            notes={note: {_key(login) for login in logins} for note, logins in notes.items()},
+            pending={_key(login) for login in pending},
+            names={_key(login): name for login, name in names.items()},
+            listed=None if listed is None else {_key(login) for login in listed},
+        )
 
     @property
     def managed(self) -> set[str]:
@@ -260,23 +171,34 @@ def _dedupe(rows: Iterable[Row]) -> list[Row]:
     return kept
 
 
-def _update_public(team: _Team, rows: list[Row]) -> tuple[list[Row], list[Row], list[NotesChange]]:
-    """(rows staying, with their notes brought up to date; leavers; notes changes)."""
-    staying: list[Row] = []
-    leavers: list[Row] = []
-    changes: list[NotesChange] = []
+@dataclass(frozen=True)
+class _Public:
+    """The public list's rows sorted out by the reconcile."""
+
+    staying: list[Row]
+    """Rows that stay, their notes brought up to date."""
+    leavers: list[Row]
+    dropped: list[Row]
+    """Rows of people outside the team who were never listed as members."""
+    changes: list[NotesChange]
+
+
+def _update_public(team: _Team, rows: list[Row]) -> _Public:
+    """Sort the public list's rows: staying, leavers, never members."""
+    out = _Public([], [], [], [])
     for row in rows:
         key = _key(row.login)
         if key and key not in team.members and key not in team.pending:
-            leavers.append(row)
+            never = team.listed is not None and key not in team.listed
+            (out.dropped if never else out.leavers).append(row)
             continue
         if key in team.members:
             notes = _merge_notes(row.notes, team.wanted(row.login), team.managed)
             if notes != row.notes:
-                changes.append(NotesChange(row.login, row.notes, notes))
+                out.changes.append(NotesChange(row.login, row.notes, notes))
             row = Row(row.name, row.login, notes)
-        staying.append(row)
-    return staying, leavers, changes
+        out.staying.append(row)
+    return out
 
 
 def _newcomers(team: _Team, listed: set[str], emeritus: dict[str, Row]) -> list[Row]:
@@ -305,17 +227,6 @@ def _update_emeritus(
     return kept + [Row(row.name, row.login, left(row)) for row in leavers]
 
 
-def left_dates(emeritus_text: str, fmt: Format) -> dict[str, date]:
-    """The leave dates an emeritus list records (``Left YYYY-MM-DD`` notes), by login."""
-    found = {}
-    for row in parse_list(emeritus_text, fmt):
-        for note in row.notes:
-            match = re.fullmatch(r"Left (\d{4}-\d{2}-\d{2})", note)
-            if match and row.login:
-                found[row.login] = date.fromisoformat(match.group(1))
-    return found
-
-
 def _rename(
     rows: list[Row], moves: Mapping[str, str], found: dict[str, tuple[str, str]]
 ) -> list[Row]:
@@ -332,9 +243,27 @@ def _rename(
 
 def _render_if_changed(old: list[Row], new: list[Row], fmt: Format, text: str) -> str:
     """``text`` itself when its rows are unchanged (no churn), else a fresh render."""
-    if sorted(old, key=_sort_key) == sorted(new, key=_sort_key) and old == _dedupe(old):
+    if sorted(old, key=sort_key) == sorted(new, key=sort_key) and old == _dedupe(old):
         return text
     return render_list(new, fmt, text)
+
+
+def _diff(
+    team: _Team,
+    added: list[Row],
+    public: _Public,
+    former: Mapping[str, Row],
+    renames: Mapping[str, tuple[str, str]],
+) -> RosterDiff:
+    rejoined = [row for row in former.values() if _key(row.login) in team.members]
+    return RosterDiff(
+        added=tuple(row.login for row in added),
+        removed=tuple(row.login for row in sorted(public.leavers, key=sort_key)),
+        rejoined=tuple(row.login for row in sorted(rejoined, key=sort_key)),
+        notes_changed=tuple(public.changes),
+        renamed=tuple(renames[key] for key in sorted(renames)),
+        dropped=tuple(row.login for row in sorted(public.dropped, key=sort_key)),
+    )
 
 
 def reconcile(
@@ -350,55 +279,34 @@ def reconcile(
     names: Mapping[str, str] | None = None,
     left_on: Mapping[str, date] | None = None,
     renamed: Mapping[str, str] | None = None,
+    listed: Iterable[str] | None = None,
 ) -> RosterUpdate:
-    """Bring the public and emeritus lists in line with the team.
+    """Bring the public and emeritus lists in line with the team (rules: module docstring).
 
-    ``notes`` maps a note (``Release Manager``) to the logins that get it;
-    ``names`` gives display names (from GitHub profiles) for new members.
-    Names and unmanaged notes in the file are kept; ``Admin`` and the
-    ``notes`` notes are Warden's to add and drop. Leavers move to the
-    emeritus list with the note ``Left YYYY-MM-DD``; a member who rejoins is
-    taken off it. Invitees still pending are not added, and if already
-    listed they are left alone (not moved to emeritus). A list whose rows do
-    not change is returned byte for byte as it was. ``left_on`` gives leave dates
+    ``notes`` maps a note (``Release Manager``) to the logins that get it; ``names`` gives
+    display names (from GitHub profiles) for new members. ``left_on`` gives leave dates
     already recorded elsewhere (a pending pull request), so they do not move to today.
     ``renamed`` maps an old login to the new one of the same GitHub account: its rows are
     renamed in place (name, notes and leave date kept), not moved to the emeritus list.
+    ``listed``: the members the public list held at the last reconcile; a row outside the
+    team and outside ``listed`` was never a member and is dropped, not moved (None: every
+    row outside the team is a leaver).
     """
     invited = list(pending)
-    team = _Team(
-        members={_key(m.login): m for m in members},
-        admins={_key(login) for login in admins},
-        notes={note: {_key(login) for login in logins} for note, logins in notes.items()},
-        pending={_key(login) for login in invited},
-        names={_key(login): name for login, name in (names or {}).items()},
-    )
+    team = _Team.of(members, admins, notes, invited, names or {}, listed)
     moves = {_key(old): new for old, new in (renamed or {}).items()}
     found: dict[str, tuple[str, str]] = {}
     as_read = list(parse_list(public_text, fmt)), list(parse_list(emeritus_text, fmt))
     public, emeritus = (_rename(rows, moves, found) for rows in as_read)
-    staying, leavers, changes = _update_public(team, _dedupe(public))
+    sorted_out = _update_public(team, _dedupe(public))
+    staying = sorted_out.staying
     former = {_key(row.login): row for row in _dedupe(emeritus) if row.login}
-    added = sorted(_newcomers(team, {_key(row.login) for row in staying}, former), key=_sort_key)
-    diff = RosterDiff(
-        added=tuple(row.login for row in added),
-        removed=tuple(row.login for row in sorted(leavers, key=_sort_key)),
-        rejoined=tuple(
-            r.login for r in sorted(former.values(), key=_sort_key) if _key(r.login) in team.members
-        ),
-        notes_changed=tuple(changes),
-        renamed=tuple(found[key] for key in sorted(found)),
-    )
+    added = sorted(_newcomers(team, {_key(row.login) for row in staying}, former), key=sort_key)
+    gone = _update_emeritus(team, _dedupe(emeritus), sorted_out.leavers, today, left_on or {})
     return RosterUpdate(
         public=_render_if_changed(as_read[0], staying + added, fmt, public_text),
-        emeritus=_render_if_changed(
-            as_read[1],
-            _update_emeritus(team, _dedupe(emeritus), leavers, today, left_on or {}),
-            fmt,
-            emeritus_text,
-        ),
-        diff=diff,
-        pending=tuple(
-            {_key(login): login for login in invited if _key(login) not in team.members}.values()
-        ),
+        emeritus=_render_if_changed(as_read[1], gone, fmt, emeritus_text),
+        diff=_diff(team, added, sorted_out, former, found),
+        pending=tuple({_key(x): x for x in invited if _key(x) not in team.members}.values()),
+        dropped=tuple(sorted(sorted_out.dropped, key=sort_key)),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.orgconfig import CONFIG_PATH
-from app.roster import Row, render_list
+from app.rosterlist import Row, render_list
 from app.rostersync import templates as t
 from sandbox import Sandbox
 from tests.harness import Stack

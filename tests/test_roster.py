@@ -12,19 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.roster import (
-    Format,
     Member,
     NotesChange,
     RosterUpdate,
-    Row,
-    format_for_path,
-    left_dates,
     maintainers,
-    parse_list,
     reconcile,
     removal_fraction,
-    render_list,
 )
+from app.rosterlist import Format, Row, format_for_path, left_dates, parse_list, render_list
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2026, 11, 24)
@@ -376,3 +371,31 @@ def test_a_renamed_login_renames_the_row_keeping_name_and_notes() -> None:
     assert update.diff.renamed == (("AnnLee", "ann-lee"),)
     assert (update.diff.added, update.diff.removed) == ((), ())
     assert update.emeritus == ""
+
+
+def test_a_row_for_someone_never_listed_as_a_member_is_dropped_not_moved_to_emeritus() -> None:
+    """``listed``: the members the list held at the last reconcile. A row outside it and
+    outside the team was never a member: it leaves the public list, and the emeritus list
+    does not claim they left."""
+    text = "Name,GitHub username,Notes\nAnn,ann,\nBo,bo,\nMal Moss,Mal,Chair\n"
+    update = small(text, ["ann"], listed=["ann", "BO"])
+    assert update.public == "Name,GitHub username,Notes\nAnn,ann,\n"
+    assert update.emeritus == "Name,GitHub username,Notes\nBo,bo,Left 2026-11-24\n"
+    assert update.diff.removed == ("bo",)
+    assert update.diff.dropped == ("Mal",)
+    assert update.dropped == (Row("Mal Moss", "Mal", ("Chair",)),)
+
+
+def test_without_a_record_of_the_list_every_row_outside_the_team_is_a_leaver() -> None:
+    """The first reconcile (nothing recorded yet) cannot tell the two apart: as before."""
+    update = small("Name,GitHub username,Notes\nAnn,ann,\nMal,mal,\n", ["ann"])
+    assert update.diff.removed == ("mal",)
+    assert update.diff.dropped == ()
+
+
+def test_a_never_listed_row_already_on_the_emeritus_list_keeps_its_emeritus_row() -> None:
+    emeritus = "Name,GitHub username,Notes\nOld Timer,old,Left 2020-01-01\n"
+    update = small("Name,GitHub username,Notes\nOld Timer,old,\n", [], emeritus, listed=[])
+    assert update.public == "Name,GitHub username,Notes\n"
+    assert update.emeritus == emeritus
+    assert update.diff.dropped == ("old",)

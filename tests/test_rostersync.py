@@ -323,6 +323,29 @@ async def test_renaming_the_member_team_tells_the_admins_the_new_slug(
         await stack.server.close()
 
 
+async def test_the_team_alert_is_closed_once_team_names_the_renamed_team(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    """The admins put the new slug in `team`: the alert about the renamed team is closed,
+    saying so, and the lists follow the team again."""
+    stack = await started(sandbox, clock, tmp_path)
+    try:
+        await install(stack)
+        await sandbox.edit_team(ORG, "psrt", "alice", name="Python Security")
+        await settled(stack)
+        [alert] = alerts(sandbox)
+        fixed = config_text().replace("team: psrt", "team: python-security")
+        await sandbox.push(ORG, ".github", "main", {CONFIG_PATH: fixed}, sender="alice")
+        await settled(stack)
+        assert alerts(sandbox) == []
+        [closed] = [a for a in alerts(sandbox, "closed") if a.number == alert.number]
+        said = [sandbox.world.comments[c].body for c in closed.comments]
+        assert any("@python/python-security" in body for body in said)
+        assert file_text(sandbox, PUBLIC) == current_list()
+    finally:
+        await stack.server.close()
+
+
 async def test_a_member_team_missing_on_the_scheduled_reconcile_raises_one_alert(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from app.clock import Clock
-from app.roster import render_list
+from app.rosterlist import render_list
 from app.rostersync import roster_command, sync
 from app.rostersync import templates as t
 from app.teams import expect_membership

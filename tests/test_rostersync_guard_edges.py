@@ -6,13 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.clock import Clock
-from app.roster import Row, render_list
+from app.rosterlist import Row, render_list
 from app.rostersync import dry_run_lines
 from app.teams import expect_membership
 from sandbox import Sandbox
 from tests.harness import running
 from tests.roster_world import (
     EMERITUS,
+    EMERITUS_TEXT,
     MAINTAINERS,
     MEMBERS,
     ORG,
@@ -175,24 +176,55 @@ async def test_fewer_than_two_admins_alert_is_raised_once_and_updated_in_place(
         assert "has 1: @bob" in (again.body or "")
 
 
-async def test_a_row_added_by_hand_for_someone_not_in_the_team_leaves_the_public_list(
+async def test_a_row_added_by_hand_for_someone_never_in_the_team_is_dropped_and_alerted(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
     """The team is canonical: a hand-edited list keeps its names and notes, but a row for
-    someone outside the team goes (to the emeritus list, as Warden cannot tell a hand-added
-    row from a leaver whose webhook it missed)."""
+    someone who was never a member (not on the list Warden last reconciled) leaves the
+    public list without an emeritus row ("Left" would be untrue), and an alert quotes it."""
     seed(sandbox)
     async with running(sandbox, clock, tmp_path) as stack:
         await install(stack)
         edited = current_list().replace("Bob Brown,bob,", "Robert Brown,bob,Chair")
-        edited += "Mallory Moss,mallory,\n"
+        edited += "Mallory Moss,mallory,Observer\n"
         await sandbox.push(ORG, ROSTER_REPO, "main", {PUBLIC: edited}, sender="mallory")
         clock.advance(DAY)
         assert await stack.scheduler.run_job("roster")
         public = file_text(sandbox, PUBLIC).splitlines()
         assert "Robert Brown,bob,Chair" in public
         assert "mallory" not in logins_in(file_text(sandbox, PUBLIC))
-        assert "mallory" in logins_in(file_text(sandbox, EMERITUS))
+        assert file_text(sandbox, EMERITUS) == EMERITUS_TEXT
+        [alert] = alerts(sandbox)
+        assert "- @mallory: Mallory Moss (Observer)" in (alert.body or "").splitlines()
+        message = (
+            sandbox.repo(ORG, ROSTER_REPO)
+            .commits[sandbox.repo(ORG, ROSTER_REPO).branches["main"]]
+            .message
+        )
+        assert "- taken off the list (never in the team): @mallory" in message.splitlines()
+        edited = current_list() + "Trent Tee,trent,\n"  # a second one extends the alert
+        await sandbox.push(ORG, ROSTER_REPO, "main", {PUBLIC: edited}, sender="mallory")
+        clock.advance(DAY)
+        assert await stack.scheduler.run_job("roster")
+        [again] = alerts(sandbox)
+        assert again.number == alert.number
+        lines = (again.body or "").splitlines()
+        assert "- @mallory: Mallory Moss (Observer)" in lines
+        assert "- @trent: Trent Tee" in lines
+
+
+async def test_a_member_whose_webhook_was_missed_still_moves_to_the_emeritus_list(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    """A leaver was on the list Warden last reconciled: moved with the date, no alert."""
+    seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)
+        del sandbox.world.team(ORG, "psrt").members["dave"]  # no webhook
+        clock.advance(DAY)
+        assert await stack.scheduler.run_job("roster")
+        assert "dave" not in logins_in(file_text(sandbox, PUBLIC))
+        assert "dave" in logins_in(file_text(sandbox, EMERITUS))
         assert alerts(sandbox) == []
 
 
@@ -258,3 +290,21 @@ async def test_a_new_member_whose_account_is_gone_is_listed_by_login(
         await settled(stack)
         assert sandbox.faults.pending == []  # the profile was asked for, and was gone
         assert "mallory,mallory," in file_text(sandbox, PUBLIC).splitlines()
+
+
+async def test_a_change_of_role_sends_no_webhook_and_the_daily_reconcile_moves_the_admin_note(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    """GitHub's `membership` event has only `added` and `removed`, and `team.edited` does
+    not report roles: a promotion reaches Warden only through the scheduled reconcile."""
+    seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        await install(stack)
+        before = await stack.ctx.store.count_deliveries()
+        await sandbox.add_team_member(ORG, "psrt", "bob", role="maintainer", sender="alice")
+        await settled(stack)
+        assert await stack.ctx.store.count_deliveries() == before  # no webhook at all
+        assert "Bob Brown,bob," in file_text(sandbox, PUBLIC).splitlines()
+        clock.advance(DAY)
+        assert await stack.scheduler.run_job("roster")
+        assert "Bob Brown,bob,Admin" in file_text(sandbox, PUBLIC).splitlines()

@@ -22,6 +22,7 @@ from tests.roster_world import (
     ORG,
     PUBLIC,
     ROSTER_REPO,
+    alerts,
     config_text,
     current_list,
     file_text,
@@ -127,6 +128,24 @@ async def test_default_branch_edit_of_the_list_is_carried_into_the_open_pull_req
     await settled(stack)
     assert "Robert Brown,bob," in file_text(sandbox, PUBLIC).splitlines()
     assert "dave" in logins_in(file_text(sandbox, EMERITUS))
+
+
+async def test_a_leaver_stays_a_leaver_while_the_pull_request_waits(
+    sandbox: Sandbox, stack: Stack
+) -> None:
+    """dave is still on the default branch's list while the pull request is open: Warden
+    remembers he was a member there, so later reconciles keep moving him to the emeritus
+    list (he is not mistaken for a row added by hand), and only a hand-added row is dropped."""
+    edited = file_text(sandbox, PUBLIC) + "Trent Tee,trent,\n"
+    await sandbox.push(ORG, ROSTER_REPO, "main", {PUBLIC: edited}, sender="bob")
+    await reconcile(stack)
+    await reconcile(stack)
+    assert "dave" in logins_in(file_text(sandbox, EMERITUS, t.BRANCH))
+    on_branch = logins_in(file_text(sandbox, PUBLIC, t.BRANCH))
+    assert "trent" not in on_branch and "dave" not in on_branch
+    assert "trent" not in logins_in(file_text(sandbox, EMERITUS, t.BRANCH))
+    [alert] = alerts(sandbox)  # one alert, however many reconciles see the open pull request
+    assert "- @trent: Trent Tee" in (alert.body or "").splitlines()
 
 
 async def test_switching_to_via_commit_closes_the_open_pull_request_and_commits(

@@ -44,3 +44,17 @@ async def test_paused_removals_are_confirmed_then_cleared_by_a_reconcile(store: 
     assert done is not None
     assert (done.reconciled_at, done.pending_removals, done.pending_issue) == (300.0, None, None)
     assert done.confirmed_removals is None
+
+
+async def test_the_members_on_the_list_are_recorded_and_a_new_baseline_forgets_them(
+    store: Store,
+) -> None:
+    await state.save_baseline(store, 7, "python", "psrt", ["alice"], 100.0)
+    current = await state.fetch_state(store, 7)
+    assert current is not None and current.listed is None  # not known before a reconcile
+    await state.save_listed(store, 7, ["Alice", "dave"])
+    current = await state.fetch_state(store, 7)
+    assert current is not None and current.listed == frozenset({"alice", "dave"})
+    await state.save_baseline(store, 7, "python", "security", ["carol"], 200.0)
+    current = await state.fetch_state(store, 7)
+    assert current is not None and current.listed is None

@@ -6,7 +6,10 @@ import os
 from pathlib import Path
 
 from app.roster import NotesChange, RosterDiff
+from app.rosterlist import Row
 from app.rostersync import templates as t
+from config.loader import load_config
+from tests.roster_world import config_text
 
 GOLDEN = Path(__file__).parent / "golden"
 DIFF = RosterDiff(
@@ -34,6 +37,11 @@ def test_pull_request_body_lists_every_change_and_pending_invitations() -> None:
     assert_golden("roster-pull-body.md", t.pull_body("python", "psrt", DIFF, ("ivan",)) + "\n")
 
 
+def test_rows_taken_off_the_list_are_not_called_leavers() -> None:
+    lines = t.change_lines(RosterDiff(dropped=("mallory",)), ())
+    assert lines == ["- taken off the list (never in the team): @mallory"]
+
+
 def test_commit_message_lists_the_changes() -> None:
     assert_golden("roster-commit-message.txt", t.commit_message("python", "psrt", DIFF))
 
@@ -53,6 +61,18 @@ def test_alert_for_fewer_than_two_admins() -> None:
 def test_alert_for_a_paused_mass_removal_asks_for_roster_confirm() -> None:
     alert = t.removals_alert("python", "psrt", ["dave", "Bob", "erin"], 8, 0.25)
     assert_golden("roster-alert-removals.md", titled(alert))
+
+
+def test_alert_quoting_rows_for_people_never_in_the_team() -> None:
+    lines = [
+        t.never_member_line(Row("Mallory Moss", "mallory", ("Observer", "Chair"))),
+        t.never_member_line(Row("", "trent")),
+    ]
+    by_pull = t.never_members_alert("python", load_config(config_text("pull_request")), lines)
+    by_commit = t.never_members_alert("python", load_config(config_text()), lines[:1])
+    text = titled(by_pull) + "\n---\n\n" + titled(by_commit)
+    assert_golden("roster-alert-never-members.md", text)
+    assert by_pull[1].splitlines()[0] == t.alert_marker("never-members")
 
 
 def test_every_alert_carries_its_hidden_marker() -> None:

@@ -12,7 +12,7 @@ from app.context import Context
 from app.github import GitHubAPI
 from app.rostersync import state
 from app.rostersync import templates as t
-from app.rostersync.alerts import raise_alert
+from app.rostersync.alerts import close_alert, find_alert, raise_alert
 from app.rostersync.apply import close_stale_pull
 from app.rostersync.guard import check_addition, forget
 from app.rostersync.sync import Outcome, lock, reconcile_locked
@@ -119,6 +119,16 @@ async def on_team_renamed(
     return True
 
 
+async def _close_team_alert(gh: GitHubAPI, org: str, old: WardenConfig, new: WardenConfig) -> None:
+    """`team` now names a team that exists: the alert about the old one (renamed, deleted or
+    missing) is closed, saying so."""
+    marker = t.alert_marker("team-deleted", old.team)
+    current = await find_alert(gh, org, old.governance_repo, marker)
+    if current is not None:
+        comment = t.team_fixed_comment(org, new.team)
+        await close_alert(gh, org, old.governance_repo, int(current["number"]), comment)
+
+
 def _roster_part(config: WardenConfig) -> tuple[object, ...]:
     return (config.team, config.admins, dict(config.notes), config.roster)
 
@@ -143,4 +153,6 @@ async def on_config_change(
         outcome = await reconcile_locked(
             ctx, client, installation_id, org, new, retired, moved_from
         )
+        if old is not None and old.team != new.team and outcome.status != "no-team":
+            await _close_team_alert(client, org, old, new)
     log.info("roster of %s after a config change: %s", org, outcome.status)

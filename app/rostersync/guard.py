@@ -1,13 +1,17 @@
-"""Guarding the team: additions without a passed vote, and fewer than two admins."""
+"""Guarding the team (additions without a passed vote, fewer than two admins) and the list
+(rows for people never in the team)."""
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Iterable
 
 from gidgethub import BadRequest
 
 from app.context import Context
 from app.github import GitHubAPI
+from app.rosterlist import Row
 from app.rostersync import state
 from app.rostersync import templates as t
 from app.rostersync.alerts import close_alert, find_alert, raise_alert
@@ -183,3 +187,20 @@ async def check_admins(gh: GitHubAPI, org: str, config: WardenConfig, team: Team
         await close_alert(
             gh, org, repo, int(current["number"]), t.admins_fixed_comment(team.admins)
         )
+
+
+async def alert_never_members(
+    gh: GitHubAPI, org: str, config: WardenConfig, rows: Iterable[Row]
+) -> None:
+    """Quote the rows of people never in the team that Warden took off the public list, in
+    one alert: an open one is extended (the rows it quotes already are kept)."""
+    marker = t.alert_marker("never-members")
+    current = await find_alert(gh, org, config.governance_repo, marker)
+    quoted = {}
+    for line in str((current or {}).get("body") or "").splitlines():
+        if match := re.fullmatch(r"- @(\S+): .*", line):
+            quoted[match.group(1).lower()] = line
+    for row in rows:
+        quoted.setdefault(row.login.lower(), t.never_member_line(row))
+    title, body = t.never_members_alert(org, config, quoted.values())
+    await raise_alert(gh, org, config.governance_repo, title, body, marker)

@@ -51,7 +51,8 @@ async def dry_run_lines(ctx: Context, gh: GitHubAPI, installation_id: int, org: 
         return [f"{org} is not set up: .github/warden.yml is missing or was never valid."]
     team = await read_team(gh, org, config)
     renamed = await follow_renames(ctx, installation_id, config, team, record=False)
-    team = replace(team, renamed=renamed)
+    current = await state.fetch_state(ctx.store, installation_id)
+    team = replace(team, renamed=renamed, listed=current.listed if current else None)
     head = f"team @{org}/{config.team}: {len(team.members)} members, admins: " + (
         ", ".join(f"@{login}" for login in sorted(team.admins)) or "none"
     )

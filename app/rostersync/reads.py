@@ -33,6 +33,8 @@ class TeamSnapshot:
     """Logins invited to the team who have not accepted yet."""
     renamed: Mapping[str, str] = field(default_factory=dict)
     """Old login (lower case) -> new login, for members who renamed their account."""
+    listed: frozenset[str] | None = None
+    """Logins the public list held as members at the last reconcile (Warden's record)."""
 
     @property
     def logins(self) -> frozenset[str]:

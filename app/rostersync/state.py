@@ -28,6 +28,9 @@ class RosterState:
     pending_issue: int | None
     confirmed_removals: frozenset[str] | None
     confirmed_by: str | None
+    listed: frozenset[str] | None = None
+    """Logins (lower case) the public list held as members at the last reconcile, and
+    leavers it still holds; None until a reconcile recorded them."""
 
 
 def _logins(text: str | None) -> frozenset[str] | None:
@@ -54,6 +57,7 @@ async def fetch_state(store: Store, installation_id: int) -> RosterState | None:
         pending_issue=None if row["pending_issue"] is None else int(row["pending_issue"]),
         confirmed_removals=_logins(row["confirmed_removals"]),
         confirmed_by=row["confirmed_by"],
+        listed=_logins(row["listed"]),
     )
 
 
@@ -68,7 +72,7 @@ async def save_baseline(
         "INSERT INTO roster_state (installation_id, org, team, baseline_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (installation_id) DO UPDATE SET org = excluded.org, team = excluded.team, "
         "baseline_at = excluded.baseline_at, reconciled_at = NULL, pending_removals = NULL, "
-        "pending_issue = NULL, confirmed_removals = NULL, confirmed_by = NULL",
+        "pending_issue = NULL, confirmed_removals = NULL, confirmed_by = NULL, listed = NULL",
         installation_id,
         org,
         team,
@@ -154,6 +158,15 @@ async def mark_reconciled(store: Store, installation_id: int, now: float) -> Non
         "pending_issue = NULL, confirmed_removals = NULL, confirmed_by = NULL "
         "WHERE installation_id = ?",
         now,
+        installation_id,
+    )
+
+
+async def save_listed(store: Store, installation_id: int, logins: Iterable[str]) -> None:
+    """Record who the public list holds as members (and leavers not moved yet)."""
+    await store.execute(
+        "UPDATE roster_state SET listed = ? WHERE installation_id = ?",
+        _text(logins),
         installation_id,
     )
 

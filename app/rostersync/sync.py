@@ -13,14 +13,8 @@ from gidgethub import BadRequest
 
 from app.context import Context
 from app.github import GitHubAPI
-from app.roster import (
-    MAX_REMOVAL_FRACTION,
-    RosterDiff,
-    RosterUpdate,
-    left_dates,
-    parse_list,
-    reconcile,
-)
+from app.roster import MAX_REMOVAL_FRACTION, RosterDiff, RosterUpdate, reconcile
+from app.rosterlist import left_dates, parse_list
 from app.rostersync import state
 from app.rostersync import templates as t
 from app.rostersync.alerts import close_alert, find_alert, raise_alert
@@ -33,7 +27,12 @@ from app.rostersync.apply import (
     last_declined_pull,
     pull_request_writes,
 )
-from app.rostersync.guard import check_admins, check_unknown_members, follow_renames
+from app.rostersync.guard import (
+    alert_never_members,
+    check_admins,
+    check_unknown_members,
+    follow_renames,
+)
 from app.rostersync.reads import (
     ListFiles,
     TeamSnapshot,
@@ -93,6 +92,7 @@ async def plan(
             names=names,
             left_on={**left_dates(lists.emeritus.text, fmt), **(left_on or {})},
             renamed=team.renamed,
+            listed=team.listed,
         )
 
     first = run({})
@@ -200,7 +200,8 @@ async def reconcile_locked(
     renamed = await follow_renames(ctx, installation_id, config, team)
     if not baseline and await check_unknown_members(ctx, gh, installation_id, org, config, team):
         team = await read_team(gh, org, config, retired_notes)
-    team = replace(team, renamed=renamed)
+    current = await state.fetch_state(ctx.store, installation_id)
+    team = replace(team, renamed=renamed, listed=current.listed if current else None)
     await check_admins(gh, org, config, team)
     if config.roster.repo is None:
         await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
@@ -228,10 +229,12 @@ async def _sync_lists(
         if not update.diff.changed and not writes_for(lists, update).files:
             if config.roster.via == "pull_request":
                 await close_stale_pull(gh, org, lists.repo)
-            await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
+            await _reconciled(ctx, installation_id, config, team, lists, update)
             return Outcome("unchanged", update.diff, update.pending)
         if await _paused(ctx, gh, installation_id, org, config, lists, update):
             return Outcome("paused", update.diff, update.pending)
+        if update.dropped:  # before the write: the rows are quoted nowhere else
+            await alert_never_members(gh, org, config, update.dropped)
         try:
             pull = await _write(gh, org, config, lists, writes_for(lists, update))
         except StaleList as exc:
@@ -241,11 +244,43 @@ async def _sync_lists(
             continue
         except Declined as exc:
             log.info("roster of %s: %s; not proposed again", org, exc)
-            await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
+            await _reconciled(ctx, installation_id, config, team, lists, update)
             return Outcome("declined", update.diff, update.pending, exc.number)
         await _finish(ctx, gh, installation_id, org, config)
+        await _record_listed(ctx, installation_id, config, team, lists, update)
         return Outcome("written", update.diff, update.pending, pull)
     raise StaleList(f"the lists of {org} kept changing; the next reconcile tries again")
+
+
+async def _reconciled(
+    ctx: Context,
+    installation_id: int,
+    config: WardenConfig,
+    team: TeamSnapshot,
+    lists: ListFiles,
+    update: RosterUpdate,
+) -> None:
+    await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
+    await _record_listed(ctx, installation_id, config, team, lists, update)
+
+
+async def _record_listed(
+    ctx: Context,
+    installation_id: int,
+    config: WardenConfig,
+    team: TeamSnapshot,
+    lists: ListFiles,
+    update: RosterUpdate,
+) -> None:
+    """Record who the public list holds as members: those on the new list, and leavers
+    still on the default branch's list (an open pull request moves them; they stay
+    leavers until it is merged). The next reconcile tells them from rows Warden never
+    wrote for a member."""
+    fmt = config.roster.format
+    on_default = {row.login.lower() for row in parse_list(lists.public.text, fmt)}
+    were = (team.listed or frozenset()) | {login.lower() for login in update.diff.removed}
+    now = {row.login.lower() for row in parse_list(update.public, fmt)} & team.logins
+    await state.save_listed(ctx.store, installation_id, (were & on_default) | now)
 
 
 async def _write(

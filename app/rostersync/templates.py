@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 from app import labels
 from app.roster import RosterDiff
+from app.rosterlist import Row
+from config import WardenConfig
 
 ALERT_LABEL = labels.ROSTER_ALERT
 BRANCH = "warden/roster"
@@ -53,6 +55,8 @@ def change_lines(diff: RosterDiff, pending: Iterable[str]) -> list[str]:
         lines.append(
             f"- taken off the emeritus list (back in the team): {_mentions(diff.rejoined)}"
         )
+    if diff.dropped:
+        lines.append(f"- taken off the list (never in the team): {_mentions(diff.dropped)}")
     for old, new in diff.renamed:
         lines.append(f"- renamed on GitHub: @{old} -> @{new}")
     for change in diff.notes_changed:
@@ -131,6 +135,33 @@ def unauthorised_fixed_comment(login: str) -> str:
     return f"@{login} is no longer in the team; closing."
 
 
+def never_member_line(row: Row) -> str:
+    """One row taken off the public list, as the never-members alert quotes it."""
+    notes = f" ({', '.join(row.notes)})" if row.notes else ""
+    return f"- @{row.login}: {row.name or row.login}{notes}"
+
+
+def never_members_alert(org: str, config: WardenConfig, lines: Iterable[str]) -> tuple[str, str]:
+    """(title, body) of the alert quoting rows for people never in the team, which Warden
+    takes off the public list (``lines`` from `never_member_line`)."""
+    team, repo = config.team, config.roster.repo
+    how = (
+        f"in the pull request from `{BRANCH}` in {org}/{repo}"
+        if config.roster.via == "pull_request"
+        else f"by a commit to {org}/{repo}"
+    )
+    quoted = "\n".join(lines)
+    body = (
+        f"{alert_marker('never-members')}\n"
+        f"The public list had rows for people who are not in @{org}/{team} and were never "
+        f"listed as members (rows added to the file by hand):\n\n{quoted}\n\n"
+        f"The team is canonical (PEP 811), so Warden takes these rows off the public list "
+        f"{how}; they are not put on the emeritus list, as they never left. To list "
+        f"someone, add them to the team (by a Warden vote). Close this issue once checked."
+    )
+    return f"Rows for people outside {team} taken off the public list", body
+
+
 def admins_alert(org: str, team: str, admins: Iterable[str]) -> tuple[str, str]:
     """(title, body) of the alert for a team with fewer than two admins."""
     listed = sorted(admins)
@@ -195,6 +226,10 @@ def team_missing_alert(org: str, team: str) -> tuple[str, str]:
         f"in `.github/warden.yml` names a team that exists."
     )
     return f"The member team {team} is missing", body
+
+
+def team_fixed_comment(org: str, team: str) -> str:
+    return f"`team` now names @{org}/{team}, which exists; the lists follow it again. Closing."
 
 
 NOT_ADMIN = "Only an admin of the team can confirm a paused roster sync; nothing was done."

@@ -207,6 +207,12 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
         "roster: the GitHub user id of each known member (a renamed login keeps its id)",
         ["ALTER TABLE roster_members ADD COLUMN user_id BIGINT"],
     ),
+    (
+        10,
+        "roster: the members the public list held at the last reconcile (leavers vs. rows "
+        "never written for a member)",
+        ["ALTER TABLE roster_state ADD COLUMN listed TEXT"],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {
