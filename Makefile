@@ -27,6 +27,9 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
+demo: $(STAMP)
+	$(BIN)/python -m app demo
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/intake.py
 
