@@ -5,6 +5,7 @@ Anyone who can write an issue or a comment can copy one of Warden's hidden marke
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 from gidgethub.abc import GitHubAPI
@@ -24,6 +25,16 @@ def written_by(item: dict[str, Any], login: str) -> bool:
     return bool(author) and str(author).lower() == login.lower()
 
 
-async def is_own(gh: GitHubAPI, item: dict[str, Any]) -> bool:
-    """Whether Warden itself wrote ``item``."""
-    return written_by(item, await warden_login(gh))
+async def is_warden(gh: GitHubAPI, sender: dict[str, Any]) -> bool:
+    """Whether the sender of an event is Warden itself (its own writes come back as events)."""
+    return sender.get("type") == "Bot" and written_by({"user": sender}, await warden_login(gh))
+
+
+async def own_comments(
+    gh: GitHubAPI, comments_url: str, variables: dict[str, Any] | None = None
+) -> AsyncIterator[dict[str, Any]]:
+    """The comments at ``comments_url`` that Warden itself wrote, oldest first."""
+    warden = await warden_login(gh)
+    async for comment in gh.getiter(comments_url, variables or {}):
+        if written_by(comment, warden):
+            yield comment

@@ -15,6 +15,7 @@ from typing import Any
 
 from gidgethub.abc import GitHubAPI
 
+from app import authorship
 from app.advisories import once, records
 from app.advisories import templates as t
 from app.advisories.intake import on_advisory_event
@@ -22,7 +23,6 @@ from app.advisories.records import Record
 from app.advisories.scope import Scope, open_scope
 from app.advisories.tracking import ISSUE_URL, issue_vars
 from app.context import Context
-from app.nominations.issues import is_warden
 from app.orgconfig import current_config
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ async def on_tracking_issue_changed(
     why; the record as it is afterwards, None when the event was not about one."""
     what = changed_by_hand(event)
     org, number = event["repository"]["owner"]["login"], event["issue"]["number"]
-    if what is None or await is_warden(ctx, event["sender"]):
+    if what is None or await authorship.is_warden(gh, event["sender"]):
         return None
     config = await current_config(ctx, gh, installation_id, org)
     if config is None or event["repository"]["name"] != config.governance_repo:

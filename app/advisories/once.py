@@ -147,11 +147,9 @@ async def _unconfirmed(store: Store, record: Record) -> list[Intent]:
 async def _markers(scope: Scope, issue: int) -> set[str]:
     """The first lines of Warden's own comments in the tracking issue (a conditional read)."""
     variables = {**issue_vars(scope, issue), "per_page": 100}
-    warden = await authorship.warden_login(scope.gh)
     return {
         str(c.get("body") or "").split("\n", 1)[0]
-        async for c in scope.gh.getiter(COMMENTS_URL + "{?per_page}", variables)
-        if authorship.written_by(c, warden)
+        async for c in authorship.own_comments(scope.gh, COMMENTS_URL + "{?per_page}", variables)
     }
 
 

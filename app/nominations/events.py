@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app import authorship
 from app.context import Context
 from app.github import GitHubAPI
 from app.nominations import issues as gh_issues
@@ -38,7 +39,7 @@ async def guard_label(
     vote = await records.find(ctx.store, installation_id, config.governance_repo, issue["number"])
     if name == t.NOMINATION and (vote is None or added):
         return False  # anyone may propose; the opener is checked when the vote opens
-    if added == (name in wanted_labels(vote)) or await gh_issues.is_warden(ctx, sender):
+    if added == (name in wanted_labels(vote)) or await authorship.is_warden(gh, sender):
         return False
     org = event["repository"]["owner"]["login"]
     if await is_admin(gh, config, org, sender["login"]):
@@ -61,7 +62,7 @@ async def closed_by_hand(
     (In the veto window the vote has passed; only a veto stops the admission then.)"""
     repo, issue = event["repository"]["name"], event["issue"]
     vote = await records.find(ctx.store, installation_id, repo, issue["number"])
-    if vote is None or vote.state != "open" or await gh_issues.is_warden(ctx, event["sender"]):
+    if vote is None or vote.state != "open" or await authorship.is_warden(gh, event["sender"]):
         return None
     why = t.closed_why("issue_closed", who=event["sender"]["login"])
     return await lifecycle.stop(ctx, gh, vote, "cancelled", why, close_issue=False)
@@ -89,7 +90,7 @@ async def comment_edited(
         return None
     if vote.state != "open" and vote.result is None:
         return None
-    if await gh_issues.is_warden(ctx, event["sender"]):
+    if await authorship.is_warden(gh, event["sender"]):
         return None
     await lifecycle.audit(ctx, vote, "vote.comment_restored", edited_by=event["sender"]["login"])
     if vote.state != "open" and vote.result is not None:

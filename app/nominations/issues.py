@@ -7,7 +7,6 @@ from typing import Any
 from gidgethub import BadRequest
 
 from app import authorship, labels
-from app.context import Context
 from app.github import GitHubAPI
 from app.nominations import templates as t
 from app.nominations.records import State, Vote
@@ -32,18 +31,6 @@ def where(vote: Vote, **more: Any) -> dict[str, Any]:
     return {"owner": vote.org, "repo": vote.repo, "issue_number": vote.issue_number, **more}
 
 
-async def warden_login(ctx: Context) -> str:
-    """The login of Warden's own bot account (``<app slug>[bot]``), asked once per process."""
-    assert ctx.github is not None
-    return await ctx.github.bot_login()
-
-
-async def is_warden(ctx: Context, sender: dict[str, Any]) -> bool:
-    if sender.get("type") != "Bot":
-        return False
-    return str(sender["login"]).lower() == (await warden_login(ctx)).lower()
-
-
 async def read_reactions(gh: GitHubAPI, vote: Vote) -> list[Reaction] | None:
     """The reactions on the vote comment (conditional: unchanged costs a 304), None if deleted."""
     try:
@@ -65,14 +52,14 @@ async def post_comment(gh: GitHubAPI, vote: Vote, body: str) -> int:
     return int(comment["id"])
 
 
-async def find_vote_comment(gh: GitHubAPI, vote: Vote, warden: str) -> int | None:
+async def find_vote_comment(gh: GitHubAPI, vote: Vote) -> int | None:
     """The id of the newest vote comment Warden itself posted on the issue (by its marker),
     None if there is none: how a run cut short before storing the id finds its comment."""
     marker, found = t.vote_marker(vote.issue_number), None
-    async for comment in gh.getiter(COMMENTS + "{?per_page}", where(vote, per_page=100)):
-        user = (comment.get("user") or {}).get("login", "")
+    url, variables = COMMENTS + "{?per_page}", where(vote, per_page=100)
+    async for comment in authorship.own_comments(gh, url, variables):
         # The marker opens the comment: Warden's replies may quote a user's text further down.
-        if user.lower() == warden.lower() and (comment.get("body") or "").startswith(marker):
+        if (comment.get("body") or "").startswith(marker):
             found = int(comment["id"])
     return found
 
@@ -90,11 +77,8 @@ async def edit_comment(gh: GitHubAPI, vote: Vote, body: str) -> bool:
 
 async def comment_once(gh: GitHubAPI, comments_url: str, body: str) -> bool:
     """Post ``body`` unless Warden wrote exactly that comment already; True if posted."""
-    warden = await authorship.warden_login(gh)
-    async for comment in gh.getiter(comments_url):
-        if (comment.get("body") or "").strip() == body.strip() and authorship.written_by(
-            comment, warden
-        ):
+    async for comment in authorship.own_comments(gh, comments_url):
+        if (comment.get("body") or "").strip() == body.strip():
             return False
     await gh.post(comments_url, data={"body": body})
     return True

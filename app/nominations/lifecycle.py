@@ -153,7 +153,7 @@ async def finish_opening(ctx: Context, gh: GitHubAPI, vote: Vote, *, first: bool
 async def _own_or_new_comment(ctx: Context, gh: GitHubAPI, vote: Vote, body: str) -> int:
     """The id of Warden's vote comment on the issue if an interrupted run posted one (found
     by its marker), else of a new comment with ``body``: never two vote comments."""
-    found = await gh_issues.find_vote_comment(gh, vote, await gh_issues.warden_login(ctx))
+    found = await gh_issues.find_vote_comment(gh, vote)
     if found not in (None, vote.comment_id) and await gh_issues.edit_comment(
         gh, vote.but(comment_id=found), body
     ):
