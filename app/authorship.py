@@ -30,11 +30,11 @@ async def is_warden(gh: GitHubAPI, sender: dict[str, Any]) -> bool:
     return sender.get("type") == "Bot" and written_by({"user": sender}, await warden_login(gh))
 
 
-async def own_comments(
-    gh: GitHubAPI, comments_url: str, variables: dict[str, Any] | None = None
+async def own_items(
+    gh: GitHubAPI, url: str, variables: dict[str, Any] | None = None
 ) -> AsyncIterator[dict[str, Any]]:
-    """The comments at ``comments_url`` that Warden itself wrote, oldest first."""
+    """The issues or comments listed at ``url`` that Warden itself wrote, in GitHub's order."""
     warden = await warden_login(gh)
-    async for comment in gh.getiter(comments_url, variables or {}):
-        if written_by(comment, warden):
-            yield comment
+    async for item in gh.getiter(url, variables or {}):
+        if written_by(item, warden):
+            yield item

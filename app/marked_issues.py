@@ -31,15 +31,9 @@ async def find(
         "labels": label,
         "per_page": 100,
     }
-    warden = await authorship.warden_login(gh)
     try:
-        async for issue in gh.getiter(url, variables):
-            body = issue.get("body") or ""
-            if (
-                marker in body
-                and "pull_request" not in issue
-                and authorship.written_by(issue, warden)
-            ):
+        async for issue in authorship.own_items(gh, url, variables):
+            if marker in (issue.get("body") or "") and "pull_request" not in issue:
                 return dict(issue)
     except BadRequest as exc:
         if exc.status_code not in (404, 410):

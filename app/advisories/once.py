@@ -149,7 +149,7 @@ async def _markers(scope: Scope, issue: int) -> set[str]:
     variables = {**issue_vars(scope, issue), "per_page": 100}
     return {
         str(c.get("body") or "").split("\n", 1)[0]
-        async for c in authorship.own_comments(scope.gh, COMMENTS_URL + "{?per_page}", variables)
+        async for c in authorship.own_items(scope.gh, COMMENTS_URL + "{?per_page}", variables)
     }
 
 

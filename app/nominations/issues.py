@@ -57,7 +57,7 @@ async def find_vote_comment(gh: GitHubAPI, vote: Vote) -> int | None:
     None if there is none: how a run cut short before storing the id finds its comment."""
     marker, found = t.vote_marker(vote.issue_number), None
     url, variables = COMMENTS + "{?per_page}", where(vote, per_page=100)
-    async for comment in authorship.own_comments(gh, url, variables):
+    async for comment in authorship.own_items(gh, url, variables):
         # The marker opens the comment: Warden's replies may quote a user's text further down.
         if (comment.get("body") or "").startswith(marker):
             found = int(comment["id"])
@@ -77,7 +77,7 @@ async def edit_comment(gh: GitHubAPI, vote: Vote, body: str) -> bool:
 
 async def comment_once(gh: GitHubAPI, comments_url: str, body: str) -> bool:
     """Post ``body`` unless Warden wrote exactly that comment already; True if posted."""
-    async for comment in authorship.own_comments(gh, comments_url):
+    async for comment in authorship.own_items(gh, comments_url):
         if (comment.get("body") or "").strip() == body.strip():
             return False
     await gh.post(comments_url, data={"body": body})
@@ -117,10 +117,8 @@ async def open_onboarding_issue(gh: GitHubAPI, vote: Vote, title: str, body: str
     marker = t.onboarding_marker(vote.issue_number)
     listed = "/repos/{owner}/{repo}/issues{?labels,state}"
     query = {"owner": vote.org, "repo": vote.repo, "labels": t.ONBOARDING, "state": "all"}
-    warden = await authorship.warden_login(gh)
-    async for issue in gh.getiter(listed, query):
-        first_line = (issue.get("body") or "").split("\n", 1)[0]
-        if first_line == marker and authorship.written_by(issue, warden):
+    async for issue in authorship.own_items(gh, listed, query):
+        if (issue.get("body") or "").split("\n", 1)[0] == marker:
             return int(issue["number"])
     created = await gh.post(
         "/repos/{owner}/{repo}/issues",
