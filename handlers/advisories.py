@@ -11,12 +11,11 @@ from app.advisories import commands as _commands  # noqa: F401  (registers /coor
 from app.advisories import tracking
 from app.advisories.guard import on_tracking_issue_changed
 from app.advisories.intake import on_advisory_event
-from app.orgconfig.load import CONFIG_HOOKS
+from app.orgconfig import load as orgconfig_load
 
 router = routing.Router()
 
-if tracking.on_config_change not in CONFIG_HOOKS:
-    CONFIG_HOOKS.append(tracking.on_config_change)
+orgconfig_load.on_change(tracking.on_config_change)
 
 # GitHub names a temporary private fork after its repository and advisory.
 FORK_NAME = re.compile(r"^(?P<repo>.+)-ghsa(?P<id>(?:-[23456789cfghjmpqrvwx]{4}){3})$")

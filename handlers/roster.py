@@ -8,13 +8,12 @@ from gidgethub import routing, sansio
 
 from app import rostersync
 from app.orgconfig import current_config
-from app.orgconfig.load import CONFIG_HOOKS
+from app.orgconfig import load as orgconfig_load
 from app.rostersync import command  # noqa: F401  (registers /roster)
 
 router = routing.Router()
 
-if rostersync.on_config_change not in CONFIG_HOOKS:
-    CONFIG_HOOKS.append(rostersync.on_config_change)
+orgconfig_load.on_change(rostersync.on_config_change)
 
 
 async def _config(ctx: Any, gh: Any, data: dict[str, Any]) -> Any:

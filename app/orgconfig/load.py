@@ -23,7 +23,13 @@ ConfigHook = Callable[
 ]
 CONFIG_HOOKS: list[ConfigHook] = []
 """Called as ``hook(ctx, gh, installation_id, org, old, new)`` after a changed valid config
-is put in force (``old`` is None for the first one). Features register here (the roster)."""
+is put in force (``old`` is None for the first one). Features register with ``on_change``."""
+
+
+def on_change(hook: ConfigHook) -> None:
+    """Have ``hook`` called after each changed valid config (once, however often asked)."""
+    if hook not in CONFIG_HOOKS:
+        CONFIG_HOOKS.append(hook)
 
 
 @dataclass(frozen=True)
