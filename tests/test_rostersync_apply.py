@@ -7,6 +7,7 @@ import asyncio
 import os
 import sys
 from collections import Counter
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from app.rostersync import roster_command, sync
 from app.rostersync import templates as t
 from app.teams import expect_membership
 from sandbox import Sandbox, actions_repo
-from tests.harness import Stack, running, start_stack
+from tests.harness import Stack, running
 from tests.roster_world import (
     EMERITUS,
     MAINTAINERS,
@@ -42,9 +43,11 @@ from tests.test_roster import assert_golden
 ROOT = Path(__file__).parent.parent
 
 
-async def started(sandbox: Sandbox, clock: Clock, tmp_path: Path, via: str) -> Stack:
+def started(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, via: str
+) -> AbstractAsyncContextManager[Stack]:
     seed(sandbox, config_text(via=via))
-    return await start_stack(sandbox, clock, tmp_path)
+    return running(sandbox, clock, tmp_path)
 
 
 def pull_comments(sb: Sandbox, number: int) -> list[str]:
@@ -55,8 +58,7 @@ def pull_comments(sb: Sandbox, number: int) -> list[str]:
 async def test_via_pull_request_opens_one_pull_request_and_updates_it(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
-    stack = await started(sandbox, clock, tmp_path, "pull_request")
-    try:
+    async with started(sandbox, clock, tmp_path, "pull_request") as stack:
         await install(stack)
         await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
         await settled(stack)
@@ -76,15 +78,12 @@ async def test_via_pull_request_opens_one_pull_request_and_updates_it(
         assert await stack.scheduler.run_job("roster")
         assert roster_commits(sandbox, t.BRANCH) == commits  # unchanged: no new push
         assert len(pull_comments(sandbox, pull.number)) == 1
-    finally:
-        await stack.server.close()
 
 
 async def test_pull_request_shows_pending_invitations_as_pending_and_does_not_list_them(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
-    stack = await started(sandbox, clock, tmp_path, "pull_request")
-    try:
+    async with started(sandbox, clock, tmp_path, "pull_request") as stack:
         installation_id = await install(stack)
         await expect_membership(stack.ctx, installation_id, ORG, "psrt", "ivan", "added", "vote")
         state = await sandbox.add_team_member(ORG, "psrt", "ivan", sender=sandbox.bot_login)
@@ -95,15 +94,12 @@ async def test_pull_request_shows_pending_invitations_as_pending_and_does_not_li
         body = sandbox.repo(ORG, ROSTER_REPO).issues[pull.number].body or ""
         assert "- invited, not listed until they accept: @ivan" in body.splitlines()
         assert "ivan" not in file_text(sandbox, PUBLIC, t.BRANCH)
-    finally:
-        await stack.server.close()
 
 
 async def test_stale_pull_request_is_closed_when_main_already_matches_the_team(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
-    stack = await started(sandbox, clock, tmp_path, "pull_request")
-    try:
+    async with started(sandbox, clock, tmp_path, "pull_request") as stack:
         installation_id = await install(stack)
         await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
         await settled(stack)
@@ -113,15 +109,12 @@ async def test_stale_pull_request_is_closed_when_main_already_matches_the_team(
         await settled(stack)
         assert open_pulls(sandbox) == []
         assert pull_comments(sandbox, pull.number)[-1] == t.PULL_STALE_COMMENT
-    finally:
-        await stack.server.close()
 
 
 async def test_via_commit_writes_each_changed_file_once_and_nothing_when_unchanged(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
-    stack = await started(sandbox, clock, tmp_path, "commit")
-    try:
+    async with started(sandbox, clock, tmp_path, "commit") as stack:
         await install(stack)
         await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
         await settled(stack)
@@ -136,8 +129,6 @@ async def test_via_commit_writes_each_changed_file_once_and_nothing_when_unchang
         assert await stack.scheduler.run_job("roster")
         assert roster_commits(sandbox) == 2
         assert open_pulls(sandbox) == []
-    finally:
-        await stack.server.close()
 
 
 async def test_stale_sha_is_retried_on_fresh_content(
@@ -145,8 +136,7 @@ async def test_stale_sha_is_retried_on_fresh_content(
 ) -> None:
     """Someone edits the list between Warden's read and its write: GitHub answers 409,
     Warden reads again and writes on top of the edit."""
-    stack = await started(sandbox, clock, tmp_path, "commit")
-    try:
+    async with started(sandbox, clock, tmp_path, "commit") as stack:
         await install(stack)
         real_read, calls = sync.read_lists, []
 
@@ -168,15 +158,12 @@ async def test_stale_sha_is_retried_on_fresh_content(
         assert "Robert Brown,bob," in public.splitlines()  # the edit is kept
         assert "dave" not in logins_in(public)
         assert "dave" in logins_in(file_text(sandbox, EMERITUS))
-    finally:
-        await stack.server.close()
 
 
 async def test_reconcile_with_nothing_to_change_costs_only_conditional_reads(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
-    stack = await started(sandbox, clock, tmp_path, "pull_request")
-    try:
+    async with started(sandbox, clock, tmp_path, "pull_request") as stack:
         installation_id = await install(stack)
         clock.advance(86400)
         assert await stack.scheduler.run_job("roster")  # warms the ETag cache
@@ -194,15 +181,12 @@ async def test_reconcile_with_nothing_to_change_costs_only_conditional_reads(
         assert writes == []
         assert ours and set(statuses) == {304}  # every read answered "not modified"
         assert sandbox.rate_limit_remaining(installation_id) == before
-    finally:
-        await stack.server.close()
 
 
 async def test_dry_run_prints_the_difference_and_changes_nothing(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
-    stack = await started(sandbox, clock, tmp_path, "commit")
-    try:
+    async with started(sandbox, clock, tmp_path, "commit") as stack:
         await install(stack)
         url, sandbox.webhook_url = sandbox.webhook_url, None
         await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
@@ -230,8 +214,6 @@ async def test_dry_run_prints_the_difference_and_changes_nothing(
         assert "- moved to the emeritus list: @dave" in lines
         assert "- invited, not listed until they accept: @ivan" in lines
         assert roster_commits(sandbox) == 0
-    finally:
-        await stack.server.close()
 
 
 async def test_dry_run_output_golden(
@@ -239,8 +221,7 @@ async def test_dry_run_output_golden(
 ) -> None:
     """What `roster ORG --dry-run` prints: the team, what would change and how, pending
     invitations, and the diff of each list file."""
-    stack = await started(sandbox, clock, tmp_path, "pull_request")
-    try:
+    async with started(sandbox, clock, tmp_path, "pull_request") as stack:
         await install(stack)
         url, sandbox.webhook_url = sandbox.webhook_url, None
         await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
@@ -252,8 +233,6 @@ async def test_dry_run_output_golden(
         out = capsys.readouterr().out.replace(clock.now().date().isoformat(), "YYYY-MM-DD")
         assert_golden("roster-dry-run.txt", out)
         assert [r for r in sandbox.requests if r.method != "GET"] == []
-    finally:
-        await stack.server.close()
 
 
 async def test_markdown_lists_are_kept_as_markdown_tables(
@@ -286,8 +265,7 @@ async def test_markdown_lists_are_kept_as_markdown_tables(
 async def test_roster_command_reconciles_now_and_refuses_an_org_without_the_app(
     sandbox: Sandbox, clock: Clock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    stack = await started(sandbox, clock, tmp_path, "commit")
-    try:
+    async with started(sandbox, clock, tmp_path, "commit") as stack:
         await install(stack)
         url, sandbox.webhook_url = sandbox.webhook_url, None
         await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
@@ -297,5 +275,3 @@ async def test_roster_command_reconciles_now_and_refuses_an_org_without_the_app(
         assert "dave" in logins_in(file_text(sandbox, EMERITUS))
         assert await roster_command(stack.ctx, "nosuchorg", dry_run=True) == 1
         assert "not installed on nosuchorg" in capsys.readouterr().err
-    finally:
-        await stack.server.close()

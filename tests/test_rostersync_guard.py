@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 from app.clock import Clock
 from app.rostersync import templates as t
 from sandbox import Sandbox
-from tests.harness import Stack, running, start_stack
+from tests.harness import Stack, running
 from tests.roster_world import (
     EMERITUS,
     GOVERNANCE,
@@ -26,9 +27,9 @@ from tests.roster_world import (
 LEAVERS = ("bob", "dave", "erin")  # 3 of the 8 listed: 37.5%, over the 25% limit
 
 
-async def started(sandbox: Sandbox, clock: Clock, tmp_path: Path) -> Stack:
+def started(sandbox: Sandbox, clock: Clock, tmp_path: Path) -> AbstractAsyncContextManager[Stack]:
     seed(sandbox, config_text())
-    return await start_stack(sandbox, clock, tmp_path)
+    return running(sandbox, clock, tmp_path)
 
 
 def comments_on(sb: Sandbox, number: int) -> list[str]:
@@ -55,8 +56,7 @@ async def paused_alert(stack: Stack) -> int:
 async def test_fewer_than_two_admins_raises_an_alert_closed_when_fixed(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
-    stack = await started(sandbox, clock, tmp_path)
-    try:
+    async with started(sandbox, clock, tmp_path) as stack:
         await install(stack)
         await sandbox.add_team_member(ORG, "psrt", "grace", role="member", sender="alice")
         await stack.ctx.store.execute("UPDATE roster_state SET reconciled_at = 0")
@@ -71,15 +71,12 @@ async def test_fewer_than_two_admins_raises_an_alert_closed_when_fixed(
         await stack.scheduler.run_job("roster")
         assert alerts(sandbox) == []
         assert "two admins or more again" in comments_on(sandbox, alert.number)[-1]
-    finally:
-        await stack.server.close()
 
 
 async def test_removing_more_than_a_quarter_of_the_list_waits_for_confirmation(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
-    stack = await started(sandbox, clock, tmp_path)
-    try:
+    async with started(sandbox, clock, tmp_path) as stack:
         await install(stack)
         number = await paused_alert(stack)
         issue = sandbox.repo(ORG, GOVERNANCE).issues[number]
@@ -92,15 +89,12 @@ async def test_removing_more_than_a_quarter_of_the_list_waits_for_confirmation(
         assert await stack.scheduler.run_job("roster")
         assert [a.number for a in alerts(sandbox)] == [number]
         assert roster_commits(sandbox) == 0
-    finally:
-        await stack.server.close()
 
 
 async def test_admin_roster_confirm_applies_the_paused_removals_and_closes_the_alert(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
-    stack = await started(sandbox, clock, tmp_path)
-    try:
+    async with started(sandbox, clock, tmp_path) as stack:
         await install(stack)
         number = await paused_alert(stack)
         await sandbox.comment(ORG, GOVERNANCE, number, "grace", "/roster confirm")
@@ -110,15 +104,12 @@ async def test_admin_roster_confirm_applies_the_paused_removals_and_closes_the_a
             assert login in logins_in(file_text(sandbox, EMERITUS))
         assert sandbox.repo(ORG, GOVERNANCE).issues[number].state == "closed"
         assert "Confirmed by @grace" in comments_on(sandbox, number)[-1]
-    finally:
-        await stack.server.close()
 
 
 async def test_roster_confirm_from_a_member_who_is_not_admin_is_refused(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
-    stack = await started(sandbox, clock, tmp_path)
-    try:
+    async with started(sandbox, clock, tmp_path) as stack:
         await install(stack)
         number = await paused_alert(stack)
         await sandbox.comment(ORG, GOVERNANCE, number, "carol", "/roster confirm")
@@ -126,15 +117,12 @@ async def test_roster_confirm_from_a_member_who_is_not_admin_is_refused(
         assert comments_on(sandbox, number)[-1] == t.NOT_ADMIN
         assert roster_commits(sandbox) == 0
         assert sandbox.repo(ORG, GOVERNANCE).issues[number].state == "open"
-    finally:
-        await stack.server.close()
 
 
 async def test_roster_confirm_outside_the_alert_issue_is_refused(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
-    stack = await started(sandbox, clock, tmp_path)
-    try:
+    async with started(sandbox, clock, tmp_path) as stack:
         await install(stack)
         await paused_alert(stack)
         other = await sandbox.open_issue(ORG, GOVERNANCE, "alice", "Notes", "meeting notes")
@@ -142,37 +130,29 @@ async def test_roster_confirm_outside_the_alert_issue_is_refused(
         await settled(stack)
         assert comments_on(sandbox, other)[-1] == t.NOT_ALERT
         assert roster_commits(sandbox) == 0
-    finally:
-        await stack.server.close()
 
 
 async def test_roster_without_confirm_gets_a_one_line_reply(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
-    stack = await started(sandbox, clock, tmp_path)
-    try:
+    async with started(sandbox, clock, tmp_path) as stack:
         await install(stack)
         number = await paused_alert(stack)
         await sandbox.comment(ORG, GOVERNANCE, number, "alice", "/roster sync now")
         await settled(stack)
         assert comments_on(sandbox, number)[-1] == t.UNKNOWN_SUBCOMMAND
         assert roster_commits(sandbox) == 0
-    finally:
-        await stack.server.close()
 
 
 async def test_removals_within_a_quarter_are_applied_without_confirmation(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
-    stack = await started(sandbox, clock, tmp_path)
-    try:
+    async with started(sandbox, clock, tmp_path) as stack:
         await install(stack)
         await remove_while_down(stack, ("bob", "dave"))  # 2 of 8: exactly 25%
         assert await stack.scheduler.run_job("roster")
         assert alerts(sandbox) == []
         assert logins_in(file_text(sandbox, EMERITUS)) == ["bob", "dave", "oscar"]
-    finally:
-        await stack.server.close()
 
 
 async def test_roster_confirm_asks_github_who_is_an_admin_when_the_command_arrives(
@@ -180,8 +160,7 @@ async def test_roster_confirm_asks_github_who_is_an_admin_when_the_command_arriv
 ) -> None:
     """grace was an admin when the alert opened; demoted since (no webhook reached Warden),
     her `/roster confirm` is refused because GitHub is asked, not a remembered list."""
-    stack = await started(sandbox, clock, tmp_path)
-    try:
+    async with started(sandbox, clock, tmp_path) as stack:
         await install(stack)
         number = await paused_alert(stack)
         url, sandbox.webhook_url = sandbox.webhook_url, None
@@ -193,8 +172,6 @@ async def test_roster_confirm_asks_github_who_is_an_admin_when_the_command_arriv
         assert comments_on(sandbox, number)[-1] == t.NOT_ADMIN
         assert sandbox.count("GET", f"/orgs/{ORG}/teams/psrt/memberships/grace") == 1
         assert roster_commits(sandbox) == 0
-    finally:
-        await stack.server.close()
 
 
 async def test_with_an_admins_team_its_members_confirm_and_team_maintainers_do_not(
