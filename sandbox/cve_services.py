@@ -9,6 +9,7 @@ checked against the response schema (a mismatch is a sandbox bug, in ``bad_answe
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import re
@@ -21,7 +22,7 @@ from typing import Any
 from aiohttp import web
 from jsonschema import Draft4Validator
 
-from app.clock import Clock
+from app.platform.clock import Clock
 
 SPEC_FILE = Path(__file__).parent / "data" / "cve-services-openapi.json"
 AUTH_HEADERS = ("CVE-API-ORG", "CVE-API-USER", "CVE-API-KEY")
@@ -107,6 +108,7 @@ class CveServices:
         self.violations: list[str] = []
         self.bad_answers: list[str] = []
         self._numbers = itertools.count(24017, 7919)
+        self.delay = 0.0  # seconds every answer waits (real time), to make callers overlap
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -157,6 +159,8 @@ class CveServices:
     async def _handle(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
         query = dict(request.query)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         status, body, template = self._answer(request.method, path, query, request.headers)
         if template is not None:
             self._check_answer(request.method, template, status, body)
@@ -187,7 +191,7 @@ class CveServices:
             fault.times -= 1
             if fault.times <= 0:
                 self.faults.remove(fault)
-            return fault.status, _error(fault.error, fault.message), template
+            return fault.status, _error(fault.error, fault.message), None  # injected: unchecked
         if self._caller(headers) is None:
             return 401, _error("UNAUTHORIZED", "Unauthorized"), template
         handler = {"POST /cve-id": self._reserve, "GET /cve-id": self._list}
@@ -203,7 +207,8 @@ class CveServices:
 
     def _reserve(self, query: dict[str, str], headers: Any) -> tuple[int, dict[str, Any]]:
         org, user = self._caller(headers) or ("", "")
-        amount, year, short_name = query.get("amount"), query.get("cve_year"), query.get("short_name")
+        amount, year = query.get("amount"), query.get("cve_year")
+        short_name = query.get("short_name")
         if amount is None or not amount.isdigit() or int(amount) < 1:
             return 400, _error("NO_AMOUNT", "The amount query parameter is required.")
         if year is None or not year.isdigit():

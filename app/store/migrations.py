@@ -213,6 +213,28 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
         "never written for a member)",
         ["ALTER TABLE roster_state ADD COLUMN listed TEXT"],
     ),
+    (
+        11,
+        "advisories: CVE IDs reserved from the organisation's CNA, recorded before they are "
+        "written to the advisory (one per advisory, across crashes and replicas)",
+        [
+            """CREATE TABLE cve_reservations (
+                installation_id BIGINT NOT NULL,
+                ghsa_id TEXT NOT NULL,
+                repo TEXT NOT NULL,
+                short_name TEXT NOT NULL,
+                cve_id TEXT UNIQUE,
+                asked_at {float},
+                reserved_at {float},
+                written_at {float},
+                error_kind TEXT,
+                error_message TEXT,
+                error_at {float},
+                reported_kind TEXT,
+                PRIMARY KEY (installation_id, ghsa_id)
+            )""",
+        ],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {

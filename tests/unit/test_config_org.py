@@ -10,7 +10,12 @@ from config.org import OrgFacts, check_against_org
 
 SPEC_EXAMPLE = (Path(__file__).parents[1] / "data" / "warden-spec-example.yml").read_text()
 ALL_TEAMS = frozenset({"psrt", "release-managers", "steering-council"})
-ALL_REPOS = {"psrt-governance": True, "devguide": False, "cpython": False, "advisory-database": False}
+ALL_REPOS = {
+    "psrt-governance": True,
+    "devguide": False,
+    "cpython": False,
+    "advisory-database": False,
+}
 
 
 def test_an_org_with_every_named_team_and_repo_passes() -> None:

@@ -8,9 +8,10 @@ headers ``CVE-API-ORG``, ``CVE-API-USER`` and ``CVE-API-KEY``; errors are JSON
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -47,10 +48,25 @@ def kind_of(status: int, error: str) -> str:
 
 @dataclass(frozen=True)
 class Reserved:
-    """A CVE ID CVE Services reserved (state RESERVED) for the CNA."""
+    """A CVE ID of the CNA as CVE Services has it (state RESERVED until its record is
+    published), and who reserved it when."""
 
     cve_id: str
     state: str
+    user: str | None = None
+    reserved_at: float | None = None
+
+
+def parse_reserved(data: Mapping[str, Any]) -> Reserved:
+    """A ``Reserved`` from one entry of CVE Services' ``cve_ids`` (or a single ID)."""
+    stamp = data.get("reserved")
+    when = datetime.fromisoformat(str(stamp).replace("Z", "+00:00")).timestamp() if stamp else None
+    return Reserved(
+        str(data["cve_id"]),
+        str(data.get("state") or "RESERVED"),
+        (data.get("requested_by") or {}).get("user"),
+        when,
+    )
 
 
 class CnaClient:
@@ -73,7 +89,19 @@ class CnaClient:
         first = (data.get("cve_ids") or [{}])[0]
         if "cve_id" not in first:
             raise CnaError("outage", 200, "NO_ID", "the answer held no CVE ID")
-        return Reserved(str(first["cve_id"]), str(first.get("state") or "RESERVED"))
+        return parse_reserved(first)
+
+    async def reserved(self, year: int) -> list[Reserved]:
+        """The CNA's IDs of ``year`` still in state RESERVED (each page of the list)."""
+        found: list[Reserved] = []
+        page = 1
+        while True:
+            query = {"state": "RESERVED", "cve_id_year": str(year), "page": str(page)}
+            data = await self._call("GET", "/cve-id", query)
+            found += [parse_reserved(c) for c in data.get("cve_ids") or []]
+            if not data.get("nextPage"):
+                return found
+            page = int(data["nextPage"])
 
     async def get(self, cve_id: str) -> Reserved | None:
         """The CVE ID as CVE Services has it (None when it does not know it)."""
@@ -83,7 +111,7 @@ class CnaClient:
             if exc.status == 404:
                 return None
             raise
-        return Reserved(str(data["cve_id"]), str(data.get("state") or ""))
+        return parse_reserved(data)
 
     async def _call(self, method: str, path: str, query: dict[str, str]) -> dict[str, Any]:
         if not self.configured:

@@ -12,6 +12,7 @@ from gidgethub.abc import GitHubAPI
 from app.context import Context
 from app.features.advisories import once, records
 from app.features.advisories import templates as t
+from app.features.advisories.cna import reserve_from_cna
 from app.features.advisories.coordinator import announce, coordinator_wanted, decide
 from app.features.advisories.experts import add_experts
 from app.features.advisories.model import (
@@ -87,6 +88,7 @@ async def _open(scope: Scope, adv: Advisory, record: Record, repo_private: bool)
     if adv.state == "draft":
         record = await _fork_and_cve(scope, adv, record, repo_private)
     record = await ensure_tracking(scope, adv, record)
+    adv, record = await reserve_from_cna(scope, adv, record)  # trouble is said in the issue
     if chosen is not None:
         record = await announce(scope, adv, record, chosen)
     record = await add_experts(scope, adv, record)
