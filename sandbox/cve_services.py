@@ -236,8 +236,13 @@ class CveServices:
             for c in self.state.ids.values()
             if c.owning_cna == org and query.get("state", c.state) == c.state
         ]
-        return 200, {"totalCount": len(found), "itemsPerPage": 500, "pageCount": 1,
-                     "currentPage": 1, "cve_ids": found}  # fmt: skip
+        return 200, {
+            "totalCount": len(found),
+            "itemsPerPage": 500,
+            "pageCount": 1,
+            "currentPage": 1,
+            "cve_ids": found,
+        }
 
     def _get(self, cve_id: str) -> tuple[int, dict[str, Any]]:
         found = self.state.ids.get(cve_id.upper())

@@ -216,7 +216,8 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
     (
         11,
         "advisories: CVE IDs reserved from the organisation's CNA, recorded before they are "
-        "written to the advisory (one per advisory, across crashes and replicas)",
+        "written to the advisory (one per advisory, across crashes and replicas); the fix "
+        "pull requests of each advisory's private fork",
         [
             """CREATE TABLE cve_reservations (
                 installation_id BIGINT NOT NULL,
@@ -233,6 +234,8 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
                 reported_kind TEXT,
                 PRIMARY KEY (installation_id, ghsa_id)
             )""",
+            # The fix pull requests in the private fork: "number:merge sha" (no sha: open).
+            "ALTER TABLE advisories ADD COLUMN fixes TEXT",
         ],
     ),
 ]

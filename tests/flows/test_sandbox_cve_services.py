@@ -75,11 +75,16 @@ async def test_requests_that_break_the_description_are_recorded(
     headers = {"CVE-API-ORG": CNA, "CVE-API-USER": CNA_USER, "CVE-API-KEY": CNA_KEY}
     async with aiohttp.ClientSession() as session:
         url = cve_services.url
-        async with session.post(f"{url}/cve-id", params={"amount": "2", "cve_year": "2026",
-                                "short_name": CNA}, headers=headers) as answer:  # fmt: skip
+        async with session.post(
+            f"{url}/cve-id",
+            params={"amount": "2", "cve_year": "2026", "short_name": CNA},
+            headers=headers,
+        ) as answer:
             assert answer.status == 400 and (await answer.json())["error"] == "NO_BATCH_TYPE"
-        async with session.post(f"{url}/cve-id", params={"amount": "1", "cve_year": "2026",
-                                "short_name": CNA, "colour": "red"}) as answer:  # fmt: skip
+        async with session.post(
+            f"{url}/cve-id",
+            params={"amount": "1", "cve_year": "2026", "short_name": CNA, "colour": "red"},
+        ) as answer:
             assert answer.status == 401
         async with session.delete(f"{url}/cve-id/CVE-2026-1") as answer:
             assert answer.status == 404

@@ -22,6 +22,7 @@ CNA_TODO = {
     "unused reserved IDs",
     "auth": " once an admin fixes CVE_API_ORG, CVE_API_USER and CVE_API_KEY",
     "unconfigured": " once an admin sets CVE_API_ORG, CVE_API_USER and CVE_API_KEY",
+    "refused": " unless it happens again: then the CNA's admins should look at Warden's log",
 }
 
 

@@ -24,6 +24,7 @@ from app.features.advisories.model import (
     triage_wanted,
 )
 from app.features.advisories.records import Record
+from app.features.advisories.remediation import remediation
 from app.features.advisories.reminders import remind
 from app.features.advisories.scope import ADVISORY_URL, Scope, open_scope
 from app.features.advisories.tracking import close_issue, close_tracking, ensure_tracking
@@ -81,7 +82,8 @@ async def _open(scope: Scope, adv: Advisory, record: Record, repo_private: bool)
         record = record.but(coordinator=chosen.login, assigned_at=scope.now)
     if record.coordinator is not None:
         wanted = combine(wanted, coordinator_wanted(record.coordinator))
-    adv = await apply_patch(scope, adv, patch_for(adv, wanted))
+    fixed, record = await remediation(scope, adv, record)
+    adv = await apply_patch(scope, adv, patch_for(adv, combine(wanted, fixed)))
     record = record.but(state=adv.state)
     if adv.state not in OPEN_STATES:
         return await finish(scope, adv, record)
