@@ -217,7 +217,8 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
         11,
         "advisories: CVE IDs reserved from the organisation's CNA, recorded before they are "
         "written to the advisory (one per advisory, across crashes and replicas); the fix "
-        "pull requests of each advisory's private fork",
+        "pull requests of each advisory's private fork; what each publication did (announcement, "
+        "OSV pull request, downstream issues) and its figures for `report`",
         [
             """CREATE TABLE cve_reservations (
                 installation_id BIGINT NOT NULL,
@@ -236,6 +237,21 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             )""",
             # The fix pull requests in the private fork: "number:merge sha" (no sha: open).
             "ALTER TABLE advisories ADD COLUMN fixes TEXT",
+            """CREATE TABLE advisory_publications (
+                installation_id BIGINT NOT NULL,
+                ghsa_id TEXT NOT NULL,
+                org TEXT NOT NULL,
+                repo TEXT NOT NULL,
+                reported_at {float} NOT NULL,
+                published_at {float} NOT NULL,
+                cve_id TEXT,
+                severity TEXT,
+                credits TEXT NOT NULL,
+                announced_at {float},
+                osv_pull INTEGER,
+                downstream TEXT NOT NULL,
+                PRIMARY KEY (installation_id, ghsa_id)
+            )""",
         ],
     ),
 ]

@@ -23,6 +23,7 @@ from app.features.advisories.model import (
     patch_for,
     triage_wanted,
 )
+from app.features.advisories.publish import publish
 from app.features.advisories.records import Record
 from app.features.advisories.remediation import remediation
 from app.features.advisories.reminders import remind
@@ -118,9 +119,12 @@ async def _fork_and_cve(scope: Scope, adv: Advisory, record: Record, repo_privat
 
 
 async def finish(scope: Scope, adv: Advisory, record: Record) -> Record:
-    """A closed or published advisory: its tracking issue is closed, reminders stop."""
+    """A closed or published advisory: what publication calls for is done (app/.../publish.py),
+    its tracking issue is closed, reminders stop."""
     if record.finished_at is not None:
         return record
+    if adv.state == "published":
+        record = await publish(scope, adv, record)
     record = await close_tracking(scope, adv, record.but(state=adv.state))
     body = t.finished(adv.ghsa_id, adv.state, scope.now)
     record = await once.post_once(scope, record, "finished", body, state=adv.state)

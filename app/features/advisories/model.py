@@ -107,6 +107,13 @@ def title_target(summary: str, state: str) -> str | None:
     return None
 
 
+def without_tags(summary: str) -> str:
+    """The summary as the public sees it: Warden's title tags (``[ACCEPT]`` ...) taken out."""
+    known = {*ACCEPT_TAGS, *CLOSE_TAGS}
+    kept = _TAG.sub(lambda m: "" if m.group(1).upper() in known else m.group(0), summary)
+    return " ".join(kept.split())
+
+
 def is_bot(login: str) -> bool:
     """GitHub Apps act as ``name[bot]``: they are never credited."""
     return login.lower().endswith("[bot]")
