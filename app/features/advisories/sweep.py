@@ -16,6 +16,7 @@ from app.features.advisories.records import Record
 from app.features.advisories.scope import ADVISORY_URL, Scope, open_scope
 from app.features.orgconfig import current_config
 from app.org import Installation, each_installation
+from config import WardenConfig
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ async def _one(scope: Scope, repo: str, data: Mapping[str, Any], seen: Record | 
         )
 
 
-async def _due(ctx: Context, installation_id: int, config: Any, force: bool) -> bool:
+async def _due(ctx: Context, installation_id: int, config: WardenConfig, force: bool) -> bool:
     last = await records.last_sweep(ctx.store, installation_id)
     if last is None:
         return True
