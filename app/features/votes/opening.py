@@ -5,17 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from gidgethub import BadRequest
-
 from app.features.votes import issues as gh_issues
 from app.features.votes import records
 from app.features.votes import templates as t
+from app.features.votes.eligibility import read_facts, refusal
 from app.features.votes.lifecycle import finish_opening
-from app.features.votes.parse import nominees
 from app.features.votes.records import Vote
 from app.features.votes.tally import VoteRule
-from app.github.teams import is_member, membership_state, team_logins
-from app.org import Installation, Org
+from app.github.teams import team_logins
+from app.org import Org
 
 log = logging.getLogger(__name__)
 
@@ -31,37 +29,6 @@ def engine_rule(rule: Any) -> VoteRule:
     )
 
 
-async def _nominee_problem(org: Installation, team: str, login: str) -> str | None:
-    try:
-        user = await org.gh.getitem("/users/{username}", {"username": login})
-    except BadRequest as exc:
-        if exc.status_code != 404:
-            raise
-        return t.refusal_reason("not_user", login=login)
-    if user.get("type") != "User":
-        return t.refusal_reason("not_person", login=login)
-    state = await membership_state(org.gh, org.login, team, user["login"])
-    if state == "active":
-        return t.refusal_reason("member", login=user["login"], org=org.login, team=team)
-    if state == "pending":
-        return t.refusal_reason("invited", login=user["login"], org=org.login, team=team)
-    for other in await records.live_for_nominee(org.ctx.store, org.id, user["login"]):
-        return t.refusal_reason("nominated", login=user["login"], number=other.issue_number)
-    return None
-
-
-async def _problem(org: Org, issue: dict[str, Any]) -> str | None:
-    """Why this issue cannot open a vote, in one sentence; None when it can."""
-    opener = issue["user"]["login"]
-    if not await is_member(org.gh, org.login, org.config.team, opener):
-        return t.refusal_reason("not_member", org=org.login, team=org.config.team, opener=opener)
-    named = nominees(issue.get("body"))
-    if len(named) != 1:
-        found = "names no nominee" if not named else f"names {len(named)} nominees"
-        return t.refusal_reason("nominee_count", found=found)
-    return await _nominee_problem(org, org.config.team, named[0])
-
-
 async def open_nomination(org: Org, issue: dict[str, Any]) -> Vote | None:
     """Open the vote for a nomination issue, or explain in one comment why not.
 
@@ -74,14 +41,14 @@ async def open_nomination(org: Org, issue: dict[str, Any]) -> Vote | None:
         if found.state == "open" and found.comment_id is None:  # opening cut short
             return await finish_opening(org.ctx, org.gh, found)
         return found
-    problem = await _problem(org, issue)
+    facts = await read_facts(org, issue)
+    problem = refusal(facts)
     if problem is not None:
         await gh_issues.comment_once(org.gh, issue["comments_url"], t.refusal(problem))
         log.info("nomination %s#%s refused: %s", org.login, issue["number"], problem)
         return None
-    [login] = nominees(issue.get("body"))
-    user = await org.gh.getitem("/users/{username}", {"username": login})
-    return await _start(org, issue, user["login"])
+    assert facts.nominee is not None  # no refusal: the nominee was found
+    return await _start(org, issue, facts.nominee)
 
 
 async def _start(org: Org, issue: dict[str, Any], nominee: str) -> Vote | None:
