@@ -1,4 +1,4 @@
-"""Command line: serve, tick, deliveries, replay, check-config, roster."""
+"""Command line: serve, tick, deliveries, replay, check-config, roster, report."""
 
 from __future__ import annotations
 
@@ -40,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
         "roster", help="reconcile an org's public member lists with its team now"
     )
     roster.add_argument("org", metavar="ORG")
+    report = sub.add_parser("report", help="advisory and membership figures of a year")
+    report.add_argument("--year", type=int, help="the year (default: the current one)")
+    report.add_argument("--org", help="one organisation (default: every one)")
+    report.add_argument("--format", choices=["text", "json", "csv"], default="text")
     roster.add_argument(
         "--dry-run", action="store_true", help="only print the difference; change nothing"
     )
@@ -103,6 +107,10 @@ async def _run_async(args: argparse.Namespace, settings: Settings) -> int:
             from app.features.roster import roster_command
 
             return await roster_command(ctx, args.org, args.dry_run)
+        if args.command == "report":
+            from app.features.advisories.report_reads import print_report
+
+            return await print_report(ctx, args.year, args.org, args.format)
     return 2
 
 

@@ -52,12 +52,12 @@ async def reserve_from_cna(scope: Scope, adv: Advisory, record: Record) -> tuple
     if adv.state != "draft" or short_name is None or not wants_cna(scope.config, adv.repo):
         return adv, record
     store = scope.ctx.store
-    found = await cna_records.find(store, scope.installation_id, adv.ghsa_id)
+    found = await cna_records.find(store, scope.org.id, adv.ghsa_id)
     if adv.cve_id is not None:
         if found is not None and found.cve_id and found.written_at is None:
             await cna_records.save(store, found.but(written_at=scope.now))  # PATCHed, then a crash
         return adv, record
-    reservation = found or Reservation(scope.installation_id, adv.ghsa_id, adv.repo, short_name)
+    reservation = found or Reservation(scope.org.id, adv.ghsa_id, adv.repo, short_name)
     if reservation.cve_id is None:
         if _waiting(reservation, scope.now):
             return adv, record
@@ -89,7 +89,9 @@ async def _reserve(scope: Scope, r: Reservation) -> Reservation:
                 await cna_records.save(store, r)
                 adopted = (await cna.reserve(r.short_name, year_of(scope.now))).cve_id
         except CnaError as exc:
-            log.warning("%s: no CVE ID for %s from %s: %s", scope.org, r.ghsa_id, r.short_name, exc)
+            log.warning(
+                "%s: no CVE ID for %s from %s: %s", scope.org.login, r.ghsa_id, r.short_name, exc
+            )
             asked = r.asked_at if exc.kind == "outage" else None  # a refusal reserved nothing
             r = r.but(asked_at=asked, error_kind=exc.kind, error_at=scope.now)
             r = r.but(error_message=f"{exc.status} {exc.error}".strip())
@@ -98,7 +100,9 @@ async def _reserve(scope: Scope, r: Reservation) -> Reservation:
         r = r.but(cve_id=adopted.upper(), reserved_at=scope.now, error_kind=None, error_at=None)
         r = r.but(error_message=None, reported_kind=None)
         await cna_records.save(store, r)
-        log.info("%s: %s reserved for %s from %s", scope.org, r.cve_id, r.ghsa_id, r.short_name)
+        log.info(
+            "%s: %s reserved for %s from %s", scope.org.login, r.cve_id, r.ghsa_id, r.short_name
+        )
         return r
 
 
@@ -119,7 +123,9 @@ async def _orphan(scope: Scope, cna: CnaClient, r: Reservation) -> str | None:
     if not mine:
         return None
     chosen = min(mine, key=lambda c: c.reserved_at or 0.0).cve_id
-    log.info("%s: %s was reserved for %s before a crash; adopted", scope.org, chosen, r.ghsa_id)
+    log.info(
+        "%s: %s was reserved for %s before a crash; adopted", scope.org.login, chosen, r.ghsa_id
+    )
     return chosen
 
 

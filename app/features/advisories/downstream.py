@@ -31,7 +31,7 @@ async def open_downstream(scope: Scope, pub: Published, row: Publication) -> Pub
         gh = await _client_for(scope, owner, name)
         if gh is None:
             log.warning(
-                "%s: Warden is not installed on %s: no downstream issue", scope.org, full_name
+                "%s: Warden is not installed on %s: no downstream issue", scope.org.login, full_name
             )
             number = NOT_INSTALLED
         else:
@@ -39,7 +39,7 @@ async def open_downstream(scope: Scope, pub: Published, row: Publication) -> Pub
             row = row.but(downstream={**row.downstream, full_name: ASKED})
             await publications.save(scope.ctx.store, row)
             number = (await _found(gh, owner, name, pub) if asked else None) or await _open(
-                gh, owner, name, pub, scope.org
+                gh, owner, name, pub, scope.org.login
             )
         row = row.but(downstream={**row.downstream, full_name: number})
         await publications.save(scope.ctx.store, row)
@@ -48,7 +48,7 @@ async def open_downstream(scope: Scope, pub: Published, row: Publication) -> Pub
 
 async def _client_for(scope: Scope, owner: str, name: str) -> GitHubAPI | None:
     """The organisation's own client, or the one of Warden's installation on ``owner``."""
-    if owner.lower() == scope.org.lower():
+    if owner.lower() == scope.org.login.lower():
         return scope.gh
     app = scope.ctx.github
     if app is None:

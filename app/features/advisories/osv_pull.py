@@ -27,20 +27,22 @@ async def propose_osv(scope: Scope, pub: Published, row: Publication) -> Publica
     target = scope.config.advisories.publish.osv
     if target is None or row.osv_pull is not None:
         return row
-    prefix = scope.config.advisories.cna.short_name or scope.org
+    prefix = scope.config.advisories.cna.short_name or scope.org.login
     record_id = osv_id(prefix, pub.ghsa_id)
     branch = f"warden/osv-{record_id.lower()}"
-    where = {"owner": scope.org, "repo": target.repo}
+    where = {"owner": scope.org.login, "repo": target.repo}
     number = await _existing_pull(scope, where, branch)
     if number is None:
         base = str((await scope.gh.getitem(REPO_URL, where))["default_branch"])
         await _branch(scope, where, branch, base)
         path = file_path(target.path, pub.repo.split("/")[1], record_id)
         await _put(scope, where, path, osv_record(pub, record_id), branch, record_id)
-        title, body = t.osv_pull(pub, record_id, scope.org)
+        title, body = t.osv_pull(pub, record_id, scope.org.login)
         data = {"title": title, "head": branch, "base": base, "body": body}
         number = int((await scope.gh.post(PULLS_URL, where, data=data))["number"])
-        log.info("%s: OSV record %s proposed in %s#%s", scope.org, record_id, target.repo, number)
+        log.info(
+            "%s: OSV record %s proposed in %s#%s", scope.org.login, record_id, target.repo, number
+        )
     row = row.but(osv_pull=number)
     await publications.save(scope.ctx.store, row)
     return row
@@ -48,7 +50,7 @@ async def propose_osv(scope: Scope, pub: Published, row: Publication) -> Publica
 
 async def _existing_pull(scope: Scope, where: dict[str, str], branch: str) -> int | None:
     url = PULLS_URL + "{?state,head}"
-    variables = {**where, "state": "all", "head": f"{scope.org}:{branch}"}
+    variables = {**where, "state": "all", "head": f"{scope.org.login}:{branch}"}
     async for pull in scope.gh.getiter(url, variables):
         return int(pull["number"])
     return None

@@ -37,7 +37,7 @@ async def publish(scope: Scope, adv: Advisory, record: Record) -> Record:
     data = await scope.gh.getitem(ADVISORY_URL, scope.advisory_vars(adv.repo, adv.ghsa_id))
     pub = await published_facts(scope, adv, data, record)
     store = scope.ctx.store
-    row = await publications.find(store, scope.installation_id, adv.ghsa_id)
+    row = await publications.find(store, scope.org.id, adv.ghsa_id)
     row = (row or _new(scope, adv, record, pub)).but(
         cve_id=adv.cve_id, severity=adv.severity, credits=adv.credits
     )
@@ -50,7 +50,7 @@ async def publish(scope: Scope, adv: Advisory, record: Record) -> Record:
     row = await open_downstream(scope, pub, row)
     log.info(
         "%s: %s published: announced, OSV %s, downstream %s",
-        scope.org,
+        scope.org.login,
         adv.ghsa_id,
         row.osv_pull,
         row.downstream,
@@ -60,9 +60,9 @@ async def publish(scope: Scope, adv: Advisory, record: Record) -> Record:
 
 def _new(scope: Scope, adv: Advisory, record: Record, pub: Published) -> Publication:
     return Publication(
-        scope.installation_id,
+        scope.org.id,
         adv.ghsa_id,
-        scope.org,
+        scope.org.login,
         adv.repo,
         record.reported_at,
         pub.published_at,
@@ -89,9 +89,10 @@ async def published_facts(
     web = scope.ctx.settings.web_url.rstrip("/")
     return Published(
         ghsa_id=adv.ghsa_id,
-        repo=f"{scope.org}/{adv.repo}",
+        repo=f"{scope.org.login}/{adv.repo}",
         web_url=web,
-        html_url=adv.html_url or f"{web}/{scope.org}/{adv.repo}/security/advisories/{adv.ghsa_id}",
+        html_url=adv.html_url
+        or f"{web}/{scope.org.login}/{adv.repo}/security/advisories/{adv.ghsa_id}",
         summary=without_tags(adv.summary),
         details=str(data.get("description") or ""),
         cve_id=adv.cve_id,

@@ -26,7 +26,7 @@ async def remediation(scope: Scope, adv: Advisory, record: Record) -> tuple[Want
     except BadRequest as exc:
         if exc.status_code != 404:
             raise
-        log.info("%s: the private fork %s is gone", scope.org, adv.private_fork)
+        log.info("%s: the private fork %s is gone", scope.org.login, adv.private_fork)
         return Wanted(), record
     fixes = tuple((p.number, p.merge_commit) for p in pulls)
     return Wanted(credits=remediation_credits(pulls)), record.but(fixes=fixes)
