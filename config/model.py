@@ -57,6 +57,8 @@ TEAM_KEYWORD = "team"
 MAINTAINERS_KEYWORD = "maintainers"
 """`admins: maintainers` means the maintainers of the canonical team."""
 ALL_REPOS = "all"
+PEP811_EXEMPT = ("release-managers", "steering-council")
+"""Teams never given a coordination by default (PEP 811: Release Managers, Steering Council)."""
 
 
 K = TypeVar("K")
@@ -125,7 +127,8 @@ class CoordinatorConfig:
     """When a coordinator is assigned automatically, and who never is."""
 
     assign_after: MayBeZero
-    exclude_teams: tuple[TeamSlug, ...]
+    exclude_teams: tuple[TeamSlug, ...] | None
+    """None (not written): the teams PEP 811 exempts, `PEP811_EXEMPT`, those that exist."""
 
 
 @dataclass(frozen=True)

@@ -69,9 +69,9 @@ def team_references(config: WardenConfig, org: str = "") -> Iterator[tuple[str, 
     yield from _listed("inactivity.exempt_teams", config.inactivity.exempt_teams)
     if config.advisories.collaborating_team is not None:
         yield "advisories.collaborating_team", config.advisories.collaborating_team
-    yield from _listed(
-        "advisories.coordinator.exclude_teams", config.advisories.coordinator.exclude_teams
-    )
+    excluded = config.advisories.coordinator.exclude_teams
+    if excluded is not None:  # unwritten: the PEP 811 teams, only those that exist
+        yield from _listed("advisories.coordinator.exclude_teams", excluded)
     prefix = f"@{org.lower()}/"
     for glob, experts in config.advisories.experts.items():
         for index, expert in enumerate(experts):

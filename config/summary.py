@@ -11,6 +11,7 @@ from typing import Any, get_args, get_origin
 from config.model import (
     ALL_REPOS,
     FILE_PATTERN,
+    PEP811_EXEMPT,
     REPO_PATTERN,
     TEAM_PATTERN,
     Text,
@@ -95,8 +96,11 @@ def _advisories(config: WardenConfig) -> str:
     rules = config.advisories
     repos = "all repositories" if rules.repos == ALL_REPOS else ", ".join(rules.repos)
     coordinator = f"coordinator assigned after {_words(rules.coordinator.assign_after)}"
-    if rules.coordinator.exclude_teams:
-        coordinator += f" (never from {', '.join(rules.coordinator.exclude_teams)})"
+    excluded = rules.coordinator.exclude_teams
+    if excluded is None:
+        coordinator += f" (never from {' or '.join(PEP811_EXEMPT)}, where they exist)"
+    elif excluded:
+        coordinator += f" (never from {', '.join(excluded)})"
     reminders = rules.reminders
     parts = [
         repos,
@@ -108,9 +112,24 @@ def _advisories(config: WardenConfig) -> str:
         "before)",
         f"{len(rules.experts)} expert rule{'' if len(rules.experts) == 1 else 's'}"
         + (" and CODEOWNERS" if rules.codeowners else ""),
-        "CVEs from GitHub" if rules.cve == "github" else "no CVE requests",
+        _cves(config),
     ]
+    publish = rules.publish
+    if publish.osv is not None:
+        parts.append(f"OSV records proposed to `{publish.osv.repo}`")
+    if publish.downstream:
+        parts.append(f"downstream issues in {', '.join(f'`{r}`' for r in publish.downstream)}")
     return "; ".join(parts)
+
+
+def _cves(config: WardenConfig) -> str:
+    rules = config.advisories
+    if rules.cve == "github":
+        return "CVEs from GitHub"
+    if rules.cve == "none":
+        return "no CVE requests"
+    where = "" if rules.cna.repos == ALL_REPOS else f" for {', '.join(rules.cna.repos)}"
+    return f"CVE IDs from the {rules.cna.short_name} CNA{where}"
 
 
 def diff_summary(old: WardenConfig | None, new: WardenConfig) -> str:

@@ -94,6 +94,16 @@ class Scenario:
         target.name = new_name
         self.core.world.repos[target.full_name.lower()] = target
 
+    def delete_repo(self, owner: str, name: str) -> None:
+        """Delete a repository (no webhook here); an advisory whose private fork it was has
+        none any more, as on GitHub."""
+        repo = self.repo(owner, name)
+        del self.core.world.repos[repo.full_name.lower()]
+        for other in self.core.world.repos.values():
+            for adv in other.advisories.values():
+                if adv.private_fork and adv.private_fork.lower() == repo.full_name.lower():
+                    adv.private_fork = None
+
     async def open_issue(
         self,
         owner: str,

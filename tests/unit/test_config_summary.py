@@ -26,7 +26,8 @@ SPEC_SUMMARY = """\
 steering-council
 - Advisories: all repositories; `psrt` added to each advisory; tracking issues; coordinator \
 assigned after 3 days (never from release-managers, steering-council); deadline 90 days \
-(reminders 14d and 7d before); 2 expert rules and CODEOWNERS; CVEs from GitHub
+(reminders 14d and 7d before); 2 expert rules and CODEOWNERS; CVEs from GitHub; OSV records \
+proposed to `advisory-database`; downstream issues in `acme/distro-security`
 """
 
 
@@ -113,3 +114,10 @@ def test_diff_with_no_previous_config_shows_the_whole_summary() -> None:
     assert diff_summary(None, config) == (
         "Warden has no valid configuration yet; this one would be applied.\n\n" + SPEC_SUMMARY
     )
+
+
+def test_cve_ids_from_the_orgs_cna_are_summarised() -> None:
+    text = SPEC_EXAMPLE.replace("cve: github", "cve: cna").replace(
+        "cna: {short_name: PSF, repos: all}", "cna: {short_name: PSF, repos: [cpython]}"
+    )
+    assert "CVE IDs from the PSF CNA for cpython" in summarise(load_config(text))

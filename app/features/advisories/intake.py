@@ -100,7 +100,11 @@ async def _open(scope: Scope, adv: Advisory, record: Record, repo_private: bool)
 
 async def _fork_and_cve(scope: Scope, adv: Advisory, record: Record, repo_private: bool) -> Record:
     variables = scope.advisory_vars(adv.repo, adv.ghsa_id)
-    if adv.private_fork is None and not record.fork_requested:
+    # ``fork_requested``: asked for and not seen yet. Once seen, a fork that disappears
+    # (deleted by hand) is asked for again, as psrt-ghsa-bot does.
+    if adv.private_fork is not None:
+        record = record.but(fork_requested=False)
+    elif not record.fork_requested:
         await scope.gh.post(ADVISORY_URL + "/forks", variables, data={})
         await audit(scope, adv, "advisory.fork", {"fork": "requested"})
         record = record.but(fork_requested=True)

@@ -17,6 +17,7 @@ from app.github.client import GitHubAPI as AppClient
 from app.github.teams import team_logins
 from app.org import Installation, Org
 from config import WardenConfig
+from config.model import PEP811_EXEMPT
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +78,11 @@ class Scope:
         return login.lower() in {m.lower() for m in await self.team(self.config.team)}
 
     async def excluded(self) -> set[str]:
-        """Members never assigned automatically (``coordinator.exclude_teams``)."""
+        """Members never assigned automatically (``coordinator.exclude_teams``; unwritten: the
+        teams PEP 811 exempts, those that exist: a missing team has no members)."""
         out: set[str] = set()
-        for slug in self.config.advisories.coordinator.exclude_teams:
+        configured = self.config.advisories.coordinator.exclude_teams
+        for slug in PEP811_EXEMPT if configured is None else configured:
             out |= {m.lower() for m in await self.team(slug)}
         return out
 
