@@ -97,3 +97,27 @@ async def test_accept_to_publication_with_the_orgs_cna(
         assert reserved.cve_id in downstream.title and "SECRET" not in downstream.body
         assert "Names were not escaped" not in downstream.body  # the summary and links only
         assert reservations(cve_services) == 1
+
+
+async def test_publication_steps_happen_once_across_crashes(
+    sandbox: Sandbox, cve_services: CveServices, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = world(sandbox)
+    async with running_cna(sandbox, cve_services, clock, tmp_path, max_attempts=1) as stack:
+        ghsa = await accept(stack, summary="[ACCEPT] web: stored XSS")
+        issue = tracking_issue(sandbox, ghsa)
+        # GitHub takes each write, and Warden never hears so (a crash at the worst moment).
+        sandbox.faults.drop_after("POST", rf"/repos/{ORG}/psrt-governance/issues/\d+/comments$")
+        sandbox.faults.drop_after("POST", f"/repos/{ORG}/advisory-database/pulls$")
+        sandbox.faults.drop_after("POST", "/repos/acme/distro-security/issues$")
+        sandbox.edit_advisory(ORG, PRIVATE, ghsa, state="published")  # no webhook: the sweep
+        for _ in range(5):
+            try:
+                await sweep(stack, installation_id)
+            except Exception:  # each crash ends the pass; the next one picks up
+                continue
+        assert sandbox.faults.pending == []  # every crash happened
+        said = [c for c in comments(sandbox, issue) if "warden:announcement" in c]
+        assert len(said) == 1 and issue.state == "closed"
+        assert len(sandbox.repo(ORG, "advisory-database").pulls) == 1
+        assert len(sandbox.repo("acme", "distro-security").issues) == 1
