@@ -121,3 +121,14 @@ async def test_publication_steps_happen_once_across_crashes(
         assert len(said) == 1 and issue.state == "closed"
         assert len(sandbox.repo(ORG, "advisory-database").pulls) == 1
         assert len(sandbox.repo("acme", "distro-security").issues) == 1
+
+
+async def test_report_to_publication_costs_one_cve_services_request(
+    sandbox: Sandbox, cve_services: CveServices, clock: Clock, tmp_path: Path
+) -> None:
+    from benchmarks.advisory_lifecycle import lifecycle
+
+    steps = await lifecycle(sandbox, cve_services, clock, tmp_path)
+    assert [cve for _, cve in steps] == [0, 1, 0, 0, 0]
+    assert steps[-1][0].writes == 0  # nothing left to do after publication
+    assert sum(p.requests for p, _ in steps) <= 60  # benchmarks/advisory_lifecycle.py: 59
