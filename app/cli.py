@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from app.platform.errors import WardenError
 from app.platform.logs import configure_logging
 from app.platform.settings import Settings, load_settings
+from app.scheduler import JobRun
 from app.wiring import WIRING
 
 
@@ -30,6 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     tick.add_argument("job", nargs="?", choices=[job.name for job in WIRING.jobs], metavar="JOB")
     deliveries = sub.add_parser("deliveries", help="list recent and failed deliveries")
     deliveries.add_argument("--failed", action="store_true", help="only failed deliveries")
+    deliveries.add_argument(
+        "--stuck",
+        action="store_true",
+        help="only deliveries processing past their lease (their worker died or could not "
+        "record the outcome; a running worker claims them again)",
+    )
     deliveries.add_argument("--limit", type=int, default=20, help="how many (default 20)")
     replay = sub.add_parser("replay", help="process a stored delivery again")
     replay.add_argument("delivery_id", metavar="DELIVERY_ID")
@@ -91,11 +98,13 @@ async def _run_async(args: argparse.Namespace, settings: Settings) -> int:
 
             scheduler = Scheduler(ctx, ctx.wiring.jobs, settings.tick_seconds)
             if args.job:
-                return 0 if await scheduler.run_job(args.job) else 1
-            ran = await scheduler.run_due()
-            print("ran: " + (", ".join(ran) if ran else "nothing was due"))
-            return 0
+                return _report_runs([await scheduler.run_job(args.job)])
+            ran = await scheduler.run_due_jobs()
+            print("ran: " + (", ".join(r.name for r in ran) if ran else "nothing was due"))
+            return _report_runs(ran)
         if args.command == "deliveries":
+            if args.stuck:
+                return await _list_stuck(ctx.store, ctx.clock.time(), args.limit)
             return await _list_deliveries(ctx.store, args.failed, args.limit)
         if args.command == "replay":
             return await _replay(ctx, args.delivery_id)
@@ -104,6 +113,14 @@ async def _run_async(args: argparse.Namespace, settings: Settings) -> int:
 
             return await roster_command(ctx, args.org, args.dry_run)
     return 2
+
+
+def _report_runs(runs: Sequence[JobRun]) -> int:
+    """Print each failed run, with which installation failed and why; 1 if any failed."""
+    for run in runs:
+        if not run:
+            print(f"warden: job {run.name}: {run.outcome}: {run.error}", file=sys.stderr)
+    return 0 if all(runs) else 1
 
 
 async def _list_deliveries(store: object, failed: bool, limit: int) -> int:
@@ -120,6 +137,22 @@ async def _list_deliveries(store: object, failed: bool, limit: int) -> int:
         when = datetime.fromtimestamp(d.received_at, UTC).strftime("%Y-%m-%d %H:%M:%S")
         error = (d.last_error or "")[:60]
         print(f"{d.id:<38} {name:<28} {d.status:<10} {d.attempts:>5}  {when}  {error}")
+    return 0
+
+
+async def _list_stuck(store: object, now: float, limit: int) -> int:
+    from app.store import Store
+
+    assert isinstance(store, Store)
+    rows = await store.stuck_deliveries(now, limit)
+    if not rows:
+        print("no stuck deliveries")
+        return 0
+    print(f"{'DELIVERY':<38} {'EVENT':<28} {'LEASE EXPIRED':>13}  CLAIMED BY")
+    for d in rows:
+        name = d.event + (f".{d.action}" if d.action else "")
+        late = f"{now - (d.lease_until or now):.0f}s ago"
+        print(f"{d.id:<38} {name:<28} {late:>13}  {d.claimed_by or ''}")
     return 0
 
 
