@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gidgethub import routing
 
+from app.features.setup import entry as setup
 from handlers import advisories, commands, config, nominations, roster
 
 routers: list[routing.Router] = [
@@ -12,6 +13,7 @@ routers: list[routing.Router] = [
     nominations.router,
     advisories.router,
     roster.router,
+    setup.router,
 ]
 
 router = routing.Router(*routers)

@@ -1,0 +1,1 @@
+"""One folder per feature: rules, texts, records, GitHub calls, flow and entry."""
