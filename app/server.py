@@ -5,26 +5,27 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import aiohttp
 from aiohttp import web
-from gidgethub import routing
 
 from app import __version__
-from app.clock import SYSTEM_CLOCK, Clock
 from app.context import Context
+from app.feature import Wiring
 from app.features.setup import web as setup_web
-from app.inbox import Inbox, Intake
-from app.metrics import Metrics
+from app.features.status.page import StatusPage
+from app.intake.inbox import Inbox, Intake
+from app.intake.webhook import WebhookView
+from app.platform.clock import SYSTEM_CLOCK, Clock
+from app.platform.metrics import Metrics
+from app.platform.settings import Settings
 from app.runtime import build_github, open_runtime
-from app.scheduler import Job, Scheduler
-from app.settings import Settings
+from app.scheduler import Scheduler
 from app.startup import StartupFacts, gather_facts
-from app.status import StatusPage
-from app.webhook import WebhookView
+from app.wiring import WIRING
 
 log = logging.getLogger(__name__)
 HTTP_TIMEOUT = aiohttp.ClientTimeout(total=30, connect=10)
@@ -50,22 +51,13 @@ STATUS = web.AppKey("status", StatusPage)
 def create_app(
     settings: Settings,
     *,
-    router: routing.Router | None = None,
-    jobs: Sequence[Job] | None = None,
+    wiring: Wiring = WIRING,
     clock: Clock = SYSTEM_CLOCK,
     run_workers: bool = True,
     run_scheduler: bool = True,
     max_inline_wait: float = 10.0,
 ) -> web.Application:
     """Build the app; resources are opened on startup and closed on cleanup."""
-    if router is None:
-        from handlers import router as default_router
-
-        router = default_router
-    if jobs is None:
-        from app.jobs import JOBS
-
-        jobs = JOBS
     app = web.Application()
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
@@ -82,27 +74,27 @@ def create_app(
         async with AsyncExitStack() as stack:
             ctx = await stack.enter_async_context(
                 open_runtime(
-                    settings, clock=clock, metrics=app[METRICS], max_inline_wait=max_inline_wait
+                    settings,
+                    wiring,
+                    clock=clock,
+                    metrics=app[METRICS],
+                    max_inline_wait=max_inline_wait,
                 )
             )
             running.ctx = ctx
 
             async def start(new: Settings) -> None:
-                await _leave_setup_mode(running, stack, new, max_inline_wait)
-                await _start_processing(
-                    running, stack, running.ctx or ctx, router, jobs, run_workers, run_scheduler
-                )
+                fresh = await _leave_setup_mode(running, stack, new, max_inline_wait)
+                await _start_processing(running, stack, fresh, run_workers, run_scheduler)
 
             app[setup_web.SETUP].activate = start  # the manifest flow's last step
             if not settings.setup_mode:
-                await _start_processing(
-                    running, stack, ctx, router, jobs, run_workers, run_scheduler
-                )
+                await _start_processing(running, stack, ctx, run_workers, run_scheduler)
             running.facts = await gather_facts(
                 ctx.store,
                 settings.listen_url(),
                 settings.database_url,
-                jobs,
+                wiring.jobs,
                 settings.setup_mode,
                 ctx.clock.time(),
             )
@@ -121,27 +113,28 @@ def announce(app: web.Application) -> None:
 
 async def _leave_setup_mode(
     running: Running, stack: AsyncExitStack, settings: Settings, max_inline_wait: float
-) -> None:
+) -> Context:
     """Swap the setup-mode context for one with the new app's credentials."""
     old = running.ctx
     assert old is not None and old.github is None
     session = await stack.enter_async_context(aiohttp.ClientSession(timeout=HTTP_TIMEOUT))
     github = build_github(settings, session, old.metrics, old.clock, max_inline_wait)
-    running.ctx = Context(settings, old.store, old.clock, old.metrics, github)
+    running.ctx = replace(old, settings=settings, github=github)
     log.info("left setup mode: GitHub App %s, receiving webhooks at /webhook", settings.app_id)
+    return running.ctx
 
 
 async def _start_processing(
     running: Running,
     stack: AsyncExitStack,
     ctx: Context,
-    router: routing.Router,
-    jobs: Sequence[Job],
     run_workers: bool,
     run_scheduler: bool,
 ) -> None:
     settings = ctx.settings
-    inbox = Inbox(ctx, router, workers=settings.workers, max_attempts=settings.max_attempts)
+    inbox = Inbox(
+        ctx, ctx.wiring.router, workers=settings.workers, max_attempts=settings.max_attempts
+    )
     running.inbox = inbox
     intake = Intake(ctx.store, inbox.wake)
     intake.start()
@@ -150,7 +143,7 @@ async def _start_processing(
     if run_workers:
         await inbox.start()
         stack.push_async_callback(inbox.stop)
-    scheduler = Scheduler(ctx, jobs, settings.tick_seconds)
+    scheduler = Scheduler(ctx, ctx.wiring.jobs, settings.tick_seconds)
     running.scheduler = scheduler
     if run_scheduler:
         task = asyncio.create_task(scheduler.run_forever(), name="scheduler")

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from app import __version__
-from app.errors import StoreError
+from app.platform.errors import StoreError
 from app.scheduler import Job
 from app.store import Store
 

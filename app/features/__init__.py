@@ -1,1 +1,1 @@
-"""One folder per feature: rules, texts, records, GitHub calls, flow and entry."""
+"""One folder per feature, each listed in the wiring table (``app/wiring.py``)."""

@@ -17,9 +17,9 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from app.clock import Clock
+from app.platform.clock import Clock
+from app.platform.settings import Settings, load_settings
 from app.server import RUNNING, create_app
-from app.settings import Settings, load_settings
 from sandbox import Sandbox
 from sandbox.webhooks import sign
 
@@ -142,7 +142,7 @@ async def test_a_callback_whose_state_does_not_match_is_refused(
 ) -> None:
     seed_org(sandbox)
     async with (
-        setup_mode_warden(sandbox, clock, tmp_path) as (server, public),
+        setup_mode_warden(sandbox, clock, tmp_path) as (_server, public),
         aiohttp.ClientSession() as http,
     ):
         callback, _ = await register(http, public)

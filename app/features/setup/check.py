@@ -9,16 +9,17 @@ from dataclasses import dataclass
 
 from gidgethub import BadRequest
 
-from app import marked_issues
-from app.advisories import records as advisory_records
 from app.context import Context
+from app.features.advisories import records as advisory_records
+from app.features.orgconfig import current_config, reload_config
+from app.features.orgconfig import records as stored
+from app.features.orgconfig.reads import CONFIG_REPO, read_config_file
 from app.features.setup import issue as texts
 from app.features.setup.rules import Findings, Problem, RepoFacts, problems
-from app.github import GitHubAPI
-from app.installations import each_installation
-from app.orgconfig import current_config, reload_config, stored
-from app.orgconfig.reads import CONFIG_REPO, read_config_file
-from app.teams import team_logins
+from app.github import marked_issues
+from app.github.client import GitHubAPI
+from app.github.installations import each_installation
+from app.github.teams import team_logins
 from config import ConfigError, WardenConfig, load_config
 
 log = logging.getLogger(__name__)

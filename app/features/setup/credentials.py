@@ -8,10 +8,10 @@ from pathlib import Path
 
 import aiohttp
 
-from app.clock import Clock
-from app.github import GitHubAPI
-from app.metrics import Metrics
-from app.settings import Secret, Settings
+from app.github.client import GitHubAPI
+from app.platform.clock import Clock
+from app.platform.metrics import Metrics
+from app.platform.settings import Secret, Settings
 
 #: The .env keys the manifest flow owns; other lines of the file are kept as they are.
 KEYS = ("GITHUB_APP_ID", "GITHUB_PRIVATE_KEY", "GITHUB_WEBHOOK_SECRET")

@@ -6,6 +6,7 @@ from typing import Any
 
 from gidgethub import routing, sansio
 
+from app.feature import Feature
 from app.features.setup.check import check_installation
 
 router = routing.Router()
@@ -18,3 +19,6 @@ async def on_installed(event: sansio.Event, gh: Any, *args: Any, ctx: Any, **kwa
     if installation["account"]["type"] != "Organization":
         return  # a personal account has no teams to run a response team with
     await check_installation(ctx, gh, installation["id"], installation["account"]["login"])
+
+
+FEATURE = Feature(name="setup", router=router)

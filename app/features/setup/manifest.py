@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 
 import yaml
 
-from app.errors import SettingsError
+from app.platform.errors import SettingsError
 
 SOURCE_ROOT = Path(__file__).resolve().parents[3]
 #: GitHub's rule for organisation and user logins.

@@ -14,8 +14,6 @@ import aiohttp
 from aiohttp import web
 from gidgethub import GitHubException
 
-from app.clock import Clock
-from app.errors import WardenError
 from app.features.setup import texts
 from app.features.setup.credentials import exchange_code, write_env
 from app.features.setup.manifest import (
@@ -24,8 +22,10 @@ from app.features.setup.manifest import (
     find_manifest_file,
     registration_url,
 )
-from app.metrics import Metrics
-from app.settings import Settings
+from app.platform.clock import Clock
+from app.platform.errors import WardenError
+from app.platform.metrics import Metrics
+from app.platform.settings import Settings
 
 log = logging.getLogger(__name__)
 
