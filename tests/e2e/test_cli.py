@@ -52,23 +52,28 @@ def test_tick_rejects_an_unknown_job(tmp_path: Path) -> None:
     assert "invalid choice: 'nonsense'" in result.stderr
 
 
-def test_deliveries_on_an_empty_database(tmp_path: Path) -> None:
+def test_deliveries_on_an_empty_database_names_the_database(tmp_path: Path) -> None:
+    (tmp_path / "w.sqlite3").touch()
     result = warden(
         "deliveries", env={"DATABASE_URL": f"sqlite:///{tmp_path}/w.sqlite3"}, cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "no deliveries stored yet"
+    assert result.stdout.strip() == f"no deliveries stored in sqlite:///{tmp_path}/w.sqlite3"
 
 
-def test_replay_of_an_unknown_delivery_says_so(tmp_path: Path) -> None:
-    result = warden(
-        "replay",
-        "no-such-id",
-        env={"DATABASE_URL": f"sqlite:///{tmp_path}/w.sqlite3"},
-        cwd=tmp_path,
-    )
+def test_replay_of_an_unknown_delivery_says_which_database_it_looked_in(tmp_path: Path) -> None:
+    (tmp_path / "w.sqlite3").touch()
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path}/w.sqlite3",
+        "GITHUB_APP_ID": "1",
+        "GITHUB_PRIVATE_KEY": PEM,
+        "GITHUB_WEBHOOK_SECRET": "s",
+    }
+    result = warden("replay", "no-such-id", env=env, cwd=tmp_path)
     assert result.returncode == 1
-    assert "delivery no-such-id is not stored here" in result.stderr
+    assert result.stderr.strip() == (
+        f"warden: delivery no-such-id is not stored in sqlite:///{tmp_path}/w.sqlite3"
+    )
 
 
 @pytest.mark.parametrize("url", ["mysql://localhost/x"])
