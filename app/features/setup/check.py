@@ -170,7 +170,7 @@ async def _report(
             CONFIG_REPO,
             label=texts.LABEL,
             marker=texts.MARKER,
-            title=texts.title(missing),
+            title=texts.TITLE,
             body=texts.body(org, missing, advisories_api),
         )
     current = await marked_issues.find(gh, org, CONFIG_REPO, texts.LABEL, texts.MARKER)

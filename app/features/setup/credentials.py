@@ -73,7 +73,7 @@ async def exchange_code(
 
 def env_lines(existing: str, new: NewApp) -> str:
     """``existing`` .env text with the app's three keys set (replaced where present)."""
-    pem = new.private_key.reveal().strip().replace("\n", "\\n")
+    pem = new.private_key.reveal().replace("\n", "\\n")
     values = {
         "GITHUB_APP_ID": new.id,
         "GITHUB_PRIVATE_KEY": f'"{pem}"',

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.features.setup.rules import Problem
+from app.github import labels
 
-LABEL = "warden/setup"
+LABEL = labels.SETUP
 MARKER = "<!-- warden:setup -->"
-TITLE = "Warden setup: {count} to fix"
+TITLE = "Warden setup: what is missing"
 NO_ADVISORIES = (
     "This GitHub has no repository security advisories API (GitHub Enterprise Server): the "
     "advisory features are off for this installation; nominations, votes and the roster work."
@@ -17,10 +18,6 @@ NO_ADVISORIES = (
 
 def things(count: int) -> str:
     return "1 thing" if count == 1 else f"{count} things"
-
-
-def title(problems: Sequence[Problem]) -> str:
-    return TITLE.format(count=things(len(problems)))
 
 
 def body(org: str, problems: Sequence[Problem], advisories_api: bool) -> str:
