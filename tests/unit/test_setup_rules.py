@@ -10,7 +10,9 @@ from app.features.setup.rules import needed_permissions
 from app.platform.settings import Secret, load_settings
 
 PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n"
-NEW = NewApp("99", "warden", "https://github.com/apps/warden", "python", Secret(PEM), Secret("w"))
+NEW = NewApp(
+    "99", "warden", "https://github.com/apps/warden", "python", Secret(PEM), Secret("s3kr1t")
+)
 
 
 def test_the_form_refuses_a_login_github_would_not_accept() -> None:
@@ -42,8 +44,8 @@ def test_written_env_file_is_private_and_reads_back_as_the_same_settings(tmp_pat
     assert path.stat().st_mode & 0o777 == 0o600
     settings = load_settings(environ={}, dotenv=path)
     assert settings.app_id == "99" and settings.private_key == Secret(PEM)
-    assert settings.webhook_secrets() == ["w"]
-    assert "w" not in repr(NEW) and "MIIB" not in repr(NEW)
+    assert settings.webhook_secrets() == ["s3kr1t"]
+    assert "s3kr1t" not in repr(NEW) and "MIIB" not in repr(NEW)
 
 
 def test_advisory_permissions_are_needed_only_where_the_api_exists() -> None:
