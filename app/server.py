@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
@@ -12,13 +11,13 @@ from dataclasses import dataclass, replace
 import aiohttp
 from aiohttp import web
 
-from app import __version__
 from app.context import Context
 from app.feature import Wiring
 from app.features.setup import web as setup_web
 from app.features.status.page import StatusPage
 from app.intake.inbox import Inbox, Intake
 from app.intake.webhook import WebhookView
+from app.pages import page
 from app.platform.clock import SYSTEM_CLOCK, Clock
 from app.platform.metrics import Metrics
 from app.platform.settings import Settings
@@ -186,12 +185,7 @@ async def metrics_view(request: web.Request) -> web.Response:
 
 
 def _page(title: str, body: str) -> web.Response:
-    text = (
-        "<!doctype html><html lang=en><head><meta charset=utf-8>"
-        f"<title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
-        f"{body}<footer><small>Warden {__version__}</small></footer></body></html>"
-    )
-    return web.Response(text=text, content_type="text/html")
+    return web.Response(text=page(title, body), content_type="text/html")
 
 
 async def status_page(request: web.Request) -> web.Response:

@@ -6,25 +6,7 @@ import json
 from html import escape
 from typing import Any
 
-from app import __version__
-
-STYLE = (
-    "body{font-family:system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;"
-    "line-height:1.5}label{display:block;margin:.75rem 0 .25rem}"
-    "input[type=text]{width:100%;box-sizing:border-box;padding:.4rem}"
-    "button{margin-top:1rem;padding:.5rem 1rem}.error{color:#a40000}"
-)
-
-
-def page(title: str, body: str) -> str:
-    """A whole page, readable on a phone."""
-    return (
-        "<!doctype html><html lang=en><head><meta charset=utf-8>"
-        '<meta name=viewport content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
-        f"<h1>{escape(title)}</h1>{body}"
-        f"<footer><small>Warden {escape(__version__)}</small></footer></body></html>"
-    )
+from app.pages import page
 
 
 def form(web_url: str, error: str | None = None, org: str = "", name: str = "Warden") -> str:
