@@ -100,6 +100,24 @@ def test_demo_plays_against_the_sandbox_and_exits_0(tmp_path: Path) -> None:
     assert "FAILED" not in out
 
 
+def test_demo_tells_the_story_in_words_and_ends_with_next_commands(tmp_path: Path) -> None:
+    out = warden("demo", cwd=tmp_path, timeout=120).stdout
+    assert "alice pushes .github/warden.yml with line 5 `    threshold: two thirds`:" in out
+    assert (
+        'line 5, `votes.nomination.threshold`: "two thirds" is not a fraction; write it like '
+        "2/3 or 66.7%." in out
+    )
+    assert "alice writes `threshold: 2/3` instead:" in out
+    assert "Warden's tally: 4 for, 1 against, 1 abstain; 4 of 5 votes cast are for." in out
+    assert "Result, as Warden's vote comment now says: Vote passed: @grace is admitted." in out
+    assert out.count("warden/vote-open, warden/passed, warden/failed") == 1
+    assert "created a label" not in out  # one line per repository names the labels
+    assert out.rstrip().endswith(
+        "python -m app deliveries                        what GitHub sent and how it went"
+    )
+    assert "make run" in out.split("Done.")[1] and "python -m app check ORG" in out
+
+
 def tracked_copy(target: Path) -> Path:
     """The files git tracks, as they are now, copied to ``target`` (a clean checkout)."""
     listed = subprocess.run(

@@ -59,7 +59,6 @@ async def browser(tmp_path: Path) -> AsyncIterator[Open]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as driver, AsyncExitStack() as opened:
-
         profiles = itertools.count(1)
 
         async def open_page(url: str, **device: Any) -> Any:
