@@ -18,6 +18,7 @@ from app.features.votes.records import Vote
 from app.features.votes.tally import Reaction, Tally, tally
 from app.github.client import GitHubAPI
 from app.github.teams import expect_membership, membership_state
+from app.org import Installation
 from app.store.base import AuditEntry
 
 log = logging.getLogger(__name__)
@@ -278,7 +279,7 @@ async def admit(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
             data={"role": "member"},
         )
         state = str(added.get("state"))
-    config = await current_config(ctx, gh, vote.installation_id, vote.org)
+    config = await current_config(Installation(ctx, gh, vote.installation_id, vote.org))
     checklist = config.onboarding.checklist if config is not None else ()
     title, body = t.onboarding_issue(vote, checklist, invited=state == "pending")
     number = await gh_issues.open_onboarding_issue(gh, vote, title, body)
@@ -323,7 +324,7 @@ async def sweep_votes(ctx: Context) -> int:
     for vote in await records.live_votes(ctx.store):
         gh = ctx.github.installation_client(vote.installation_id)
         try:
-            if await current_config(ctx, gh, vote.installation_id, vote.org) is None:
+            if await current_config(Installation(ctx, gh, vote.installation_id, vote.org)) is None:
                 continue  # the org is not set up (any more): Warden acts on nothing there
             await refresh(ctx, gh, vote)
         except Exception:  # one broken vote must not stop the others
