@@ -8,6 +8,7 @@ from typing import Any
 
 from app.features.setup import issue as texts
 from app.features.setup.check import check_installation
+from app.org import Installation
 from app.platform.clock import Clock
 from sandbox import Sandbox
 from tests.harness import Stack, running
@@ -87,7 +88,9 @@ async def test_the_setup_issue_is_updated_then_closed_when_everything_passes(
         closing = sandbox.world.comments[issue.comments[-1]].body
         assert closing == "Warden checked again: everything it needs is in place now. Closing."
         gh = stack.ctx.github.installation_client(installation_id)  # type: ignore[union-attr]
-        again = await check_installation(stack.ctx, gh, installation_id, ORG, reload=True)
+        again = await check_installation(
+            Installation(stack.ctx, gh, installation_id, ORG), reload=True
+        )
         assert again.problems == () and again.issue is None  # nothing to reopen or close
 
 
@@ -117,7 +120,9 @@ async def test_ghes_without_the_advisories_api_switches_advisories_off_in_one_li
         installation_id = sandbox.install(ORG)
         sandbox.faults.add("GET", r"/security-advisories", status=404, times=10)
         gh = stack.ctx.github.installation_client(installation_id)  # type: ignore[union-attr]
-        result = await check_installation(stack.ctx, gh, installation_id, ORG, reload=True)
+        result = await check_installation(
+            Installation(stack.ctx, gh, installation_id, ORG), reload=True
+        )
         assert result.problems == () and result.advisories_api is False
         assert setup_issues(sandbox) == []
         lines = [r.getMessage() for r in caplog.records if "advisories API" in r.getMessage()]

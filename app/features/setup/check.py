@@ -18,8 +18,8 @@ from app.features.setup import issue as texts
 from app.features.setup.rules import Findings, Problem, RepoFacts, problems
 from app.github import marked_issues
 from app.github.client import GitHubAPI
-from app.github.installations import each_installation
 from app.github.teams import team_logins
+from app.org import Installation, each_installation
 from config import ConfigError, WardenConfig, load_config
 
 log = logging.getLogger(__name__)
@@ -36,41 +36,37 @@ class CheckResult:
     issue: int | None
 
 
-async def check_installation(
-    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, *, reload: bool = False
-) -> CheckResult:
+async def check_installation(inst: Installation, *, reload: bool = False) -> CheckResult:
     """Check one installation now; open, update or close its setup issue. ``reload`` reads
     the config afresh (else the load this delivery's config handler just did is used)."""
-    config, found = await _read_config(ctx, gh, installation_id, org, reload)
-    found = await _gather(ctx, gh, installation_id, found, config)
+    org = inst.login
+    config, found = await _read_config(inst, reload)
+    found = await _gather(inst, found, config)
     missing = tuple(problems(found, config))
     if not found.advisories_api:
-        await _advisories_off(ctx, installation_id, org)
-    number = await _report(gh, org, missing, found.advisories_api)
+        await _advisories_off(inst)
+    number = await _report(inst.gh, org, missing, found.advisories_api)
     log.info("installation check of %s: %s to fix", org, texts.things(len(missing)))
     return CheckResult(org, missing, found.advisories_api, number)
 
 
-async def _config_status(
-    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, reload: bool
-) -> str:
-    row = None if reload else await stored.fetch_stored(ctx.store, installation_id)
+async def _config_status(inst: Installation, reload: bool) -> str:
+    row = None if reload else await stored.fetch_stored(inst.ctx.store, inst.id)
     if row is not None:
         return row.status
-    return (await reload_config(ctx, gh, installation_id, org)).status
+    return (await reload_config(inst)).status
 
 
-async def _read_config(
-    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, reload: bool
-) -> tuple[WardenConfig | None, Findings]:
+async def _read_config(inst: Installation, reload: bool) -> tuple[WardenConfig | None, Findings]:
     """The config the checks use: the one in force, or the file's own when only GitHub facts
     (a missing team, a public repo) make it invalid; those the checks name one by one."""
+    org = inst.login
     try:
-        status = await _config_status(ctx, gh, installation_id, org, reload)
+        status = await _config_status(inst, reload)
         if status == stored.VALID:
-            config = await current_config(ctx, gh, installation_id, org)
+            config = await current_config(inst)
             return config, Findings(org, "valid" if config else "missing")
-        file = None if status == stored.MISSING else await read_config_file(gh, org)
+        file = None if status == stored.MISSING else await read_config_file(inst.gh, org)
     except BadRequest as exc:
         if exc.status_code not in (403, 404):
             raise
@@ -84,10 +80,8 @@ async def _read_config(
         return None, Findings(org, "invalid", errors)
 
 
-async def _gather(
-    ctx: Context, gh: GitHubAPI, installation_id: int, found: Findings, config: WardenConfig | None
-) -> Findings:
-    org = found.org
+async def _gather(inst: Installation, found: Findings, config: WardenConfig | None) -> Findings:
+    org, gh = found.org, inst.gh
     teams: dict[str, bool] = {}
     maintainers: int | None = None
     governance = roster = None
@@ -108,7 +102,7 @@ async def _gather(
         governance,
         roster,
         await _advisories_api(gh, org),
-        await _permissions(ctx, installation_id),
+        await _permissions(inst),
     )
 
 
@@ -144,20 +138,20 @@ async def _advisories_api(gh: GitHubAPI, org: str) -> bool:
     return True
 
 
-async def _permissions(ctx: Context, installation_id: int) -> dict[str, str]:
-    assert ctx.github is not None
+async def _permissions(inst: Installation) -> dict[str, str]:
+    assert inst.ctx.github is not None
     url = "/app/installations/{installation_id}"
-    data = await ctx.github.app_client().getitem(url, {"installation_id": installation_id})
+    data = await inst.ctx.github.app_client().getitem(url, {"installation_id": inst.id})
     return {str(k): str(v) for k, v in (data.get("permissions") or {}).items()}
 
 
-async def _advisories_off(ctx: Context, installation_id: int, org: str) -> None:
+async def _advisories_off(inst: Installation) -> None:
     """Switch the advisory sweep off for this installation (it asks again daily)."""
-    now = ctx.clock.time()
-    last = await advisory_records.last_sweep(ctx.store, installation_id)
+    store, now = inst.ctx.store, inst.ctx.clock.time()
+    last = await advisory_records.last_sweep(store, inst.id)
     if last is None or last[1] is None:
-        log.warning("%s: %s", org, texts.NO_ADVISORIES)
-    await advisory_records.mark_swept(ctx.store, installation_id, now, now)
+        log.warning("%s: %s", inst.login, texts.NO_ADVISORIES)
+    await advisory_records.mark_swept(store, inst.id, now, now)
 
 
 async def _report(
@@ -184,10 +178,10 @@ async def _report(
 async def check_command(ctx: Context, org: str) -> int:
     """``python -m app check ORG``: 0 when all passes, 1 when something is missing."""
     async for inst in each_installation(ctx):
-        if inst.org.lower() != org.lower():
+        if inst.login.lower() != org.lower():
             continue
-        result = await check_installation(ctx, inst.gh, inst.id, inst.org, reload=True)
-        print("\n".join(texts.summary(inst.org, result.problems, result.advisories_api)))
+        result = await check_installation(inst, reload=True)
+        print("\n".join(texts.summary(inst.login, result.problems, result.advisories_api)))
         return 1 if result.problems else 0
     print(
         f"warden: the app is not installed on {org}; install it from the app's page first.",
