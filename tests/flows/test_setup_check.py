@@ -36,6 +36,11 @@ def setup_issues(sb: Sandbox) -> list[Any]:
     return [i for i in sb.repo(ORG, ".github").issues.values() if texts.LABEL in i.labels]
 
 
+def installation(stack: Stack, installation_id: int) -> Installation:
+    gh = stack.ctx.github.installation_client(installation_id)  # type: ignore[union-attr]
+    return Installation(stack.ctx, gh, installation_id, ORG)
+
+
 async def settled(stack: Stack) -> None:
     await stack.idle()
     assert await stack.ctx.store.list_deliveries("failed") == []
