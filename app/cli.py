@@ -129,7 +129,9 @@ async def _run_async(args: argparse.Namespace, settings: Settings) -> int:
 
             scheduler = Scheduler(ctx, ctx.wiring.jobs, settings.tick_seconds)
             if args.job:
-                return 0 if await scheduler.run_job(args.job) else 1
+                ok = await scheduler.run_job(args.job)
+                print(f"{args.job}: {'done' if ok else 'failed (the log says why)'}")
+                return 0 if ok else 1
             ran = await scheduler.run_due()
             print("ran: " + (", ".join(ran) if ran else "nothing was due"))
             return 0

@@ -89,18 +89,24 @@ def create_app(
             app[setup_web.SETUP].activate = start  # the manifest flow's last step
             if not settings.setup_mode:
                 await _start_processing(running, stack, ctx, run_workers, run_scheduler)
-            running.facts = await gather_facts(
-                ctx.store,
-                settings.listen_url(),
-                settings.database_url,
-                wiring.jobs,
-                settings.setup_mode,
-                ctx.clock.time(),
-            )
+            running.facts = await _facts(ctx)
             yield
 
     app.cleanup_ctx.append(lifecycle)
     return app
+
+
+async def _facts(ctx: Context) -> StartupFacts:
+    """What the start-up line says, read once the database is open."""
+    settings = ctx.settings
+    return await gather_facts(
+        ctx.store,
+        settings.listen_url(),
+        settings.database_url,
+        ctx.wiring.jobs,
+        settings.setup_mode,
+        ctx.clock.time(),
+    )
 
 
 def announce(app: web.Application) -> None:
