@@ -15,5 +15,4 @@ from app.features.setup.entry import FEATURE as SETUP
 from app.features.votes.entry import FEATURE as VOTES
 from app.intake.entry import FEATURE as INTAKE
 
-# SETUP after ORGCONFIG: on installation.created the config is loaded before the check.
 WIRING = Wiring.of(INTAKE, ORGCONFIG, VOTES, ADVISORIES, ROSTER, SETUP)

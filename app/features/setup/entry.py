@@ -6,6 +6,7 @@ from gidgethub import routing, sansio
 
 from app.feature import Feature
 from app.feature_routing import handles
+from app.features.orgconfig import reload_config
 from app.features.setup.check import check_installation
 from app.org import Installation
 
@@ -13,11 +14,19 @@ router = routing.Router()
 
 
 @handles(router, "installation", action="created")
-@handles(router, "installation_repositories", action="added")
 async def on_installed(event: sansio.Event, inst: Installation) -> None:
+    """Load the new installation's config, then check everything Warden needs."""
     if event.data["installation"]["account"]["type"] != "Organization":
-        return  # a personal account has no teams to run a response team with
-    await check_installation(inst)
+        await reload_config(inst)  # a personal account: no teams, nothing more to check
+        return
+    await check_installation(inst, reload=True)
+
+
+@handles(router, "installation_repositories", action="added")
+async def on_repositories_added(event: sansio.Event, inst: Installation) -> None:
+    """Repositories the check may have missed are there now: check again."""
+    if event.data["installation"]["account"]["type"] == "Organization":
+        await check_installation(inst)
 
 
 FEATURE = Feature(name="setup", router=router)
