@@ -12,7 +12,7 @@ from typing import Literal, cast
 from gidgethub import BadRequest
 
 from app.context import Context
-from app.features.roster import records as state
+from app.features.roster import records
 from app.features.roster import templates as t
 from app.features.roster.alerts import close_alert, find_alert, raise_alert
 from app.features.roster.listfile import Row
@@ -32,7 +32,7 @@ class Addition:
     """What is known when someone joins the team, read before anything is decided."""
 
     expected: bool  # Warden caused it: a passed vote added them
-    source: state.Source | None  # how Warden knew the member already, if it did
+    source: records.Source | None  # how Warden knew the member already, if it did
     sender: str | None  # who added them, when the event says
     enforce: bool  # roster.enforce
     admin: bool = False  # whether they are an admin (read only when enforce could remove them)
@@ -60,8 +60,8 @@ async def read_addition(org: Org, login: str, sender: str | None) -> Addition:
     team, enforce = org.config.team, org.config.roster.enforce
     if await was_expected(org.ctx, org.id, team, login, "added") is not None:
         return Addition(True, None, sender, enforce)
-    known = await state.known_members(org.ctx.store, org.id, team)
-    source = cast(state.Source | None, known.get(login.lower()))
+    known = await records.known_members(org.ctx.store, org.id, team)
+    source = cast(records.Source | None, known.get(login.lower()))
     facts = Addition(False, source, sender, enforce)
     if facts.source is None and enforce:
         admin = await is_admin(org.gh, org.login, org.config, login)
@@ -75,7 +75,7 @@ async def check_addition(org: Org, login: str, sender: str | None) -> bool:
     team, now = org.config.team, org.ctx.clock.time()
     verdict = judge_addition(await read_addition(org, login, sender))
     if verdict == "admitted":
-        await state.remember_member(org.ctx.store, org.id, team, login, "vote", now)
+        await records.remember_member(org.ctx.store, org.id, team, login, "vote", now)
         return True
     if verdict == "known":
         return True
@@ -90,7 +90,7 @@ async def check_addition(org: Org, login: str, sender: str | None) -> bool:
     kept = "admin" if verdict == "alert-kept-admin" else None
     await _alert(org.gh, org.login, org.config, login, sender, removed=removed, kept=kept)
     if not removed:  # only once the alert exists: a failed alert is raised by the next run
-        await state.remember_member(org.ctx.store, org.id, team, login, "alerted", now)
+        await records.remember_member(org.ctx.store, org.id, team, login, "alerted", now)
     log.warning("%s was added to %s/%s without a vote (by %s)", login, org.login, team, sender)
     return False
 
@@ -152,8 +152,8 @@ async def follow_renames(
     old login (lower case) -> new login; records ids of known members seen the first time
     (nothing is recorded with ``record=False``, for the dry run)."""
     store, slug = ctx.store, config.team
-    known = await state.known_members(store, installation_id, slug)
-    ids = await state.known_ids(store, installation_id, slug)
+    known = await records.known_members(store, installation_id, slug)
+    ids = await records.known_ids(store, installation_id, slug)
     renamed = {}
     for member in team.members:
         key = member.login.lower()
@@ -163,17 +163,17 @@ async def follow_renames(
         if old is not None and old != key and key not in known:
             renamed[old] = member.login
             if record:
-                await state.rename_member(store, installation_id, slug, old, key)
+                await records.rename_member(store, installation_id, slug, old, key)
                 log.info("%s renamed their login to %s", old, member.login)
         elif record and key in known and old != key:
-            await state.set_user_id(store, installation_id, slug, key, member.id)
+            await records.set_user_id(store, installation_id, slug, key, member.id)
     return renamed
 
 
 async def check_unknown_members(org: Org, team: TeamSnapshot) -> bool:
     """Members the reconcile finds that no event told Warden about (a missed webhook).
     Returns True when one of them was removed (the team must be read again)."""
-    known = await state.known_members(org.ctx.store, org.id, org.config.team)
+    known = await records.known_members(org.ctx.store, org.id, org.config.team)
     removed = False
     for member in team.members:
         if member.login.lower() in known:
@@ -189,8 +189,8 @@ async def check_unknown_members(org: Org, team: TeamSnapshot) -> bool:
 async def forget(org: Org, login: str) -> None:
     """``login`` left the team: adding them again needs a vote again, and an open alert
     about their unauthorised addition is closed (the admins fixed it)."""
-    known = await state.known_members(org.ctx.store, org.id, org.config.team)
-    await state.forget_member(org.ctx.store, org.id, org.config.team, login)
+    known = await records.known_members(org.ctx.store, org.id, org.config.team)
+    await records.forget_member(org.ctx.store, org.id, org.config.team, login)
     if known.get(login.lower()) != "alerted":
         return
     current = await find_alert(org.gh, org.login, org.config.governance_repo, _marker(login))
