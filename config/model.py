@@ -72,6 +72,8 @@ class RosterConfig:
     via: Literal["pull_request", "commit"]
     format: Literal["csv", "markdown"]
     enforce: bool
+    emeritus_note: str = ""
+    """Added to a leaver's own notes on the emeritus list; ``{date}`` is the day they left."""
 
 
 @dataclass(frozen=True)
