@@ -3,7 +3,6 @@ FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY app ./app
-COPY handlers ./handlers
 COPY config ./config
 COPY sandbox ./sandbox
 RUN python -m venv /opt/warden \

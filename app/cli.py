@@ -8,10 +8,10 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from app.errors import WardenError
-from app.jobs import JOBS
-from app.logs import configure_logging
-from app.settings import Settings, load_settings
+from app.platform.errors import WardenError
+from app.platform.logs import configure_logging
+from app.platform.settings import Settings, load_settings
+from app.wiring import WIRING
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,14 +20,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("serve", help="run the webhook server, the workers and the scheduler")
-    jobs = "\n".join(f"  {job.name:<16} {job.description}" for job in JOBS)
+    jobs = "\n".join(f"  {job.name:<16} {job.description}" for job in WIRING.jobs)
     tick = sub.add_parser(
         "tick",
         help="run the due scheduled jobs once (or the named job now), then exit",
         description=f"Run the due scheduled jobs once, or JOB now.\n\njobs:\n{jobs}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    tick.add_argument("job", nargs="?", choices=[job.name for job in JOBS], metavar="JOB")
+    tick.add_argument("job", nargs="?", choices=[job.name for job in WIRING.jobs], metavar="JOB")
     deliveries = sub.add_parser("deliveries", help="list recent and failed deliveries")
     deliveries.add_argument("--failed", action="store_true", help="only failed deliveries")
     deliveries.add_argument("--limit", type=int, default=20, help="how many (default 20)")
@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return int(check_config_main(args.path))
         if args.command == "demo":
-            from app.demo import main as demo_main
+            from sandbox.demo import main as demo_main
 
             configure_logging("error", "text")
             return demo_main()
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def serve(settings: Settings) -> int:
     from aiohttp import web
 
-    from app.errors import SettingsError
+    from app.platform.errors import SettingsError
     from app.server import create_app
 
     if not settings.setup_mode and not settings.webhook_secrets():
@@ -85,11 +85,11 @@ def serve(settings: Settings) -> int:
 async def _run_async(args: argparse.Namespace, settings: Settings) -> int:
     from app.runtime import open_runtime
 
-    async with open_runtime(settings) as ctx:
+    async with open_runtime(settings, WIRING) as ctx:
         if args.command == "tick":
             from app.scheduler import Scheduler
 
-            scheduler = Scheduler(ctx, JOBS, settings.tick_seconds)
+            scheduler = Scheduler(ctx, ctx.wiring.jobs, settings.tick_seconds)
             if args.job:
                 return 0 if await scheduler.run_job(args.job) else 1
             ran = await scheduler.run_due()
@@ -100,7 +100,7 @@ async def _run_async(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "replay":
             return await _replay(ctx, args.delivery_id)
         if args.command == "roster":
-            from app.rostersync import roster_command
+            from app.features.roster import roster_command
 
             return await roster_command(ctx, args.org, args.dry_run)
     return 2
@@ -125,11 +125,10 @@ async def _list_deliveries(store: object, failed: bool, limit: int) -> int:
 
 async def _replay(ctx: object, delivery_id: str) -> int:
     from app.context import Context
-    from app.inbox import LEASE_SECONDS, Inbox
-    from handlers import router
+    from app.intake.inbox import LEASE_SECONDS, Inbox
 
     assert isinstance(ctx, Context)
-    inbox = Inbox(ctx, router, workers=1, max_attempts=1)
+    inbox = Inbox(ctx, ctx.wiring.router, workers=1, max_attempts=1)
     delivery = await ctx.store.claim_specific(
         delivery_id, inbox.worker_id, ctx.clock.time(), LEASE_SECONDS
     )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from app.clock import Clock
-from app.github import GitHubApp
-from app.metrics import Metrics
-from app.settings import Settings
+from app.github.client import GitHubApp
+from app.platform.clock import Clock
+from app.platform.metrics import Metrics
+from app.platform.settings import Settings
 from app.store import Store
+
+if TYPE_CHECKING:
+    from app.feature import Wiring
 
 
 @dataclass(frozen=True)
@@ -20,9 +24,9 @@ class Context:
     clock: Clock
     metrics: Metrics
     github: GitHubApp | None
+    wiring: Wiring
+    """The features this process runs: command handlers and config hooks are looked up here."""
     delivery_id: str | None = None
 
     def for_delivery(self, delivery_id: str) -> Context:
-        return Context(
-            self.settings, self.store, self.clock, self.metrics, self.github, delivery_id
-        )
+        return replace(self, delivery_id=delivery_id)

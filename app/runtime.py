@@ -7,17 +7,19 @@ from contextlib import asynccontextmanager
 
 import aiohttp
 
-from app.clock import SYSTEM_CLOCK, Clock
 from app.context import Context
-from app.github import GitHubApp
-from app.metrics import Metrics
-from app.settings import Settings
+from app.feature import Wiring
+from app.github.client import GitHubApp
+from app.platform.clock import SYSTEM_CLOCK, Clock
+from app.platform.metrics import Metrics
+from app.platform.settings import Settings
 from app.store import Store, open_store
 
 
 @asynccontextmanager
 async def open_runtime(
     settings: Settings,
+    wiring: Wiring,
     *,
     clock: Clock = SYSTEM_CLOCK,
     metrics: Metrics | None = None,
@@ -41,7 +43,7 @@ async def open_runtime(
                 clock=clock,
                 max_inline_wait=max_inline_wait,
             )
-        yield Context(settings, store, clock, metrics, github)
+        yield Context(settings, store, clock, metrics, github, wiring)
     finally:
         await session.close()
         await store.close()

@@ -5,23 +5,24 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
 from aiohttp import web
-from gidgethub import routing
 
 from app import __version__
-from app.clock import SYSTEM_CLOCK, Clock
 from app.context import Context
-from app.inbox import Inbox, Intake
-from app.metrics import Metrics
+from app.feature import Wiring
+from app.features.status.page import StatusPage
+from app.intake.inbox import Inbox, Intake
+from app.intake.webhook import WebhookView
+from app.platform.clock import SYSTEM_CLOCK, Clock
+from app.platform.metrics import Metrics
+from app.platform.settings import Settings
 from app.runtime import open_runtime
-from app.scheduler import Job, Scheduler
-from app.settings import Settings
-from app.status import StatusPage
-from app.webhook import WebhookView
+from app.scheduler import Scheduler
+from app.wiring import WIRING
 
 log = logging.getLogger(__name__)
 
@@ -45,22 +46,13 @@ STATUS = web.AppKey("status", StatusPage)
 def create_app(
     settings: Settings,
     *,
-    router: routing.Router | None = None,
-    jobs: Sequence[Job] | None = None,
+    wiring: Wiring = WIRING,
     clock: Clock = SYSTEM_CLOCK,
     run_workers: bool = True,
     run_scheduler: bool = True,
     max_inline_wait: float = 10.0,
 ) -> web.Application:
     """Build the app; resources are opened on startup and closed on cleanup."""
-    if router is None:
-        from handlers import router as default_router
-
-        router = default_router
-    if jobs is None:
-        from app.jobs import JOBS
-
-        jobs = JOBS
     app = web.Application()
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
@@ -76,14 +68,16 @@ def create_app(
         async with AsyncExitStack() as stack:
             ctx = await stack.enter_async_context(
                 open_runtime(
-                    settings, clock=clock, metrics=app[METRICS], max_inline_wait=max_inline_wait
+                    settings,
+                    wiring,
+                    clock=clock,
+                    metrics=app[METRICS],
+                    max_inline_wait=max_inline_wait,
                 )
             )
             running.ctx = ctx
             if not settings.setup_mode:
-                await _start_processing(
-                    running, stack, ctx, router, jobs, run_workers, run_scheduler
-                )
+                await _start_processing(running, stack, ctx, run_workers, run_scheduler)
             yield
 
     app.cleanup_ctx.append(lifecycle)
@@ -96,13 +90,13 @@ async def _start_processing(
     running: Running,
     stack: AsyncExitStack,
     ctx: Context,
-    router: routing.Router,
-    jobs: Sequence[Job],
     run_workers: bool,
     run_scheduler: bool,
 ) -> None:
     settings = ctx.settings
-    inbox = Inbox(ctx, router, workers=settings.workers, max_attempts=settings.max_attempts)
+    inbox = Inbox(
+        ctx, ctx.wiring.router, workers=settings.workers, max_attempts=settings.max_attempts
+    )
     running.inbox = inbox
     intake = Intake(ctx.store, inbox.wake)
     intake.start()
@@ -111,7 +105,7 @@ async def _start_processing(
     if run_workers:
         await inbox.start()
         stack.push_async_callback(inbox.stop)
-    scheduler = Scheduler(ctx, jobs, settings.tick_seconds)
+    scheduler = Scheduler(ctx, ctx.wiring.jobs, settings.tick_seconds)
     running.scheduler = scheduler
     if run_scheduler:
         task = asyncio.create_task(scheduler.run_forever(), name="scheduler")

@@ -42,15 +42,13 @@ def serve(kind: str, port: int) -> None:
         app = web.Application()
         app.router.add_post("/webhook", accept)
     else:
-        from gidgethub import routing
-
+        from app.feature import Feature, Wiring
+        from app.platform.settings import load_settings
         from app.server import create_app
-        from app.settings import load_settings
 
         app = create_app(
             load_settings(dotenv=None),
-            router=routing.Router(),
-            jobs=[],
+            wiring=Wiring.of(Feature("benchmark")),
             run_workers=kind == "warden",
             run_scheduler=False,
         )

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.clock import Clock
+from app.platform.clock import Clock
 from sandbox import Sandbox
 from tests.harness import Stack
 

@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.clock import Clock  # noqa: E402
-from app.orgconfig import current_config  # noqa: E402
-from app.rosterlist import Row, render_list  # noqa: E402
-from app.rostersync import reconcile_org  # noqa: E402
+from app.features.orgconfig import current_config  # noqa: E402
+from app.features.roster import reconcile_org  # noqa: E402
+from app.features.roster.listfile import Row, render_list  # noqa: E402
+from app.platform.clock import Clock  # noqa: E402
 from benchmarks.requests import Pass, forget_etags, in_sandbox, pass_of, report  # noqa: E402
 from sandbox import Sandbox  # noqa: E402
 from tests.harness import Stack, running  # noqa: E402

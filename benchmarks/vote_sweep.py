@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.clock import Clock  # noqa: E402
+from app.platform.clock import Clock  # noqa: E402
 from benchmarks.requests import Pass, forget_etags, in_sandbox, pass_of, report  # noqa: E402
 from sandbox import Sandbox  # noqa: E402
 from tests.harness import running  # noqa: E402

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from app.errors import WardenError
+from app.platform.errors import WardenError
 
 
 @dataclass(frozen=True, order=True)

@@ -11,7 +11,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.clock import Clock
+from app.platform.clock import Clock
 from sandbox.payloads import build_payload
 from sandbox.render import Urls
 from sandbox.render_repo import RepoRenderer

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from app.clock import Clock
+from app.platform.clock import Clock
 
 LIMIT = 5000
 WINDOW = 3600.0

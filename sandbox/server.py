@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from app.clock import Clock
+from app.platform.clock import Clock
 from sandbox.contract import load_contract
 from sandbox.core import AppIdentity, Core
 from sandbox.gateway import Gateway

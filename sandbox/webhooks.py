@@ -16,7 +16,7 @@ from typing import Any
 
 import aiohttp
 
-from app.clock import Clock
+from app.platform.clock import Clock
 
 HOOK_ID = 424242
 TIMEOUT_SECONDS = 10.0

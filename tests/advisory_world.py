@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.advisories import templates as t
-from app.advisories.sweep import sweep_installation
-from app.orgconfig import CONFIG_PATH
+from app.features.advisories import templates as t
+from app.features.advisories.sweep import sweep_installation
+from app.features.orgconfig import CONFIG_PATH
 from sandbox import Sandbox
 from sandbox.state import Advisory, Issue
 from sandbox.testing import seed_psrt

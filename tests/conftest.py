@@ -15,7 +15,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from app.settings import Secret, Settings
+from app.platform.settings import Secret, Settings
 from app.store import Store, open_store
 
 DATA = Path(__file__).parent / "data"

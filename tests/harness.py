@@ -13,11 +13,13 @@ import pytest
 from aiohttp.test_utils import TestServer
 from gidgethub import routing
 
-from app.clock import Clock
 from app.context import Context
+from app.feature import Feature, Wiring
+from app.platform.clock import Clock
+from app.platform.settings import Secret, Settings
 from app.scheduler import Job, Scheduler
 from app.server import RUNNING, create_app
-from app.settings import Secret, Settings
+from app.wiring import WIRING
 from sandbox import Sandbox
 
 
@@ -78,10 +80,12 @@ async def start_stack(
     max_inline_wait: float = 2.0,
     **settings: Any,
 ) -> Stack:
+    wiring = WIRING
+    if router is not None or jobs is not None:
+        wiring = Wiring.of(Feature("test", router=router, jobs=jobs or ()))
     app = create_app(
         warden_settings(sb, tmp_path, **settings),
-        router=router,
-        jobs=jobs,
+        wiring=wiring,
         clock=clock,
         run_scheduler=False,
         max_inline_wait=max_inline_wait,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.nominations import records
-from app.nominations import templates as t
-from app.nominations.records import Vote
-from app.orgconfig import CONFIG_PATH
+from app.features.orgconfig import CONFIG_PATH
+from app.features.votes import records
+from app.features.votes import templates as t
+from app.features.votes.records import Vote
 from sandbox import Sandbox
 from tests.harness import Stack
 

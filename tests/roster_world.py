@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.orgconfig import CONFIG_PATH
-from app.rosterlist import Row, parse_list, render_list
-from app.rostersync import templates as t
+from app.features.orgconfig import CONFIG_PATH
+from app.features.roster import templates as t
+from app.features.roster.listfile import Row, parse_list, render_list
 from sandbox import Sandbox
 from tests.harness import Stack
 

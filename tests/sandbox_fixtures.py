@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from app.clock import Clock
+from app.platform.clock import Clock
 from sandbox import Sandbox
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.errors import StoreError
+from app.platform.errors import StoreError
 from app.store.base import (
     AuditEntry,
     Delivery,

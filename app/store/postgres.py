@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
-from app.errors import StoreError
+from app.platform.errors import StoreError
 from app.store.base import (
     CLAIM,
     CLAIMABLE,

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from app.errors import StoreError
+from app.platform.errors import StoreError
 from app.store.base import (
     CLAIM,
     CLAIMABLE,

@@ -16,10 +16,11 @@ from aiohttp import web
 from gidgethub import routing, sansio
 
 from app.context import Context
-from app.logs import configure_logging
+from app.feature import Feature, Wiring
+from app.platform.logs import configure_logging
+from app.platform.settings import load_settings
 from app.scheduler import Job
 from app.server import create_app
-from app.settings import load_settings
 
 
 def _append(path: str, line: str) -> None:
@@ -46,7 +47,7 @@ def main() -> None:
         _append(os.environ["PROBE_JOBS"], str(os.getpid()))
 
     jobs = [Job("probe", every=0.2, run=probe_job, description="test probe", at_start=True)]
-    app = create_app(settings, router=router, jobs=jobs)
+    app = create_app(settings, wiring=Wiring.of(Feature("test", router=router, jobs=jobs)))
     web.run_app(app, host=settings.host, port=settings.port, print=None)
 
 

@@ -1,0 +1,206 @@
+"""Guarding the team (additions without a passed vote, fewer than two admins) and the list
+(rows for people never in the team)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+from gidgethub import BadRequest
+
+from app.context import Context
+from app.features.roster import records as state
+from app.features.roster import templates as t
+from app.features.roster.alerts import close_alert, find_alert, raise_alert
+from app.features.roster.listfile import Row
+from app.features.roster.reads import TeamSnapshot
+from app.github.client import GitHubAPI
+from app.github.teams import expect_membership, is_member, membership_state, was_expected
+from config import WardenConfig
+
+log = logging.getLogger(__name__)
+
+MIN_ADMINS = 2
+
+
+async def check_addition(
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    config: WardenConfig,
+    login: str,
+    sender: str | None,
+) -> bool:
+    """Accept a new member Warden knows of (baseline, passed vote), else alert the admins
+    (and with `roster.enforce` remove them again). True when the member was accepted."""
+    team, now = config.team, ctx.clock.time()
+    if await was_expected(ctx, installation_id, team, login, "added") is not None:
+        await state.remember_member(ctx.store, installation_id, team, login, "vote", now)
+        return True
+    source = (await state.known_members(ctx.store, installation_id, team)).get(login.lower())
+    if source == "alerted" and sender:
+        # The scheduled reconcile alerted first, without knowing who added them: say it now.
+        if await find_alert(gh, org, config.governance_repo, _marker(login)) is not None:
+            await _alert(gh, org, config, login, sender, removed=False)
+        return False
+    if source is not None:
+        return True
+    # `roster.enforce` never removes an admin: that could leave the team without one.
+    enforce = config.roster.enforce and not await is_admin(gh, org, config, login)
+    if enforce:
+        await _remove(ctx, gh, installation_id, org, team, login)
+    kept = "admin" if config.roster.enforce and not enforce else None
+    await _alert(gh, org, config, login, sender, removed=enforce, kept=kept)
+    if not enforce:  # only once the alert exists: a failed alert is raised by the next run
+        await state.remember_member(ctx.store, installation_id, team, login, "alerted", now)
+    log.warning("%s was added to %s/%s without a vote (by %s)", login, org, team, sender)
+    return False
+
+
+def _marker(login: str) -> str:
+    return t.alert_marker("unauthorised", login)
+
+
+async def _alert(
+    gh: GitHubAPI,
+    org: str,
+    config: WardenConfig,
+    login: str,
+    sender: str | None,
+    removed: bool,
+    kept: str | None = None,
+) -> None:
+    title, body = t.unauthorised_alert(org, config.team, login, sender, removed, kept)
+    await raise_alert(gh, org, config.governance_repo, title, body, _marker(login))
+
+
+async def _remove(
+    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, team: str, login: str
+) -> None:
+    """Take ``login`` off the team (roster.enforce); nothing to do if they are gone already."""
+    if await membership_state(gh, org, team, login) is None:
+        return
+    await expect_membership(ctx, installation_id, org, team, login, "removed", "roster.enforce")
+    url = "/orgs/{org}/teams/{team_slug}/memberships/{username}"
+    try:
+        await gh.delete(url, {"org": org, "team_slug": team, "username": login})
+    except BadRequest as exc:
+        if exc.status_code != 404:  # 404: removed meanwhile
+            raise
+
+
+async def is_admin(gh: GitHubAPI, org: str, config: WardenConfig, login: str) -> bool:
+    """Whether ``login`` is an admin, asked of GitHub (a maintainer of the team, or a
+    member of the admins team)."""
+    if not config.admins_are_maintainers:
+        return await is_member(gh, org, config.admins, login)
+    url = "/orgs/{org}/teams/{team_slug}/memberships/{username}"
+    try:
+        data = await gh.getitem(url, {"org": org, "team_slug": config.team, "username": login})
+    except BadRequest as exc:
+        if exc.status_code == 404:
+            return False
+        raise
+    return bool(data.get("state") == "active" and data.get("role") == "maintainer")
+
+
+async def follow_renames(
+    ctx: Context,
+    installation_id: int,
+    config: WardenConfig,
+    team: TeamSnapshot,
+    record: bool = True,
+) -> dict[str, str]:
+    """Known members who changed their login on GitHub (same user id) stay known under the
+    new one: no alert, and their rows are renamed, not moved to the emeritus list. Returns
+    old login (lower case) -> new login; records ids of known members seen the first time
+    (nothing is recorded with ``record=False``, for the dry run)."""
+    store, slug = ctx.store, config.team
+    known = await state.known_members(store, installation_id, slug)
+    ids = await state.known_ids(store, installation_id, slug)
+    renamed = {}
+    for member in team.members:
+        key = member.login.lower()
+        if member.id is None:
+            continue
+        old = ids.get(member.id)
+        if old is not None and old != key and key not in known:
+            renamed[old] = member.login
+            if record:
+                await state.rename_member(store, installation_id, slug, old, key)
+                log.info("%s renamed their login to %s", old, member.login)
+        elif record and key in known and old != key:
+            await state.set_user_id(store, installation_id, slug, key, member.id)
+    return renamed
+
+
+async def check_unknown_members(
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    config: WardenConfig,
+    team: TeamSnapshot,
+) -> bool:
+    """Members the reconcile finds that no event told Warden about (a missed webhook).
+    Returns True when one of them was removed (the team must be read again)."""
+    known = await state.known_members(ctx.store, installation_id, config.team)
+    removed = False
+    for member in team.members:
+        if member.login.lower() in known:
+            continue
+        accepted = await check_addition(ctx, gh, installation_id, org, config, member.login, None)
+        removed = removed or (not accepted and config.roster.enforce)
+    present = team.logins | {login.lower() for login in team.pending}
+    for login in set(known) - present:
+        await forget(ctx, gh, installation_id, org, config, login)
+    return removed
+
+
+async def forget(
+    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, config: WardenConfig, login: str
+) -> None:
+    """``login`` left the team: adding them again needs a vote again, and an open alert
+    about their unauthorised addition is closed (the admins fixed it)."""
+    known = await state.known_members(ctx.store, installation_id, config.team)
+    await state.forget_member(ctx.store, installation_id, config.team, login)
+    if known.get(login.lower()) != "alerted":
+        return
+    current = await find_alert(gh, org, config.governance_repo, _marker(login))
+    if current is not None:
+        comment = t.unauthorised_fixed_comment(login)
+        await close_alert(gh, org, config.governance_repo, int(current["number"]), comment)
+
+
+async def check_admins(gh: GitHubAPI, org: str, config: WardenConfig, team: TeamSnapshot) -> None:
+    """Alert while the team has fewer than two admins; close the alert once it has them."""
+    marker = t.alert_marker("admins")
+    repo = config.governance_repo
+    if len(team.admins) < MIN_ADMINS:
+        title, body = t.admins_alert(org, config.team, team.admins)
+        await raise_alert(gh, org, repo, title, body, marker)
+        return
+    current = await find_alert(gh, org, repo, marker)
+    if current is not None:
+        await close_alert(
+            gh, org, repo, int(current["number"]), t.admins_fixed_comment(team.admins)
+        )
+
+
+async def alert_never_members(
+    gh: GitHubAPI, org: str, config: WardenConfig, rows: Iterable[Row]
+) -> None:
+    """Quote the rows of people never in the team that Warden took off the public list, in
+    one alert: an open one is extended (the rows it quotes already are kept)."""
+    marker = t.alert_marker("never-members")
+    current = await find_alert(gh, org, config.governance_repo, marker)
+    quoted = {}
+    for line in str((current or {}).get("body") or "").splitlines():
+        if match := re.fullmatch(r"- @(\S+): .*", line):
+            quoted[match.group(1).lower()] = line
+    for row in rows:
+        quoted.setdefault(row.login.lower(), t.never_member_line(row))
+    title, body = t.never_members_alert(org, config, quoted.values())
+    await raise_alert(gh, org, config.governance_repo, title, body, marker)

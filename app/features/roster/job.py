@@ -1,0 +1,93 @@
+"""The scheduled reconcile (repairs drift missed by events) and the dry run."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import replace
+
+from app.context import Context
+from app.features.orgconfig import current_config
+from app.features.roster import records as state
+from app.features.roster import templates as t
+from app.features.roster.guard import follow_renames
+from app.features.roster.reads import read_lists, read_team
+from app.features.roster.reconcile import plan, reconcile_org
+from app.github.client import GitHubAPI
+from app.github.installations import each_installation
+from config import WardenConfig
+
+log = logging.getLogger(__name__)
+
+
+async def _due(ctx: Context, installation_id: int, config: WardenConfig) -> bool:
+    current = await state.fetch_state(ctx.store, installation_id)
+    if current is None or current.reconciled_at is None or current.team != config.team:
+        return True
+    return ctx.clock.time() - current.reconciled_at >= config.schedule.roster.total_seconds()
+
+
+async def reconcile_due(ctx: Context) -> int:
+    """Reconcile every organisation whose `schedule.roster` cadence is due; return how many."""
+    done = 0
+    async for inst in each_installation(ctx):
+        try:
+            config = await current_config(ctx, inst.gh, inst.id, inst.org)
+            if config is None or not await _due(ctx, inst.id, config):
+                continue
+            outcome = await reconcile_org(ctx, inst.gh, inst.id, inst.org, config)
+        except Exception:  # one broken org must not stop the others
+            log.exception("could not reconcile the roster of %s", inst.org)
+            continue
+        log.info("roster of %s: %s", inst.org, outcome.status)
+        done += 1
+    return done
+
+
+async def dry_run_lines(ctx: Context, gh: GitHubAPI, installation_id: int, org: str) -> list[str]:
+    """The lines `python -m app roster ORG --dry-run` prints: what a reconcile would change."""
+    config = await current_config(ctx, gh, installation_id, org)
+    if config is None:
+        return [f"{org} is not set up: .github/warden.yml is missing or was never valid."]
+    team = await read_team(gh, org, config)
+    renamed = await follow_renames(ctx, installation_id, config, team, record=False)
+    current = await state.fetch_state(ctx.store, installation_id)
+    team = replace(team, renamed=renamed, listed=current.listed if current else None)
+    head = f"team @{org}/{config.team}: {len(team.members)} members, admins: " + (
+        ", ".join(f"@{login}" for login in sorted(team.admins)) or "none"
+    )
+    if config.roster.repo is None:
+        return [head, "no public list is kept (roster.repo is empty)."]
+    lists = await read_lists(gh, org, config)
+    update = await plan(gh, config, team, lists, ctx)
+    where = f"{org}/{lists.repo}:{lists.public.path} and {lists.emeritus.path}"
+    changes = t.change_lines(update.diff, update.pending)
+    if not update.diff.changed:
+        return [head, f"{where} match the team; nothing to change.", *changes]
+    via = "a pull request" if config.roster.via == "pull_request" else "a commit"
+    diffs = [
+        line
+        for file, text in ((lists.public, update.public), (lists.emeritus, update.emeritus))
+        for line in t.file_diff(file.path, file.text, text)
+    ]
+    return [head, f"{where} would change, by {via}:", *changes, *diffs]
+
+
+async def roster_command(ctx: Context, org: str, dry_run: bool) -> int:
+    """`python -m app roster ORG [--dry-run]`: print the difference, or reconcile now."""
+    async for inst in each_installation(ctx):
+        if inst.org.lower() != org.lower():
+            continue
+        if dry_run:
+            print("\n".join(await dry_run_lines(ctx, inst.gh, inst.id, inst.org)))
+            return 0
+        config = await current_config(ctx, inst.gh, inst.id, inst.org)
+        if config is None:
+            print(f"{inst.org} is not set up: .github/warden.yml is missing or was never valid.")
+            return 1
+        outcome = await reconcile_org(ctx, inst.gh, inst.id, inst.org, config)
+        print(f"roster of {inst.org}: {outcome.status}")
+        print("\n".join(t.change_lines(outcome.diff, outcome.pending)))
+        return 0
+    print(f"warden: the app is not installed on {org}", file=sys.stderr)
+    return 1

@@ -1,0 +1,112 @@
+"""What other people's actions do to a vote: labels, closing by hand, deleted comments,
+the nominee joining the team some other way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.context import Context
+from app.features.votes import issues as gh_issues
+from app.features.votes import lifecycle, records
+from app.features.votes import templates as t
+from app.features.votes.commands import is_admin
+from app.features.votes.records import Vote
+from app.github import authorship
+from app.github.client import GitHubAPI
+from config.model import WardenConfig
+
+
+def wanted_labels(vote: Vote | None) -> set[str]:
+    """The state labels the issue should carry (none when it has no vote)."""
+    if vote is None:
+        return set()
+    return {t.NOMINATION, gh_issues.LABEL_OF_STATE[vote.state]}
+
+
+async def guard_label(
+    ctx: Context,
+    gh: GitHubAPI,
+    config: WardenConfig,
+    installation_id: int,
+    event: dict[str, Any],
+) -> bool:
+    """Put back a state label someone without the right added or removed; True if it did."""
+    name, added = event["label"]["name"], event["action"] == "labeled"
+    guarded = name in t.STATE_LABELS or name == t.NOMINATION
+    if not guarded or event["repository"]["name"] != config.governance_repo:
+        return False
+    issue, sender = event["issue"], event["sender"]
+    vote = await records.find(ctx.store, installation_id, config.governance_repo, issue["number"])
+    if name == t.NOMINATION and (vote is None or added):
+        return False  # anyone may propose; the opener is checked when the vote opens
+    if added == (name in wanted_labels(vote)) or await authorship.is_warden(gh, sender):
+        return False
+    org = event["repository"]["owner"]["login"]
+    if await is_admin(gh, config, org, sender["login"]):
+        return False
+    target = {"owner": org, "repo": config.governance_repo, "issue_number": issue["number"]}
+    if added:
+        await gh.delete(gh_issues.ISSUE + "/labels/{name}", {**target, "name": name})
+    else:
+        await gh.post(gh_issues.ISSUE + "/labels", target, data={"labels": [name]})
+    await gh.post(
+        issue["comments_url"], data={"body": t.label_restored(sender["login"], name, added)}
+    )
+    return True
+
+
+async def closed_by_hand(
+    ctx: Context, gh: GitHubAPI, installation_id: int, event: dict[str, Any]
+) -> Vote | None:
+    """Someone closed a nomination issue while its vote was open: the vote is cancelled.
+    (In the veto window the vote has passed; only a veto stops the admission then.)"""
+    repo, issue = event["repository"]["name"], event["issue"]
+    vote = await records.find(ctx.store, installation_id, repo, issue["number"])
+    if vote is None or vote.state != "open" or await authorship.is_warden(gh, event["sender"]):
+        return None
+    why = t.closed_why("issue_closed", who=event["sender"]["login"])
+    return await lifecycle.stop(ctx, gh, vote, "cancelled", why, close_issue=False)
+
+
+async def comment_deleted(
+    ctx: Context, gh: GitHubAPI, installation_id: int, event: dict[str, Any]
+) -> Vote | None:
+    """The vote comment was deleted: post it again at once (the sweep would too)."""
+    repo, issue = event["repository"]["name"], event["issue"]
+    vote = await records.find(ctx.store, installation_id, repo, issue["number"])
+    if vote is None or vote.state != "open" or vote.comment_id != event["comment"]["id"]:
+        return None
+    return await lifecycle.refresh(ctx, gh, vote)
+
+
+async def comment_edited(
+    ctx: Context, gh: GitHubAPI, installation_id: int, event: dict[str, Any]
+) -> Vote | None:
+    """Someone else edited the vote comment: Warden writes the true count (or, once the vote
+    is closed, the result) back at once."""
+    repo, issue = event["repository"]["name"], event["issue"]
+    vote = await records.find(ctx.store, installation_id, repo, issue["number"])
+    if vote is None or vote.comment_id != event["comment"]["id"] or vote.pending is not None:
+        return None
+    if vote.state != "open" and vote.result is None:
+        return None
+    if await authorship.is_warden(gh, event["sender"]):
+        return None
+    await lifecycle.audit(ctx, vote, "vote.comment_restored", edited_by=event["sender"]["login"])
+    if vote.state != "open" and vote.result is not None:
+        await gh_issues.edit_comment(gh, vote, vote.result)
+        return vote
+    return await lifecycle.refresh(ctx, gh, vote, force=True)
+
+
+async def joined_team(
+    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, team: str, login: str
+) -> list[Vote]:
+    """The nominee became a member during the vote (added by hand): the vote is moot."""
+    stopped = []
+    for vote in await records.live_for_nominee(ctx.store, installation_id, login):
+        if vote.state != "open" or vote.team.lower() != team.lower() or vote.org != org:
+            continue
+        why = t.closed_why("joined", who=vote.nominee, org=org, team=team)
+        stopped.append(await lifecycle.stop(ctx, gh, vote, "cancelled", why))
+    return stopped

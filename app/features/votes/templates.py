@@ -1,0 +1,303 @@
+"""The words Warden posts about nominations and votes: vote comment, result, replies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from app.features.votes.records import Vote
+from app.features.votes.tally import Tally, pass_rule_text
+from app.github import labels
+from app.github.markdown import inert
+from config.units import duration_words
+
+NOMINATION = labels.NOMINATION
+VOTE_OPEN = labels.VOTE_OPEN
+PASSED = labels.PASSED
+FAILED = labels.FAILED
+CANCELLED = labels.CANCELLED
+VETOED = labels.VETOED
+ONBOARDING = labels.ONBOARDING
+STATE_LABELS = (VOTE_OPEN, PASSED, FAILED, CANCELLED, VETOED)
+#: The labels votes use; Warden creates the missing ones.
+LABELS = (NOMINATION, *STATE_LABELS, ONBOARDING)
+REFUSED_MARKER = "<!-- warden:nomination-refused -->"
+LABEL_MARKER = "<!-- warden:label-restored -->"
+
+
+def vote_marker(number: int) -> str:
+    return f"<!-- warden:vote issue={number} -->"
+
+
+def onboarding_marker(number: int) -> str:
+    return f"<!-- warden:onboarding nomination={number} -->"
+
+
+def when(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def relative(delta: timedelta) -> str:
+    """`in 6 days, 23 hours`, `in 5 minutes`; `now` when past."""
+    seconds = round(delta.total_seconds() / 60) * 60
+    if seconds <= 0:
+        return "now"
+    days, hours, minutes = seconds // 86400, seconds % 86400 // 3600, seconds % 3600 // 60
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    words = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n][:2]
+    return "in " + (", ".join(words) or "less than a minute")
+
+
+def _who(logins: Iterable[str]) -> str:
+    return ", ".join(f"@{login}" for login in logins) or "—"
+
+
+def tally_table(tally: Tally) -> str:
+    rows = [
+        ("👍 for", tally.for_),
+        ("👎 against", tally.against),
+        ("👀 abstain", tally.abstain),
+        ("invalid (more than one of 👍 👎 👀)", tally.invalid),
+        ("not voted", tally.not_voted),
+    ]
+    lines = ["| vote | count | who |", "|---|---|---|"]
+    lines += [f"| {name} | {len(who)} | {_who(who)} |" for name, who in rows]
+    text = "\n".join(lines) + "\n"
+    emoji = {"+1": "👍", "-1": "👎", "eyes": "👀"}
+    others = [f"{emoji[c]} {_who(who)}" for c, who in tally.non_binding.items()]
+    if others:
+        text += f"\nNon-binding (not voters of this vote): {'; '.join(others)}\n"
+    return text
+
+
+def veto_text(vote: Vote) -> str:
+    if not vote.veto_team or vote.veto_window <= 0:
+        return "No veto applies."
+    window = duration_words(timedelta(seconds=vote.veto_window))
+    return (
+        f"If it passes, members of @{vote.org}/{vote.veto_team} may veto it with `/veto` "
+        f"within {window}."
+    )
+
+
+OPEN = """\
+{marker}
+## Vote: admit @{nominee} to @{org}/{team}
+
+@{nominator} nominated @{nominee}. The {eligible} members of @{org}/{voters_team} when the \
+vote opened vote (the nominee excluded); joining or leaving the team later changes nothing.
+
+**How to vote:** react to this comment with 👍 for, 👎 against or 👀 to abstain. Use one of \
+the three only: a voter with more than one has an invalid vote. Reactions from anyone else \
+are shown as non-binding.
+
+**Rule:** {rule} {veto}
+
+**Closes:** {deadline} ({relative}), or earlier as soon as the result can no longer change.
+
+### Tally (counted {counted})
+
+{table}
+`/vote status` refreshes this count now.
+"""
+
+
+def open_comment(vote: Vote, tally: Tally, now: datetime, voters_team: str) -> str:
+    """The vote comment while the vote is open, with the current tally."""
+    return OPEN.format(
+        marker=vote_marker(vote.issue_number),
+        nominee=vote.nominee,
+        nominator=vote.nominator,
+        org=vote.org,
+        team=vote.team,
+        voters_team=voters_team,
+        eligible=tally.eligible,
+        rule=pass_rule_text(vote.rule),
+        veto=veto_text(vote),
+        deadline=when(vote.deadline_at),
+        relative=relative(vote.deadline_at - now),
+        counted=when(now),
+        table=tally_table(tally),
+    )
+
+
+HEADLINES = {
+    "veto": "passed; veto window open until {veto_until}",
+    "passed": "passed: @{nominee} is admitted",
+    "failed": "failed: @{nominee} is not admitted",
+    "cancelled": "cancelled",
+    "vetoed": "vetoed: @{nominee} is not admitted",
+}
+
+RESULT = """\
+{marker}
+## Vote {headline}
+
+Vote on admitting @{nominee} to @{org}/{team}, nominated by @{nominator}. {closed}
+
+**Rule:** {rule}
+
+### Result
+
+{table}{note}"""
+
+
+def result_comment(vote: Vote, tally: Tally | None, closed: str, note: str = "") -> str:
+    """The vote comment once the vote is closed: the outcome and who voted how."""
+    veto_until = when(datetime.fromtimestamp(vote.veto_until or 0, UTC))
+    headline = HEADLINES[vote.state].format(nominee=vote.nominee, veto_until=veto_until)
+    table = tally_table(tally) if tally is not None else "No votes were counted.\n"
+    return RESULT.format(
+        marker=vote_marker(vote.issue_number),
+        headline=headline,
+        nominee=vote.nominee,
+        org=vote.org,
+        team=vote.team,
+        nominator=vote.nominator,
+        closed=closed,
+        rule=pass_rule_text(vote.rule),
+        table=table,
+        note=f"\n{note}\n" if note else "",
+    )
+
+
+def veto_window_note(vote: Vote) -> str:
+    until = when(datetime.fromtimestamp(vote.veto_until or 0, UTC))
+    return (
+        f"Members of @{vote.org}/{vote.veto_team} may type `/veto` in this issue until "
+        f"{until}. Without a veto, @{vote.nominee} is then added to the team."
+    )
+
+
+def veto_window_over(vote: Vote, body: str) -> str:
+    """The result comment of a vote in its veto window (``body``) once the window ended
+    without a veto: ``vote`` is the passed vote; its headline and note say so."""
+    waiting = vote.but(state="veto")
+    old_headline = "## Vote " + HEADLINES["veto"].format(
+        nominee=vote.nominee, veto_until=when(datetime.fromtimestamp(vote.veto_until or 0, UTC))
+    )
+    new_headline = "## Vote " + HEADLINES["passed"].format(nominee=vote.nominee, veto_until="")
+    until = when(datetime.fromtimestamp(vote.veto_until or 0, UTC))
+    over = f"No veto came from @{vote.org}/{vote.veto_team} by {until}."
+    return body.replace(old_headline, new_headline, 1).replace(veto_window_note(waiting), over, 1)
+
+
+ONBOARDING_BODY = """\
+{marker}
+Welcome to @{org}/{team}, @{nominee}! The vote in #{number} admitted you. {invited}
+
+Please work through this checklist and tick each item when done:
+
+{checklist}
+Ask in this issue if anything is unclear; close it once every item is ticked.
+"""
+
+
+def onboarding_issue(vote: Vote, checklist: Sequence[str], invited: bool) -> tuple[str, str]:
+    """(title, body) of the onboarding issue for a newly admitted member."""
+    note = (
+        "GitHub sent you an invitation to the organisation: accept it to join the team."
+        if invited
+        else "You are now a member of the team."
+    )
+    items = "".join(f"- [ ] {item}\n" for item in checklist)
+    body = ONBOARDING_BODY.format(
+        marker=onboarding_marker(vote.issue_number),
+        org=vote.org,
+        team=vote.team,
+        nominee=vote.nominee,
+        number=vote.issue_number,
+        invited=note,
+        checklist=items,
+    )
+    return f"Onboarding @{vote.nominee}", body
+
+
+def refusal(reason: str) -> str:
+    """The one comment on a nomination Warden does not open a vote for."""
+    return f"{REFUSED_MARKER}\nNo vote was opened: {reason}\n"
+
+
+def label_restored(sender: str, label: str, added: bool) -> str:
+    done = "removed again" if added else "put back"
+    return (
+        f"{LABEL_MARKER}\n@{sender}, only Warden and the admins change the state labels of a "
+        f"vote, so `{label}` was {done}.\n"
+    )
+
+
+def comment_reposted(old_id: int) -> str:
+    return (
+        f"The vote comment ({old_id}) was deleted, so Warden posted it again below. "
+        "Reactions on the deleted comment are gone: please vote again on the new one."
+    )
+
+
+#: Why a vote closed, in its result comment (``who``: a login, never a team).
+CLOSED = {
+    "deadline": "Closed at its deadline, {at}.",
+    "early": "Closed early on {at}: the remaining votes could no longer change the result.",
+    "cancelled_by": "Cancelled by @{who}.",
+    "vetoed_by": "Vetoed by @{who}.",
+    "issue_closed": "Cancelled: @{who} closed the issue while the vote was open.",
+    "joined": "Cancelled: @{who} became a member of @{org}/{team} during the vote, without it, "
+    "so there is nothing left to decide.",
+}
+
+
+def closed_why(reason: str, **values: str) -> str:
+    return CLOSED[reason].format(**values)
+
+
+#: Why no vote was opened, after ``refusal``'s "No vote was opened: ". Teams in code spans:
+#: the opener may be an outsider, who must not make Warden notify a whole team.
+REFUSALS = {
+    "not_member": "only members of `@{org}/{team}` can nominate, and @{opener} is not one.",
+    "nominee_count": "the issue {found}. Name exactly one, on a line `Nominee: @login` (or in "
+    "the Nominee field of the nomination form), then add the `warden/nomination` label again.",
+    "not_user": "@{login} is not a GitHub user. Check the spelling of the login.",
+    "not_person": "@{login} is not a person's account, so it cannot be nominated.",
+    "member": "@{login} is already a member of `@{org}/{team}`.",
+    "invited": "@{login} is already invited to `@{org}/{team}`.",
+    "nominated": "@{login} already has an open nomination in #{number}.",
+}
+
+
+def refusal_reason(reason: str, **values: object) -> str:
+    return REFUSALS[reason].format(**values)
+
+
+#: Replies to `/vote` and `/veto`, after ``@sender: ``; what the sender typed is quoted with
+#: ``app.github.markdown.inert`` and teams are in code spans. Replies are not found again:
+#: no marker.
+USAGE = "`/vote status`, `/vote cancel` or `/vote extend DURATION` (for example `/vote extend 3d`)"
+REPLIES = {
+    "no_vote": "{word} works only on a nomination or removal issue with a vote; nothing was done.",
+    "status_closed": "this vote is closed ({state}): the vote comment shows the result.",
+    "unknown": "{line} is not a vote command; use " + USAGE + ".",
+    "cancel_denied": "only the admins and the nominator (@{nominator}) can cancel this vote; "
+    "nothing was done.",
+    "already_closed": "this vote is already closed ({state}); nothing was done.",
+    "extend_denied": "only the admins can extend a vote; nothing was done.",
+    "bad_duration": "{error}, as in `/vote extend 3d`; nothing was done.",
+    "extend_lost": "the vote changed while extending it; nothing was done. Try again.",
+    "no_veto": "no veto applies to this vote; nothing was done.",
+    "veto_denied": "only members of `@{org}/{team}` can veto; nothing was done.",
+    "still_open": "the vote is still open: a veto is possible only after it passes; nothing was "
+    "done.",
+    "window_ended": "the veto window ended on {ended}; nothing was done.",
+    "nothing_to_veto": "this vote ended {state}, so there is nothing to veto; nothing was done.",
+    "changed": "the vote changed meanwhile (it is now {state}); nothing was done.",
+}
+
+
+def duration_problem(error: str, written: str) -> str:
+    """A duration error with the typed text as a code span, not in quotes: what someone
+    typed (``@org/team``) never becomes a mention in Warden's reply."""
+    typed = written.strip()
+    return error.replace(f'"{typed}"', inert(typed), 1) if typed else error
+
+
+def reply(sender: str, key: str, **values: str) -> str:
+    """A command reply addressed to ``sender`` (``REPLIES[key]``)."""
+    return f"@{sender}: {REPLIES[key].format(**values)}"

@@ -1,0 +1,1 @@
+"""Webhook intake: verify, store in the inbox, process with workers; redelivery; commands."""

@@ -1,0 +1,102 @@
+"""POST /webhook: verify, store, answer. Nothing else happens on the request path."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+
+from aiohttp import web
+from gidgethub import ValidationFailure, sansio
+
+from app.intake.inbox import Intake, ordering_key
+from app.store import NewDelivery
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
+CHUNK = 256 * 1024
+
+
+def signature_ok(body: bytes, signature: str, secrets: Sequence[str]) -> bool:
+    """True when ``signature`` is the HMAC-SHA256 of ``body`` under one of ``secrets``."""
+    if not signature.startswith("sha256="):
+        return False  # gidgethub would also take SHA-1; GitHub always sends SHA-256
+    for secret in secrets:
+        try:
+            sansio.validate_event(body, signature=signature, secret=secret)
+        except ValidationFailure:
+            continue
+        return True
+    return False
+
+
+async def _read_limited(request: web.Request) -> bytes | None:
+    """The body, or None as soon as it grows past the limit (it is never read whole)."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in request.content.iter_chunked(CHUNK):
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _reply(status: int, message: str) -> web.Response:
+    return web.json_response({"message": message}, status=status)
+
+
+class WebhookView:
+    """The webhook route, bound to the secrets, the intake and the clock."""
+
+    def __init__(self, secrets: Sequence[str], intake: Intake, now: Callable[[], float]) -> None:
+        self.secrets = list(secrets)
+        self.intake = intake
+        self.now = now
+
+    async def __call__(self, request: web.Request) -> web.Response:
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            return _reply(413, "payload larger than 25 MiB")
+        if request.content_type != "application/json":
+            return _reply(415, "send webhooks as application/json")
+        body = await _read_limited(request)
+        if body is None:
+            return _reply(413, "payload larger than 25 MiB")
+        signature = request.headers.get("X-Hub-Signature-256", "")
+        if not signature_ok(body, signature, self.secrets):
+            return _reply(401, "missing or invalid X-Hub-Signature-256")
+        event = request.headers.get("X-GitHub-Event", "")
+        delivery_id = request.headers.get("X-GitHub-Delivery", "")
+        if not event or not delivery_id or len(delivery_id) > 100:
+            return _reply(400, "missing X-GitHub-Event or X-GitHub-Delivery header")
+        try:
+            data = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return _reply(400, "body is not JSON")
+        if event == "ping":
+            return _reply(200, "pong")
+        return await self._store(event, delivery_id, data, body)
+
+    async def _store(self, event: str, delivery_id: str, data: object, body: bytes) -> web.Response:
+        payload = data if isinstance(data, dict) else {}
+        installation = payload.get("installation")
+        installation_id = installation.get("id") if isinstance(installation, dict) else None
+        action = payload.get("action")
+        delivery = NewDelivery(
+            id=delivery_id,
+            event=event,
+            action=action if isinstance(action, str) else None,
+            installation_id=installation_id if isinstance(installation_id, int) else None,
+            ordering_key=ordering_key(event, payload),
+            body=body,
+            received_at=self.now(),
+        )
+        try:
+            new = await self.intake.submit(delivery)
+        except Exception:
+            log.exception("could not store delivery %s", delivery_id)
+            return _reply(503, "storage unavailable; GitHub's delivery will be retried")
+        if not new:
+            return _reply(200, "delivery already received")
+        return _reply(202, "queued")

@@ -1,0 +1,1 @@
+"""What every part of the process stands on: settings, logs, metrics, clock, errors, batching."""
