@@ -95,6 +95,8 @@ class VoteRule:
     strict: bool
     voters: TeamSlug
     veto: VetoRule
+    min_open: MayBeZero | None = None
+    """The earliest a decided vote may close; None: not before its deadline."""
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ def count(vote: Vote, reactions: list[Reaction], now: datetime) -> Tally:
         excluded=frozenset({vote.nominee}),
         deadline=vote.deadline_at,
         now=now,
+        opened_at=datetime.fromtimestamp(vote.opened_at, UTC),
     )
 
 
@@ -112,7 +113,7 @@ async def _refresh(ctx: Context, gh: GitHubAPI, vote: Vote, *, force: bool = Fal
     if reactions is None:
         vote, reactions = await repost(ctx, gh, vote), []
     result = count(vote, reactions, now_of(ctx))
-    if result.decided:
+    if result.closable:
         return await close(ctx, gh, vote, result)
     if force or digest(result) != vote.tally:
         body = t.open_comment(vote, result, now_of(ctx), vote.voters_team)

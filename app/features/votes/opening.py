@@ -30,6 +30,7 @@ def engine_rule(rule: Any) -> VoteRule:
         quorum=rule.quorum,
         strict=rule.strict,
         duration=rule.duration,
+        min_open=rule.min_open,
     )
 
 

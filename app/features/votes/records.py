@@ -74,11 +74,20 @@ def rule_json(vote: Vote) -> str:
             "quorum": rule.quorum,
             "strict": rule.strict,
             "duration": rule.duration.total_seconds(),
+            "min_open": None if rule.min_open is None else rule.min_open.total_seconds(),
             "veto_window": vote.veto_window,
             "voters_team": vote.voters_team,
         },
         sort_keys=True,
     )
+
+
+def _min_open(data: dict[str, Any]) -> timedelta | None:
+    """A vote keeps the rule it opened with: one stored before ``min_open`` existed closed
+    as soon as it was decided, so it still does (0); null is "until the deadline"."""
+    if "min_open" not in data:
+        return timedelta(0)
+    return None if data["min_open"] is None else timedelta(seconds=float(data["min_open"]))
 
 
 def _rule(text: str) -> tuple[VoteRule, float, str]:
@@ -89,6 +98,7 @@ def _rule(text: str) -> tuple[VoteRule, float, str]:
         quorum=int(data["quorum"]),
         strict=bool(data["strict"]),
         duration=timedelta(seconds=float(data["duration"])),
+        min_open=_min_open(data),
     )
     return rule, float(data.get("veto_window", 0.0)), str(data.get("voters_team", ""))
 
