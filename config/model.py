@@ -107,6 +107,12 @@ class VoteRules:
     removal: VoteRule
 
 
+MonthDay = Annotated[
+    str, Text(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", "a month and day, MM-DD", "01-15")
+]
+ActivityKind = Literal["advisories", "nominations", "votes"]
+
+
 @dataclass(frozen=True)
 class InactivityConfig:
     """Who counts as inactive, and what happens to them."""
@@ -116,6 +122,8 @@ class InactivityConfig:
     grace: MayBeZero
     exempt_teams: tuple[TeamSlug, ...]
     action: Literal["report", "remove"]
+    count: tuple[ActivityKind, ...] = ("advisories",)
+    day: MonthDay = "01-15"
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,8 @@ class OnboardingConfig:
     """The issue opened for a newly admitted member."""
 
     checklist: tuple[Line, ...]
+    venues: tuple[Line, ...] = ()
+    """Where admins add a new member and remove a leaver (PEP 811: mailing list, chat)."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from app.context import Context
+from app.features.offboarding.offboard import offboard
 from app.features.orgconfig import current_config
 from app.features.votes import issues as gh_issues
 from app.features.votes import records
@@ -103,8 +104,8 @@ async def _refresh(ctx: Context, gh: GitHubAPI, vote: Vote, *, force: bool = Fal
         return await finish(ctx, gh, vote)
     if vote.state == "veto" and ctx.clock.time() >= (vote.veto_until or 0):
         return await _veto_window_over(ctx, gh, vote)
-    if vote.state == "passed" and vote.kind == "nomination" and vote.onboarding_issue is None:
-        return await admit(ctx, gh, vote)  # an admission that failed half-way
+    if vote.state == "passed" and vote.onboarding_issue is None:
+        return await _carry_out(ctx, gh, vote)  # an admission or removal that failed half-way
     if vote.state != "open":
         return vote
     if vote.comment_id is None:  # the opening was interrupted before the comment was stored
@@ -249,9 +250,32 @@ async def finish(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
     done = vote.but(pending=None)
     if not await records.update(ctx.store, vote, done):
         return await _stored(ctx, vote)
-    if done.state == "passed" and done.kind == "nomination":
-        return await admit(ctx, gh, done)
+    if done.state == "passed":
+        return await _carry_out(ctx, gh, done)
     return done
+
+
+async def _carry_out(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
+    """What a passed vote decided: admit the nominee, or remove the member."""
+    if vote.kind == "removal":
+        return await remove(ctx, gh, vote)
+    return await admit(ctx, gh, vote)
+
+
+async def remove(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
+    """The removal passed: take the member off the team, open the offboarding issue, close
+    the removal issue. Safe to run again; the offboarding issue's number marks it done."""
+    config = await current_config(ctx, gh, vote.installation_id, vote.org)
+    if config is None:
+        return vote  # not set up any more: nothing is done there
+    how = f"removed by the vote in #{vote.issue_number}"
+    number = await offboard(
+        ctx, gh, config, vote.installation_id, vote.org, vote.nominee, how, vote.subject
+    )
+    await audit_once(ctx, vote, "removal.done", offboarding_issue=number)
+    await gh_issues.close_issue(gh, vote)
+    removed = vote.but(onboarding_issue=number)
+    return removed if await records.update(ctx.store, vote, removed) else await _stored(ctx, vote)
 
 
 async def _show(ctx: Context, gh: GitHubAPI, vote: Vote, body: str) -> Vote:

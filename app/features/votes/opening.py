@@ -112,19 +112,37 @@ async def _start(
     issue: dict[str, Any],
     nominee: str,
 ) -> Vote | None:
-    rule = config.votes.nomination
+    opener = issue["user"]["login"]
+    number = int(issue["number"])
+    return await start_vote(ctx, gh, config, installation_id, org, number, nominee, opener)
+
+
+async def start_vote(
+    ctx: Context,
+    gh: GitHubAPI,
+    config: WardenConfig,
+    installation_id: int,
+    org: str,
+    number: int,
+    subject: str,
+    proposer: str,
+    kind: str = "nomination",
+) -> Vote | None:
+    """Open a vote of ``kind`` (``nomination`` or ``removal``) about ``subject`` on issue
+    ``number`` of the governance repository, with the rule and voters of that kind now."""
+    rule = config.votes.removal if kind == "removal" else config.votes.nomination
     voters_team = config.voters_team(rule)
     members = await team_logins(gh, org, voters_team)
-    voters = frozenset(m for m in members if m.lower() != nominee.lower())
+    voters = frozenset(m for m in members if m.lower() != subject.lower())
     now = ctx.clock.time()
     vote = Vote(
         installation_id=installation_id,
         org=org,
         repo=config.governance_repo,
-        issue_number=int(issue["number"]),
-        kind="nomination",
-        nominee=nominee,
-        nominator=issue["user"]["login"],
+        issue_number=number,
+        kind=kind,
+        nominee=subject,
+        nominator=proposer,
         team=config.team,
         rule=engine_rule(rule),
         voters=voters,

@@ -43,6 +43,7 @@ class Vote:
     outcome: str | None = None
     closed_at: float | None = None
     onboarding_issue: int | None = None
+    """The issue that follows a passed vote: onboarding (nomination), offboarding (removal)."""
     #: The vote comment's text once the vote is closed (put back if a late count overwrote it).
     result: str | None = None
     #: What the last state change still owes GitHub and the audit log (JSON), until done.
@@ -221,18 +222,22 @@ async def find(store: Store, installation_id: int, repo: str, number: int) -> Vo
 async def live_votes(store: Store) -> list[Vote]:
     """Every vote still open or in its veto window, every vote whose last state change was
     not carried out in full, and every passed nomination whose admission did not finish
-    (a crash or a failure half-way is finished by the next sweep), oldest first."""
+    (a crash or a failure half-way is finished by the next sweep), and likewise every passed
+    removal whose offboarding did not finish, oldest first."""
     rows = await store.fetch(
         "SELECT * FROM votes WHERE state IN (?, ?) OR pending IS NOT NULL "
-        "OR (state = ? AND kind = ? AND onboarding_issue IS NULL) ORDER BY id",
+        "OR (state = ? AND kind IN (?, ?) AND onboarding_issue IS NULL) ORDER BY id",
         *LIVE_STATES,
         "passed",
         "nomination",
+        "removal",
     )
     return [_from_row(row) for row in rows]
 
 
-async def live_for_nominee(store: Store, installation_id: int, nominee: str) -> list[Vote]:
+async def live_for_nominee(
+    store: Store, installation_id: int, nominee: str, kind: str = "nomination"
+) -> list[Vote]:
     rows = await store.fetch(
         "SELECT * FROM votes WHERE installation_id = ? AND LOWER(nominee) = ? "
         "AND state IN (?, ?) "
@@ -240,6 +245,6 @@ async def live_for_nominee(store: Store, installation_id: int, nominee: str) -> 
         installation_id,
         nominee.lower(),
         *LIVE_STATES,
-        "nomination",
+        kind,
     )
     return [_from_row(row) for row in rows]

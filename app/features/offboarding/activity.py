@@ -1,0 +1,127 @@
+"""What counts as a member's activity, read from GitHub (and the audit log for votes).
+
+PEP 811 counts coordinating or commenting on a vulnerability report: a ``coordinator``
+credit on one of the organisation's repository advisories, and comments on the advisory
+tracking issues. ``inactivity.count`` may add comments on nomination and removal issues,
+and votes cast (from Warden's audit log: reactions send no webhook and are not dated).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from gidgethub import BadRequest
+
+from app.context import Context
+from app.features.offboarding import records
+from app.features.offboarding.rules import Activity
+from app.github import labels
+from app.github.client import GitHubAPI
+
+log = logging.getLogger(__name__)
+
+ORG_ADVISORIES_URL = "/orgs/{org}/security-advisories{?per_page}"
+ISSUES_URL = "/repos/{owner}/{repo}/issues{?state,labels,per_page}"
+COMMENTS_URL = "/repos/{owner}/{repo}/issues/{issue_number}/comments{?per_page}"
+
+
+def parse_time(text: str | None) -> datetime | None:
+    return None if not text else datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _coordinators(advisory: dict[str, Any]) -> list[str]:
+    credits = advisory.get("credits_detailed") or []
+    return [
+        str(c["user"]["login"])
+        for c in credits
+        if c.get("type") == "coordinator" and (c.get("user") or {}).get("login")
+    ]
+
+
+def _advisory_time(advisory: dict[str, Any]) -> datetime | None:
+    """When a coordinator last worked on it: when it was finished, else its last update."""
+    for key in ("closed_at", "published_at", "withdrawn_at", "updated_at", "created_at"):
+        found = parse_time(advisory.get(key))
+        if found is not None:
+            return found
+    return None
+
+
+async def coordinator_credits(gh: GitHubAPI, org: str, since: datetime) -> list[Activity]:
+    """Coordinator credits on advisories worked on since ``since`` (none without the API)."""
+    found = []
+    try:
+        async for adv in gh.getiter(ORG_ADVISORIES_URL, {"org": org, "per_page": 100}):
+            at = _advisory_time(adv)
+            if at is None or at < since:
+                continue
+            what = f"coordinator of {adv.get('ghsa_id')}"
+            for login in _coordinators(adv):
+                found.append(Activity(login, at, what, str(adv.get("html_url", ""))))
+    except BadRequest as exc:
+        if exc.status_code != 404:  # GHES: no repository advisories API
+            raise
+        log.info("%s: no repository advisories API; coordinator credits not counted", org)
+    return found
+
+
+async def issue_comments(
+    gh: GitHubAPI, org: str, repo: str, label: str, since: datetime, what: str
+) -> list[Activity]:
+    """Comments since ``since`` on the issues labelled ``label`` (only those updated since
+    are read: an issue with a new comment was updated)."""
+    found = []
+    query: dict[str, str | int] = {"owner": org, "repo": repo, "state": "all", "labels": label}
+    query["per_page"] = 100
+    async for issue in gh.getiter(ISSUES_URL, query):
+        updated = parse_time(issue.get("updated_at"))
+        if "pull_request" in issue or (updated is not None and updated < since):
+            continue
+        where = {"owner": org, "repo": repo, "issue_number": issue["number"], "per_page": 100}
+        async for comment in gh.getiter(COMMENTS_URL, where):
+            at = parse_time(comment.get("created_at"))
+            login = (comment.get("user") or {}).get("login")
+            if at is None or at < since or not login:
+                continue
+            found.append(Activity(login, at, f"{what} #{issue['number']}", comment["html_url"]))
+    return found
+
+
+async def votes_cast(
+    ctx: Context, installation_id: int, base: str, since: datetime
+) -> list[Activity]:
+    """Votes cast in votes that closed since ``since``, from the audit log."""
+    found = []
+    for vote in await records.votes_cast(ctx.store, installation_id, since.timestamp()):
+        at = datetime.fromtimestamp(vote["at"], UTC)
+        number = str(vote["subject"]).rpartition("#")[2]
+        link = f"{base}/issues/{number}"
+        found += [Activity(login, at, f"vote in #{number}", link) for login in vote["voters"]]
+    return found
+
+
+async def gather(
+    ctx: Context,
+    gh: GitHubAPI,
+    installation_id: int,
+    org: str,
+    repo: str,
+    count: Iterable[str],
+    since: datetime,
+    web: str,
+) -> list[Activity]:
+    """Every counted activity since ``since``."""
+    kinds = set(count)
+    found: list[Activity] = []
+    if "advisories" in kinds:
+        found += await coordinator_credits(gh, org, since)
+        found += await issue_comments(gh, org, repo, labels.ADVISORY, since, "comment on")
+    if "nominations" in kinds:
+        for label in (labels.NOMINATION, labels.REMOVAL):
+            found += await issue_comments(gh, org, repo, label, since, "comment on")
+    if "votes" in kinds:
+        found += await votes_cast(ctx, installation_id, f"{web}/{org}/{repo}", since)
+    return found
