@@ -96,7 +96,7 @@ async def test_review_lists_the_inactive_leaves_out_the_active_and_marks_the_exe
         body = issue.body
         assert issue.title.startswith("Inactivity review of @python/psrt")
         assert "| @dave | none found | — | proposed for removal |" in body
-        assert "| @bob | none found | — | proposed for removal |" in body
+        assert "| @bob | 2025-" in body and "(before this window)" in body
         assert "| @carol | none found | — | exempt (member of `release-managers`), not " in body
         assert "@erin" not in body and "@frank" not in body  # active within the window
         assert "@python/steering-council: " in body and "`/removal @login`" in body

@@ -125,7 +125,10 @@ def test_failed_result_matches_golden() -> None:
 
 
 def test_onboarding_issue_matches_golden() -> None:
-    title, body = t.onboarding_issue(sample_vote(), CONFIG.onboarding.checklist, invited=True)
+    onboarding = CONFIG.onboarding
+    title, body = t.onboarding_issue(
+        sample_vote(), onboarding.checklist, invited=True, venues=onboarding.venues
+    )
     assert title == "Onboarding @grace"
     assert_golden("vote-onboarding.md", body)
 

@@ -50,13 +50,14 @@ def _advisory_time(advisory: dict[str, Any]) -> datetime | None:
     return None
 
 
-async def coordinator_credits(gh: GitHubAPI, org: str, since: datetime) -> list[Activity]:
-    """Coordinator credits on advisories worked on since ``since`` (none without the API)."""
+async def coordinator_credits(gh: GitHubAPI, org: str) -> list[Activity]:
+    """Coordinator credits on all the org's advisories, older ones too (the listing has them
+    all anyway): a review shows an inactive member's last one (none without the API)."""
     found = []
     try:
         async for adv in gh.getiter(ORG_ADVISORIES_URL, {"org": org, "per_page": 100}):
             at = _advisory_time(adv)
-            if at is None or at < since:
+            if at is None:
                 continue
             what = f"coordinator of {adv.get('ghsa_id')}"
             for login in _coordinators(adv):
@@ -113,11 +114,11 @@ async def gather(
     since: datetime,
     web: str,
 ) -> list[Activity]:
-    """Every counted activity since ``since``."""
+    """Every counted activity since ``since`` (and older coordinator credits)."""
     kinds = set(count)
     found: list[Activity] = []
     if "advisories" in kinds:
-        found += await coordinator_credits(gh, org, since)
+        found += await coordinator_credits(gh, org)
         found += await issue_comments(gh, org, repo, labels.ADVISORY, since, "comment on")
     if "nominations" in kinds:
         for label in (labels.NOMINATION, labels.REMOVAL):

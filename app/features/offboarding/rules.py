@@ -25,15 +25,13 @@ class Activity:
 
 @dataclass(frozen=True)
 class Standing:
-    """One member in the review: their last activity (None: none found) and whether exempt."""
+    """One member in the review: their last activity found (None: none), whether it falls
+    in the review's window, and whether they are exempt."""
 
     login: str
     last: Activity | None
     exempt: bool
-
-    @property
-    def inactive(self) -> bool:
-        return self.last is None
+    inactive: bool
 
 
 def last_activity(activities: Iterable[Activity], since: datetime) -> dict[str, Activity]:
@@ -51,11 +49,19 @@ def last_activity(activities: Iterable[Activity], since: datetime) -> dict[str, 
 def review(
     members: Iterable[str], activities: Iterable[Activity], since: datetime, exempt: Iterable[str]
 ) -> list[Standing]:
-    """Every member's standing, inactive ones first, then by login."""
-    latest = last_activity(activities, since)
+    """Every member's standing, inactive ones first, then by login. A member is inactive
+    with no activity at or after ``since``; their last one found (older) is still shown."""
+    activities = list(activities)
+    within = last_activity(activities, since)
+    ever = last_activity(activities, datetime.min.replace(tzinfo=UTC))
     spared = {login.casefold() for login in exempt}
     standings = [
-        Standing(login, latest.get(login.casefold()), login.casefold() in spared)
+        Standing(
+            login,
+            ever.get(login.casefold()),
+            login.casefold() in spared,
+            login.casefold() not in within,
+        )
         for login in members
     ]
     return sorted(standings, key=lambda s: (not s.inactive, s.login.casefold()))

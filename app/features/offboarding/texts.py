@@ -33,7 +33,7 @@ def offboarding_marker(login: str) -> str:
 
 def _row(standing: Standing, exempt_by: Mapping[str, str]) -> str:
     last = standing.last
-    seen = f"{day(last.at)}: {last.what}" if last else "none found"
+    seen = f"{day(last.at)}: {last.what} (before this window)" if last else "none found"
     link = f"[link]({last.link})" if last else "—"
     team = exempt_by.get(standing.login.casefold())
     status = f"exempt (member of `{team}`), not proposed" if team else "proposed for removal"

@@ -238,12 +238,14 @@ Welcome to @{org}/{team}, @{nominee}! The vote in #{number} admitted you. {invit
 
 Please work through this checklist and tick each item when done:
 
-{checklist}
+{checklist}{venues}
 Ask in this issue if anything is unclear; close it once every item is ticked.
 """
 
 
-def onboarding_issue(vote: Vote, checklist: Sequence[str], invited: bool) -> tuple[str, str]:
+def onboarding_issue(
+    vote: Vote, checklist: Sequence[str], invited: bool, venues: Sequence[str] = ()
+) -> tuple[str, str]:
     """(title, body) of the onboarding issue for a newly admitted member."""
     note = (
         "GitHub sent you an invitation to the organisation: accept it to join the team."
@@ -251,7 +253,11 @@ def onboarding_issue(vote: Vote, checklist: Sequence[str], invited: bool) -> tup
         else "You are now a member of the team."
     )
     items = "".join(f"- [ ] {item}\n" for item in checklist)
+    admins = "".join(f"- [ ] Add @{vote.nominee} to {venue}\n" for venue in venues)
     body = ONBOARDING_BODY.format(
+        venues=f"\nFor the admins, the member venues to keep in sync:\n\n{admins}"
+        if admins
+        else "",
         marker=onboarding_marker(vote.issue_number),
         org=vote.org,
         team=vote.team,
