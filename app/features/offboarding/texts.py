@@ -103,7 +103,7 @@ def review_outcome(removed: Sequence[str], kept: Sequence[str], held: bool) -> s
             "The grace period ended, but removing "
             + ", ".join(f"@{x}" for x in removed)
             + " would remove more than a quarter of the team at once, so nobody was removed. "
-            "An admin can remove them one by one (`/removal @login`)."
+            "The removal voters can still open a vote on each (`/removal @login`)."
         )
     parts = []
     if removed:
@@ -148,7 +148,6 @@ REPLIES = {
     "removal_not_member": "@{login} is not a member of `@{org}/{team}`; nothing was done.",
     "removal_exists": "@{login} already has an open removal vote in #{issue}; nothing was done.",
     "removal_opened": "the removal vote on @{login} is open in #{issue}.",
-    "governance_only": "`/{command}` works only in the governance repository; nothing was done.",
 }
 
 
