@@ -57,12 +57,12 @@ def grow(sb: Sandbox, members: int) -> list[str]:
 
 
 async def reconcile(stack: Stack, installation_id: int) -> Pass:
-    gh = stack.ctx.github.installation_client(installation_id)  # type: ignore[union-attr]
-    config = await current_config(stack.ctx, gh, installation_id, ORG)
+    inst = stack.installation(installation_id, ORG)
+    config = await current_config(inst)
     assert config is not None
     stack.sb.reset_recording()
     before = stack.sb.rate_limit_remaining(installation_id)
-    await reconcile_org(stack.ctx, gh, installation_id, ORG, config)
+    await reconcile_org(inst.configured(config))
     return pass_of(stack.sb, installation_id, before)
 
 

@@ -52,8 +52,7 @@ async def report(stack: Stack, summary: str = "tarfile: path traversal", **kw: A
 
 
 async def sweep(stack: Stack, installation_id: int) -> int:
-    gh = stack.ctx.github.installation_client(installation_id)  # type: ignore[union-attr]
-    return await sweep_installation(stack.ctx, gh, installation_id, ORG, force=True)
+    return await sweep_installation(stack.installation(installation_id, ORG), force=True)
 
 
 def advisory(sb: Sandbox, ghsa: str, repo: str = CPY) -> Advisory:

@@ -15,6 +15,7 @@ from gidgethub import routing
 
 from app.context import Context
 from app.feature import Feature, Wiring
+from app.org import Installation
 from app.platform.clock import Clock
 from app.platform.settings import Secret, Settings
 from app.scheduler import Job, Scheduler
@@ -36,6 +37,12 @@ class Stack:
         ctx = self.server.app[RUNNING].ctx
         assert ctx is not None
         return ctx
+
+    def installation(self, installation_id: int, org: str) -> Installation:
+        """The organisation as Warden's handlers and jobs reach it."""
+        assert self.ctx.github is not None
+        gh = self.ctx.github.installation_client(installation_id)
+        return Installation(self.ctx, gh, installation_id, org)
 
     @property
     def scheduler(self) -> Scheduler:

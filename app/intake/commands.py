@@ -8,9 +8,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from gidgethub.abc import GitHubAPI
-
-from app.context import Context
+from app.org import Org
 
 #: The commands SPEC section 4 names; the not-set-up reply recognises all of them.
 KNOWN = ("vote", "veto", "resign", "removal", "coordinate", "credit", "expert", "roster")
@@ -32,9 +30,7 @@ class Invocation:
 
     command: Command
     event: dict[str, Any]  # the issue_comment payload
-    installation_id: int
-    org: str
-    config: Any  # config.model.WardenConfig, in force for the org
+    org: Org  # where it was typed, with the config in force there
 
     @property
     def sender(self) -> str:
@@ -50,7 +46,7 @@ class Invocation:
         return str(self.event["repository"]["name"])
 
 
-CommandHandler = Callable[[Context, GitHubAPI, Invocation], Awaitable[None]]
+CommandHandler = Callable[[Invocation], Awaitable[None]]
 
 
 def _split(rest: str) -> tuple[str, ...]:

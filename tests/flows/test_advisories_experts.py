@@ -71,7 +71,7 @@ async def test_a_pull_request_event_from_the_fork_adds_experts_at_once(
         fork_name = (advisory(sandbox, ghsa).private_fork or "").split("/")[1]
         files = {"Lib/tarfile.py": "# fixed\n"}
         await sandbox.open_pull_request(ORG, fork_name, "bob", "Fix", "fix", files=files)
-        gh = stack.ctx.github.installation_client(installation_id)  # type: ignore[union-attr]
+        inst = stack.installation(installation_id, ORG)
         event = sansio.Event(
             {
                 "action": "opened",
@@ -81,7 +81,7 @@ async def test_a_pull_request_event_from_the_fork_adds_experts_at_once(
             event="pull_request",
             delivery_id="fork-pull-1",
         )
-        await on_fork_pull_request(event, gh, ctx=stack.ctx)
+        await on_fork_pull_request(event, inst)
         assert advisory(sandbox, ghsa).collaborating_users == ["erin"]
         lookalike = sansio.Event(
             {
@@ -91,7 +91,7 @@ async def test_a_pull_request_event_from_the_fork_adds_experts_at_once(
             event="pull_request",
             delivery_id="fork-pull-2",
         )
-        await on_fork_pull_request(lookalike, gh, ctx=stack.ctx)  # a 404: nothing, no error
+        await on_fork_pull_request(lookalike, inst)  # a 404: nothing, no error
 
 
 BROKEN_CODEOWNERS = """\

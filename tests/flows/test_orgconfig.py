@@ -45,8 +45,7 @@ async def push_config(stack: Stack, text: str, branch: str = "main") -> str:
 
 
 async def in_force(stack: Stack, installation_id: int) -> Any:
-    gh = stack.ctx.github.installation_client(installation_id)  # type: ignore[union-attr]
-    return await current_config(stack.ctx, gh, installation_id, ORG)
+    return await current_config(stack.installation(installation_id, ORG))
 
 
 def error_issues(sb: Sandbox) -> list[Any]:
@@ -167,9 +166,8 @@ async def test_second_load_of_an_unchanged_file_is_answered_304(
     sandbox: Sandbox, stack: Stack
 ) -> None:
     installation_id = seed(sandbox, GOOD)
-    gh = stack.ctx.github.installation_client(installation_id)  # type: ignore[union-attr]
-    first = await reload_config(stack.ctx, gh, installation_id, ORG)
-    second = await reload_config(stack.ctx, gh, installation_id, ORG)
+    first = await reload_config(stack.installation(installation_id, ORG))
+    second = await reload_config(stack.installation(installation_id, ORG))
     assert first.status == second.status == "valid"
     contents = sandbox.gateway.recorder.select("GET", f"/repos/{ORG}/{REPO}/contents")
     assert [r.status for r in contents] == [200, 304]

@@ -250,8 +250,7 @@ async def test_the_dry_run_shows_a_rename_as_a_rename_and_records_nothing(
     async with running(sandbox, clock, tmp_path) as stack:
         installation_id = await install(stack)
         sandbox.rename_user("carol", "carol-c")
-        gh = stack.ctx.github.installation_client(installation_id)  # type: ignore[union-attr]
-        lines = await dry_run_lines(stack.ctx, gh, installation_id, ORG)
+        lines = await dry_run_lines(stack.installation(installation_id, ORG))
         assert "- renamed on GitHub: @carol -> @carol-c" in lines
         assert not [line for line in lines if "emeritus list:" in line]
         clock.advance(DAY)

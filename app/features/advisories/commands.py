@@ -51,20 +51,22 @@ async def _reply(gh: GitHubAPI, call: Invocation, body: str) -> None:
 async def _placed(ctx: Context, gh: GitHubAPI, call: Invocation) -> tuple[Scope, Record] | None:
     """The scope and record of the tracking issue the command was typed in, once the place
     and the person are checked (through the API); None after replying why not."""
-    config = call.config
+    config = call.org.config
     name = call.command.name
     if call.repo != config.governance_repo or "pull_request" in call.issue:
         return None  # elsewhere a "/credit" line is prose; nothing about advisories is said
-    scope = await open_scope(ctx, gh, call.installation_id, call.org)
+    scope = await open_scope(call.org)
     if scope is None or not scope.tracking:
         return None  # a public governance repository: nothing is written there
-    record = await records.by_tracking_issue(ctx.store, call.installation_id, call.issue["number"])
+    record = await records.by_tracking_issue(ctx.store, call.org.id, call.issue["number"])
     warden = await authorship.warden_login(gh)
     if record is None or not is_tracking_issue(call.issue, record.ghsa_id, warden):
         await _reply(gh, call, t.reply("not_tracking", command=name))
         return None
-    if not await is_member(as_app_client(gh), call.org, config.team, call.sender):
-        await _reply(gh, call, t.reply("not_member", org=call.org, team=config.team, command=name))
+    if not await is_member(as_app_client(gh), call.org.login, config.team, call.sender):
+        await _reply(
+            gh, call, t.reply("not_member", org=call.org.login, team=config.team, command=name)
+        )
         return None
     return scope, record
 
@@ -98,8 +100,9 @@ async def _save(target: Target, adv: Advisory, change: Callable[[Record], Record
     await records.save(target.scope.ctx.store, record)
 
 
-async def on_coordinate(ctx: Context, gh: GitHubAPI, call: Invocation) -> None:
+async def on_coordinate(call: Invocation) -> None:
     """The member who types it becomes the coordinator (credited, added as collaborator)."""
+    ctx, gh = call.org.ctx, call.org.gh
     async with _target(ctx, gh, call) as target:
         if target is not None:
             await _coordinate(target, gh, call)
@@ -153,8 +156,9 @@ async def _user_exists(gh: GitHubAPI, login: str) -> bool:
     return True
 
 
-async def on_credit(ctx: Context, gh: GitHubAPI, call: Invocation) -> None:
+async def on_credit(call: Invocation) -> None:
     """`/credit @user TYPE`: add a credit; existing credits are never changed."""
+    ctx, gh = call.org.ctx, call.org.gh
     args = call.command.args
     login = _login_arg(args[0]) if len(args) == 2 else None
     kind = args[1].lower() if len(args) == 2 else ""
@@ -182,7 +186,7 @@ async def _add_credit(
         )
         return
     if not await _user_exists(gh, login):
-        await _reply(gh, call, t.reply("no_user", name=f"@{login}", org=call.org))
+        await _reply(gh, call, t.reply("no_user", name=f"@{login}", org=call.org.login))
         return
     adv = await apply_patch(
         target.scope, target.adv, patch_for(target.adv, Wanted(credits=((login, kind),)))
@@ -205,20 +209,21 @@ async def _expert_wanted(gh: GitHubAPI, call: Invocation, adv: Advisory, name: s
     """What adding ``name`` (``login`` or ``org/team``) asks for, or the reply saying why not."""
     if "/" in name:
         org, _, slug = name.partition("/")
-        if org.lower() != call.org.lower() or not await _team_exists(gh, org, slug):
-            return t.reply("no_user", name=f"@{name}", org=call.org)
+        if org.lower() != call.org.login.lower() or not await _team_exists(gh, org, slug):
+            return t.reply("no_user", name=f"@{name}", org=call.org.login)
         if slug.lower() in {s.lower() for s in adv.teams}:
             return t.reply("already_expert", name=f"@{name}", ghsa_id=adv.ghsa_id)
         return Wanted(teams=(slug,))
     if is_bot(name) or not await _user_exists(gh, name):
-        return t.reply("no_user", name=f"@{name}", org=call.org)
+        return t.reply("no_user", name=f"@{name}", org=call.org.login)
     if name.lower() in {u.lower() for u in adv.users}:
         return t.reply("already_expert", name=f"@{name}", ghsa_id=adv.ghsa_id)
     return Wanted(users=(name,))
 
 
-async def on_expert(ctx: Context, gh: GitHubAPI, call: Invocation) -> None:
+async def on_expert(call: Invocation) -> None:
     """`/expert @user` or `/expert @org/team`: add a collaborator to the advisory by hand."""
+    ctx, gh = call.org.ctx, call.org.gh
     args = call.command.args
     name = _login_arg(args[0], team=True) if len(args) == 1 else None
     async with _target(ctx, gh, call) as target:

@@ -54,10 +54,10 @@ def _days(seconds: float) -> str:
 
 async def _assign(scope: Scope, why: str) -> Assignment | None:
     members = await scope.team(scope.config.team)
-    loads = await records.loads(scope.ctx.store, scope.installation_id)
+    loads = await records.loads(scope.ctx.store, scope.org.id)
     login = pick_coordinator(members, await scope.excluded(), loads)
     if login is None:
-        log.warning("%s: no eligible member to coordinate an advisory", scope.org)
+        log.warning("%s: no eligible member to coordinate an advisory", scope.org.login)
         return None
     return Assignment(login, why)
 
@@ -66,5 +66,5 @@ async def announce(scope: Scope, adv: Advisory, record: Record, chosen: Assignme
     """Mention the new coordinator in the tracking issue (once, even across a crash)."""
     deadline = deadline_of(scope, record)
     body = t.coordinator_comment(adv.ghsa_id, chosen.login, chosen.why, deadline, scope.now)
-    log.info("%s: %s coordinates %s (%s)", scope.org, chosen.login, adv.ghsa_id, chosen.why)
+    log.info("%s: %s coordinates %s (%s)", scope.org.login, chosen.login, adv.ghsa_id, chosen.why)
     return await post_once(scope, record, "coordinator", body, login=chosen.login)

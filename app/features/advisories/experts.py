@@ -36,7 +36,7 @@ async def changed_paths(scope: Scope, fork: str) -> list[str]:
             log.warning(
                 "%s: %s#%s changes more files than GitHub lists (%d): owners of the others "
                 "are not found; add them with /expert",
-                scope.org,
+                scope.org.login,
                 fork,
                 pull["number"],
                 GITHUB_FILES_CAP,
@@ -62,7 +62,7 @@ async def owners_of(scope: Scope, adv: Advisory, paths: list[str]) -> tuple[str,
     """The experts of ``paths`` under the org's config (CODEOWNERS read when enabled)."""
     rules = scope.config.advisories
     codeowners = await scope.codeowners(adv.repo) if rules.codeowners else None
-    return expert_owners(paths, codeowners, rules.experts, scope.org)
+    return expert_owners(paths, codeowners, rules.experts, scope.org.login)
 
 
 def wanted_for(owners: tuple[str, ...]) -> Wanted:
@@ -114,5 +114,7 @@ async def _patched(scope: Scope, adv: Advisory, owners: tuple[str, ...]) -> Advi
     except BadRequest as exc:
         if exc.status_code != 422:
             raise
-        log.warning("%s: GitHub refused experts %s on %s: %s", scope.org, owners, adv.ghsa_id, exc)
+        log.warning(
+            "%s: GitHub refused experts %s on %s: %s", scope.org.login, owners, adv.ghsa_id, exc
+        )
         return None

@@ -7,9 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gidgethub import BadRequest
-from gidgethub.abc import GitHubAPI
 
-from app.context import Context
 from app.features.advisories import once, records
 from app.features.advisories import templates as t
 from app.features.advisories.coordinator import announce, coordinator_wanted, decide
@@ -27,6 +25,7 @@ from app.features.advisories.reminders import remind
 from app.features.advisories.scope import ADVISORY_URL, Scope, open_scope
 from app.features.advisories.tracking import close_issue, close_tracking, ensure_tracking
 from app.features.advisories.writes import apply_patch, audit
+from app.org import Installation
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +40,10 @@ async def bring_to_desired(
     webhook, a sweep, a command, on any replica) changed it since, the advisory is read again.
     """
     ghsa_id = parse_advisory(data, repo).ghsa_id
-    async with records.lock(scope.ctx.store, scope.installation_id, repo, ghsa_id):
-        found = await records.find(scope.ctx.store, scope.installation_id, repo, ghsa_id)
+    async with records.lock(scope.ctx.store, scope.org.id, repo, ghsa_id):
+        found = await records.find(scope.ctx.store, scope.org.id, repo, ghsa_id)
         if found is None:  # known under another name: its repository was renamed
-            found = await records.moved(scope.ctx.store, scope.installation_id, repo, ghsa_id)
+            found = await records.moved(scope.ctx.store, scope.org.id, repo, ghsa_id)
         if found != seen:
             data = await scope.gh.getitem(ADVISORY_URL, scope.advisory_vars(repo, ghsa_id))
         adv = parse_advisory(data, repo)
@@ -63,7 +62,7 @@ async def bring_to_desired(
 def _record_of(scope: Scope, adv: Advisory, found: Record | None) -> Record:
     if found is None:
         return Record(
-            scope.installation_id, scope.org, adv.repo, adv.ghsa_id, adv.created_at, adv.state
+            scope.org.id, scope.org.login, adv.repo, adv.ghsa_id, adv.created_at, adv.state
         )
     if adv.state in OPEN_STATES and found.finished_at is not None:
         return found.but(finished_at=None, tracking_digest=None)  # reopened: show it again
@@ -72,7 +71,7 @@ def _record_of(scope: Scope, adv: Advisory, found: Record | None) -> Record:
 
 async def _open(scope: Scope, adv: Advisory, record: Record, repo_private: bool) -> Record:
     if await scope.repo_archived(adv.repo):  # read-only: GitHub refuses every change (403)
-        log.info("%s: %s is in an archived repository: not changed", scope.org, adv.ghsa_id)
+        log.info("%s: %s is in an archived repository: not changed", scope.org.login, adv.ghsa_id)
         return await remind(scope, adv, await ensure_tracking(scope, adv, record))
     record, chosen = await decide(scope, adv, record)
     wanted = triage_wanted(adv, scope.config.collaborating_team)
@@ -108,7 +107,9 @@ async def _fork_and_cve(scope: Scope, adv: Advisory, record: Record, repo_privat
         except BadRequest as exc:
             if exc.status_code != 422:
                 raise
-            log.info("%s: GitHub refused a CVE request for %s: %s", scope.org, adv.ghsa_id, exc)
+            log.info(
+                "%s: GitHub refused a CVE request for %s: %s", scope.org.login, adv.ghsa_id, exc
+            )
         record = record.but(cve_requested=True)
     return record
 
@@ -132,7 +133,7 @@ async def finish_gone(scope: Scope, seen: Record) -> None:
         record = await records.find(store, seen.installation_id, seen.repo, seen.ghsa_id)
         if record is None or record.finished_at is not None:
             return
-        log.info("%s: advisory %s is gone (404)", scope.org, record.ghsa_id)
+        log.info("%s: advisory %s is gone (404)", scope.org.login, record.ghsa_id)
         record = await once.recover(scope, record)
         if scope.tracking and record.tracking_issue is not None:
             await close_issue(scope, record.tracking_issue, "not_planned")
@@ -143,14 +144,12 @@ async def finish_gone(scope: Scope, seen: Record) -> None:
         await once.confirm(store, record)
 
 
-async def on_advisory_event(
-    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, repo: str, ghsa_id: str
-) -> Record | None:
+async def on_advisory_event(org: Installation, repo: str, ghsa_id: str) -> Record | None:
     """A `repository_advisory` event: the advisory as GitHub has it NOW (a redelivery or a
     replay may come late) brought to its desired state; None when it is not Warden's."""
-    scope = await open_scope(ctx, gh, installation_id, org)
+    scope = await open_scope(org)
     if scope is None or not scope.handles(repo):
         return None
-    seen = await records.find(ctx.store, installation_id, repo, ghsa_id)
-    data = await gh.getitem(ADVISORY_URL, scope.advisory_vars(repo, ghsa_id))
+    seen = await records.find(org.ctx.store, org.id, repo, ghsa_id)
+    data = await org.gh.getitem(ADVISORY_URL, scope.advisory_vars(repo, ghsa_id))
     return await bring_to_desired(scope, data, repo, await scope.repo_private(repo), seen)

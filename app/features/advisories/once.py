@@ -113,7 +113,7 @@ async def recover(scope: Scope, record: Record) -> Record:
                 )
             log.info(
                 "%s: the %s comment on %s was %s",
-                scope.org,
+                scope.org.login,
                 intent.step,
                 record.ghsa_id,
                 "found after a crash" if posted else "missing after a crash, and posted",

@@ -13,8 +13,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from gidgethub.abc import GitHubAPI
-
 from app.context import Context
 from app.features.advisories import once, records
 from app.features.advisories import templates as t
@@ -24,6 +22,7 @@ from app.features.advisories.scope import Scope, open_scope
 from app.features.advisories.tracking import ISSUE_URL, issue_vars
 from app.features.orgconfig import current_config
 from app.github import authorship
+from app.org import Installation
 
 log = logging.getLogger(__name__)
 
@@ -39,28 +38,27 @@ def changed_by_hand(event: dict[str, Any]) -> str | None:
     return "closed" if action == "closed" else None
 
 
-async def on_tracking_issue_changed(
-    ctx: Context, gh: GitHubAPI, installation_id: int, event: dict[str, Any]
-) -> Record | None:
+async def on_tracking_issue_changed(inst: Installation, event: dict[str, Any]) -> Record | None:
     """Put back what someone changed by hand in an open advisory's tracking issue, and say
     why; the record as it is afterwards, None when the event was not about one."""
+    ctx, gh = inst.ctx, inst.gh
     what = changed_by_hand(event)
-    org, number = event["repository"]["owner"]["login"], event["issue"]["number"]
+    org, number = inst.login, event["issue"]["number"]
     if what is None or await authorship.is_warden(gh, event["sender"]):
         return None
-    config = await current_config(ctx, gh, installation_id, org)
+    config = await current_config(inst)
     if config is None or event["repository"]["name"] != config.governance_repo:
         return None
-    record = await _forget_digest(ctx, installation_id, number)
+    record = await _forget_digest(ctx, inst.id, number)
     if record is None:
         return None
-    scope = await open_scope(ctx, gh, installation_id, org)
+    scope = await open_scope(inst)
     if scope is None or not scope.tracking:
         return None
     if what == "unlabeled":
         await gh.post(ISSUE_URL + "/labels", issue_vars(scope, number), data={"labels": [t.LABEL]})
     crashed = await once.unconfirmed_markers(ctx.store, record)  # recovered by the next step
-    record = await on_advisory_event(ctx, gh, installation_id, org, record.repo, record.ghsa_id)
+    record = await on_advisory_event(inst, record.repo, record.ghsa_id)
     if record is None or record.finished_at is not None:
         return record  # finished meanwhile: the comment closing it said so
     change = ctx.delivery_id or t.stamp(scope.now)

@@ -15,6 +15,7 @@ from app.features.orgconfig import current_config, reload_config
 from app.features.orgconfig.reads import decode_content
 from app.github.client import GitHubAPI as AppClient
 from app.github.teams import team_logins
+from app.org import Installation, Org
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -28,11 +29,7 @@ CODEOWNERS_PATHS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 class Scope:
     """Everything one pass over an organisation's advisories shares; team reads are cached."""
 
-    ctx: Context
-    gh: GitHubAPI
-    installation_id: int
-    org: str
-    config: WardenConfig
+    org: Org
     governance_private: bool
     _teams: dict[str, list[str]] = field(default_factory=dict)
     _codeowners: dict[str, CodeOwners | None] = field(default_factory=dict)
@@ -40,6 +37,18 @@ class Scope:
     tracked: dict[str, int] | None = None
     """GHSA id -> tracking issue number as the governance repository shows them, listed at
     most once a pass (app/advisories/tracking.py)."""
+
+    @property
+    def ctx(self) -> Context:
+        return self.org.ctx
+
+    @property
+    def gh(self) -> GitHubAPI:
+        return self.org.gh
+
+    @property
+    def config(self) -> WardenConfig:
+        return self.org.config
 
     @property
     def now(self) -> float:
@@ -54,7 +63,7 @@ class Scope:
         """Active members of ``slug`` (none when the team does not exist)."""
         if slug not in self._teams:
             try:
-                self._teams[slug] = await team_logins(as_app_client(self.gh), self.org, slug)
+                self._teams[slug] = await team_logins(as_app_client(self.gh), self.org.login, slug)
             except BadRequest as exc:
                 if exc.status_code != 404:
                     raise
@@ -75,7 +84,7 @@ class Scope:
     async def codeowners(self, repo: str) -> CodeOwners | None:
         """The repository's CODEOWNERS (first of GitHub's three places), parsed once per pass."""
         if repo not in self._codeowners:
-            self._codeowners[repo] = await _read_codeowners(self.gh, self.org, repo)
+            self._codeowners[repo] = await _read_codeowners(self.gh, self.org.login, repo)
         return self._codeowners[repo]
 
     async def repo_private(self, repo: str) -> bool:
@@ -89,7 +98,9 @@ class Scope:
     async def _repo(self, repo: str) -> dict[str, Any]:
         """The repository as GitHub has it, read once per pass (it may change between)."""
         if repo not in self._repos:
-            self._repos[repo] = await self.gh.getitem(REPO_URL, {"owner": self.org, "repo": repo})
+            self._repos[repo] = await self.gh.getitem(
+                REPO_URL, {"owner": self.org.login, "repo": repo}
+            )
         return self._repos[repo]
 
     def handles(self, repo: str) -> bool:
@@ -98,7 +109,7 @@ class Scope:
         return repos == "all" or repo.lower() in {r.lower() for r in repos}
 
     def advisory_vars(self, repo: str, ghsa_id: str) -> dict[str, Any]:
-        return {"owner": self.org, "repo": repo, "ghsa_id": ghsa_id}
+        return {"owner": self.org.login, "repo": repo, "ghsa_id": ghsa_id}
 
 
 def as_app_client(gh: GitHubAPI) -> AppClient:
@@ -121,22 +132,22 @@ async def _read_codeowners(gh: GitHubAPI, org: str, repo: str) -> CodeOwners | N
     return None
 
 
-async def open_scope(ctx: Context, gh: GitHubAPI, installation_id: int, org: str) -> Scope | None:
+async def open_scope(org: Installation) -> Scope | None:
     """The scope of an organisation, or None when Warden is not set up there."""
-    config = await current_config(ctx, gh, installation_id, org)
+    config = await current_config(org)
     if config is None:
         return None
-    private = await governance_is_private(gh, org, config.governance_repo)
+    private = await governance_is_private(org.gh, org.login, config.governance_repo)
     if not private:
         log.error(
             "%s/%s is not a private repository: no advisory tracking issues are written; "
             "make it private (the config error issue in %s/.github says the same)",
-            org,
+            org.login,
             config.governance_repo,
-            org,
+            org.login,
         )
-        await reload_config(ctx, gh, installation_id, org)  # raises the config error issue
-    return Scope(ctx, gh, installation_id, org, config, private)
+        await reload_config(org)  # raises the config error issue
+    return Scope(org.configured(config), private)
 
 
 async def governance_is_private(gh: GitHubAPI, org: str, repo: str) -> bool:

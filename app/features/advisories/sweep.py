@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from gidgethub import BadRequest
-from gidgethub.abc import GitHubAPI
 
 from app.context import Context
 from app.features.advisories import records
@@ -16,7 +15,8 @@ from app.features.advisories.model import OPEN_STATES
 from app.features.advisories.records import Record
 from app.features.advisories.scope import ADVISORY_URL, Scope, open_scope
 from app.features.orgconfig import current_config
-from app.github.installations import each_installation
+from app.org import Installation, each_installation
+from config import WardenConfig
 
 log = logging.getLogger(__name__)
 
@@ -30,26 +30,22 @@ async def sweep_all_advisories(ctx: Context) -> int:
     seen = 0
     async for installation in each_installation(ctx):
         try:
-            seen += await sweep_installation(
-                ctx, installation.gh, installation.id, installation.org
-            )
+            seen += await sweep_installation(installation)
         except Exception:  # one broken org must not stop the others
-            log.exception("could not sweep the advisories of %s", installation.org)
+            log.exception("could not sweep the advisories of %s", installation.login)
     return seen
 
 
-async def sweep_installation(
-    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, *, force: bool = False
-) -> int:
+async def sweep_installation(org: Installation, *, force: bool = False) -> int:
     """Bring every advisory in triage or draft to its desired state, and finish the ones that
     left those states; return how many were looked at (0 when not due or not set up)."""
-    config = await current_config(ctx, gh, installation_id, org)
-    if config is None or not await _due(ctx, installation_id, config, force):
+    config = await current_config(org)
+    if config is None or not await _due(org.ctx, org.id, config, force):
         return 0
-    scope = await open_scope(ctx, gh, installation_id, org)
+    scope = await open_scope(org)
     if scope is None:
         return 0
-    seen = {(r.repo, r.ghsa_id): r for r in await records.unfinished(ctx.store, installation_id)}
+    seen = {(r.repo, r.ghsa_id): r for r in await records.unfinished(org.ctx.store, org.id)}
     found = await _open_advisories(scope)
     if found is None:
         return 0
@@ -57,7 +53,7 @@ async def sweep_installation(
     await _finish_the_rest(scope, {str(data["ghsa_id"]).upper() for _, data in found})
     for repo, data in found:
         await _one(scope, repo, data, seen.get((repo, str(data["ghsa_id"]))))
-    await records.mark_swept(ctx.store, installation_id, scope.now, None)
+    await records.mark_swept(org.ctx.store, org.id, scope.now, None)
     return len(found)
 
 
@@ -67,11 +63,11 @@ async def _one(scope: Scope, repo: str, data: Mapping[str, Any], seen: Record | 
         await bring_to_desired(scope, data, repo, await scope.repo_private(repo), seen)
     except BadRequest as exc:
         log.warning(
-            "%s: advisory %s in %s: GitHub refused: %s", scope.org, data["ghsa_id"], repo, exc
+            "%s: advisory %s in %s: GitHub refused: %s", scope.org.login, data["ghsa_id"], repo, exc
         )
 
 
-async def _due(ctx: Context, installation_id: int, config: Any, force: bool) -> bool:
+async def _due(ctx: Context, installation_id: int, config: WardenConfig, force: bool) -> bool:
     last = await records.last_sweep(ctx.store, installation_id)
     if last is None:
         return True
@@ -88,7 +84,11 @@ async def _open_advisories(scope: Scope) -> list[tuple[str, Mapping[str, Any]]] 
     found: list[tuple[str, Mapping[str, Any]]] = []
     try:
         for state in OPEN_STATES:
-            variables: dict[str, str | int] = {"org": scope.org, "state": state, "per_page": 100}
+            variables: dict[str, str | int] = {
+                "org": scope.org.login,
+                "state": state,
+                "per_page": 100,
+            }
             async for data in scope.gh.getiter(ORG_ADVISORIES_URL, variables):
                 repo = repo_of(data)
                 if scope.handles(repo):
@@ -102,14 +102,14 @@ async def _open_advisories(scope: Scope) -> list[tuple[str, Mapping[str, Any]]] 
 
 
 async def _unsupported(scope: Scope) -> None:
-    last = await records.last_sweep(scope.ctx.store, scope.installation_id)
+    last = await records.last_sweep(scope.ctx.store, scope.org.id)
     if last is None or last[1] is None:
         log.warning(
             "%s: this GitHub has no repository security advisories API (404), as on GHES: "
             "advisory features are off for this installation; governance features still work",
-            scope.org,
+            scope.org.login,
         )
-    await records.mark_swept(scope.ctx.store, scope.installation_id, scope.now, scope.now)
+    await records.mark_swept(scope.ctx.store, scope.org.id, scope.now, scope.now)
 
 
 def repo_of(data: Mapping[str, Any]) -> str:
@@ -122,7 +122,7 @@ async def _finish_the_rest(scope: Scope, open_now: set[str]) -> None:
     """Advisories Warden tracks that are no longer in triage or draft: closed or published.
     (``open_now``: GHSA ids, unique on GitHub; one listed under a repository's new name is
     not finished but renamed.)"""
-    for record in await records.unfinished(scope.ctx.store, scope.installation_id):
+    for record in await records.unfinished(scope.ctx.store, scope.org.id):
         if record.ghsa_id.upper() in open_now or not scope.handles(record.repo):
             continue  # a repository taken out of `advisories.repos` is left alone
         variables = scope.advisory_vars(record.repo, record.ghsa_id)

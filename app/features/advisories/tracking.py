@@ -6,15 +6,14 @@ import logging
 from typing import Any
 
 from gidgethub import BadRequest
-from gidgethub.abc import GitHubAPI
 
-from app.context import Context
 from app.features.advisories import templates as t
 from app.features.advisories.model import CREDIT_TYPES, OPEN_STATES, Advisory
 from app.features.advisories.records import Record, current_coordinator, forget_tracking_issues
 from app.features.advisories.rules import days_left, deadline_at
 from app.features.advisories.scope import Scope
 from app.github import authorship, labels
+from app.org import Installation
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -39,7 +38,7 @@ def render(scope: Scope, adv: Advisory, record: Record, archived: bool) -> tuple
     body = t.tracking_body(
         ghsa_id=adv.ghsa_id,
         url=adv.html_url,
-        repo=f"{scope.org}/{adv.repo}",
+        repo=f"{scope.org.login}/{adv.repo}",
         summary=adv.summary,
         severity=adv.severity,
         state=adv.state + (t.ARCHIVED if archived else ""),
@@ -74,7 +73,9 @@ async def ensure_tracking(scope: Scope, adv: Advisory, record: Record) -> Record
         except BadRequest as exc:
             if not is_gone(exc):
                 raise
-            log.warning("%s: the tracking issue #%s of %s is gone", scope.org, number, adv.ghsa_id)
+            log.warning(
+                "%s: the tracking issue #%s of %s is gone", scope.org.login, number, adv.ghsa_id
+            )
             opened = await _open(scope, title, body, labelled=True)
             return record.but(tracking_issue=opened, tracking_digest=digest)
     return record.but(tracking_issue=number, tracking_digest=digest)
@@ -108,7 +109,7 @@ async def close_issue(scope: Scope, number: int, reason: str) -> None:
 
 
 def issue_vars(scope: Scope, number: int) -> dict[str, Any]:
-    return {"owner": scope.org, "repo": scope.config.governance_repo, "issue_number": number}
+    return {"owner": scope.org.login, "repo": scope.config.governance_repo, "issue_number": number}
 
 
 async def _find(scope: Scope, ghsa_id: str) -> tuple[int | None, bool]:
@@ -123,7 +124,7 @@ async def _find(scope: Scope, ghsa_id: str) -> tuple[int | None, bool]:
 async def _tracked(scope: Scope) -> dict[str, int]:
     url = ISSUES_URL + "{?state,labels,per_page}"
     variables: dict[str, str | int] = {
-        "owner": scope.org,
+        "owner": scope.org.login,
         "repo": scope.config.governance_repo,
         "state": "all",
         "labels": t.LABEL,
@@ -140,30 +141,27 @@ async def _tracked(scope: Scope) -> dict[str, int]:
 
 async def _open(scope: Scope, title: str, body: str, labelled: bool) -> int:
     if not labelled:
-        await labels.ensure_label(scope.gh, scope.org, scope.config.governance_repo, t.LABEL)
-    variables = {"owner": scope.org, "repo": scope.config.governance_repo}
+        await labels.ensure_label(scope.gh, scope.org.login, scope.config.governance_repo, t.LABEL)
+    variables = {"owner": scope.org.login, "repo": scope.config.governance_repo}
     created = await scope.gh.post(
         ISSUES_URL, variables, data={"title": title, "body": body, "labels": [t.LABEL]}
     )
-    log.info("opened tracking issue %s/%s#%s", scope.org, variables["repo"], created["number"])
+    log.info(
+        "opened tracking issue %s/%s#%s", scope.org.login, variables["repo"], created["number"]
+    )
     if scope.tracked is not None:
         scope.tracked[t.marked_id(body) or ""] = int(created["number"])
     return int(created["number"])
 
 
-async def on_config_change(
-    ctx: Context,
-    gh: GitHubAPI,
-    installation_id: int,
-    org: str,
-    old: WardenConfig | None,
-    new: WardenConfig,
-) -> None:
+async def on_config_change(org: Installation, old: WardenConfig | None, new: WardenConfig) -> None:
     """A new governance repository: the next sweep opens tracking issues there. Warden never
     writes an advisory into the issue of the new repository that has an old issue's number."""
     if old is not None and old.governance_repo.lower() != new.governance_repo.lower():
-        await forget_tracking_issues(ctx.store, installation_id)
-        log.info("%s: governance repository now %s; tracking issues move", org, new.governance_repo)
+        await forget_tracking_issues(org.ctx.store, org.id)
+        log.info(
+            "%s: governance repository now %s; tracking issues move", org.login, new.governance_repo
+        )
 
 
 def is_tracking_issue(issue: dict[str, Any], ghsa_id: str, warden: str) -> bool:

@@ -25,9 +25,9 @@ async def audit(scope: Scope, adv: Advisory | Record, kind: str, detail: dict[st
     entry = AuditEntry(
         scope.now,
         kind,
-        f"{scope.org}/{adv.repo}/{adv.ghsa_id}",
+        f"{scope.org.login}/{adv.repo}/{adv.ghsa_id}",
         detail,
-        scope.installation_id,
+        scope.org.id,
         delivery_id=scope.ctx.delivery_id,
     )
     await scope.ctx.store.append_audit(entry)

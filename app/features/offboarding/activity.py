@@ -9,17 +9,16 @@ and votes cast (from Warden's audit log: reactions send no webhook and are not d
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from gidgethub import BadRequest
 
-from app.context import Context
 from app.features.offboarding import records
 from app.features.offboarding.rules import Activity
 from app.github import labels
 from app.github.client import GitHubAPI
+from app.org import Org
 
 log = logging.getLogger(__name__)
 
@@ -91,12 +90,10 @@ async def issue_comments(
     return found
 
 
-async def votes_cast(
-    ctx: Context, installation_id: int, base: str, since: datetime
-) -> list[Activity]:
+async def votes_cast(org: Org, base: str, since: datetime) -> list[Activity]:
     """Votes cast in votes that closed since ``since``, from the audit log."""
     found = []
-    for vote in await records.votes_cast(ctx.store, installation_id, since.timestamp()):
+    for vote in await records.votes_cast(org.ctx.store, org.id, since.timestamp()):
         at = datetime.fromtimestamp(vote["at"], UTC)
         number = str(vote["subject"]).rpartition("#")[2]
         link = f"{base}/issues/{number}"
@@ -104,25 +101,18 @@ async def votes_cast(
     return found
 
 
-async def gather(
-    ctx: Context,
-    gh: GitHubAPI,
-    installation_id: int,
-    org: str,
-    repo: str,
-    count: Iterable[str],
-    since: datetime,
-    web: str,
-) -> list[Activity]:
+async def gather(org: Org, since: datetime) -> list[Activity]:
     """Every counted activity since ``since`` (and older coordinator credits)."""
-    kinds = set(count)
+    kinds = set(org.config.inactivity.count)
+    gh, repo = org.gh, org.config.governance_repo
     found: list[Activity] = []
     if "advisories" in kinds:
-        found += await coordinator_credits(gh, org)
-        found += await issue_comments(gh, org, repo, labels.ADVISORY, since, "comment on")
+        found += await coordinator_credits(gh, org.login)
+        found += await issue_comments(gh, org.login, repo, labels.ADVISORY, since, "comment on")
     if "nominations" in kinds:
         for label in (labels.NOMINATION, labels.REMOVAL):
-            found += await issue_comments(gh, org, repo, label, since, "comment on")
+            found += await issue_comments(gh, org.login, repo, label, since, "comment on")
     if "votes" in kinds:
-        found += await votes_cast(ctx, installation_id, f"{web}/{org}/{repo}", since)
+        base = f"{org.ctx.settings.web_url}/{org.login}/{repo}"
+        found += await votes_cast(org, base, since)
     return found

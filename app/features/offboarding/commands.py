@@ -4,11 +4,7 @@ vote). Rights are checked through the API, never taken from the payload."""
 from __future__ import annotations
 
 import re
-from typing import cast
 
-from gidgethub.abc import GitHubAPI as AnyGitHubAPI
-
-from app.context import Context
 from app.features.offboarding import texts
 from app.features.offboarding.offboard import audit, offboard
 from app.features.votes import records as votes
@@ -28,69 +24,66 @@ async def _reply(gh: GitHubAPI, call: Invocation, key: str, **values: object) ->
 
 
 def _subject(call: Invocation) -> str:
-    return f"{call.org}/{call.repo}#{call.issue['number']}"
+    return f"{call.org.login}/{call.repo}#{call.issue['number']}"
 
 
-async def on_resign(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
+async def on_resign(call: Invocation) -> None:
     """A member leaves the team at once; anyone else is told they cannot."""
-    gh = cast(GitHubAPI, any_gh)
-    if call.repo != call.config.governance_repo:
+    org, gh = call.org, call.org.gh
+    if call.repo != org.config.governance_repo:
         return  # elsewhere the line is prose, and a reply could say too much
-    team = call.config.team
-    if not await is_member(gh, call.org, team, call.sender):
-        await _reply(gh, call, "resign_denied", org=call.org, team=team)
+    team = org.config.team
+    if not await is_member(gh, org.login, team, call.sender):
+        await _reply(gh, call, "resign_denied", org=org.login, team=team)
         return
     how = f"resigned with `/resign` in #{call.issue['number']}"
     subject = _subject(call)
-    number = await offboard(
-        ctx, gh, call.config, call.installation_id, call.org, call.sender, how, subject
-    )
-    await audit(ctx, call.installation_id, "member.resigned", subject, login=call.sender)
-    await _reply(gh, call, "resigned", org=call.org, team=team, issue=number)
+    number = await offboard(org, call.sender, how, subject)
+    await audit(org, "member.resigned", subject, login=call.sender)
+    await _reply(gh, call, "resigned", org=org.login, team=team, issue=number)
 
 
-async def on_removal(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
+async def on_removal(call: Invocation) -> None:
     """Open a removal vote on a member, for the removal voters only."""
-    gh = cast(GitHubAPI, any_gh)
-    config = call.config
+    org, gh = call.org, call.org.gh
+    config = org.config
     if call.repo != config.governance_repo:
         return
     voters = config.voters_team(config.votes.removal)
-    if not await is_member(gh, call.org, voters, call.sender):
-        await _reply(gh, call, "removal_denied", org=call.org, voters=voters)
+    if not await is_member(gh, org.login, voters, call.sender):
+        await _reply(gh, call, "removal_denied", org=org.login, voters=voters)
         return
     match = LOGIN.match(call.command.args[0]) if call.command.args else None
     if match is None:
         await _reply(gh, call, "removal_usage")
         return
     login = match.group(1)
-    if not await is_member(gh, call.org, config.team, login):
-        await _reply(gh, call, "removal_not_member", login=login, org=call.org, team=config.team)
+    if not await is_member(gh, org.login, config.team, login):
+        await _reply(gh, call, "removal_not_member", login=login, org=org.login, team=config.team)
         return
-    live = await votes.live_for_nominee(ctx.store, call.installation_id, login, "removal")
+    live = await votes.live_for_nominee(org.ctx.store, org.id, login, "removal")
     if live:
         await _reply(gh, call, "removal_exists", login=login, issue=live[0].issue_number)
         return
-    number = await _open_removal(ctx, gh, call, login)
+    number = await _open_removal(call, login)
     await _reply(gh, call, "removal_opened", login=login, issue=number)
 
 
-async def _open_removal(ctx: Context, gh: GitHubAPI, call: Invocation, login: str) -> int:
+async def _open_removal(call: Invocation, login: str) -> int:
     """The removal issue (found again by its marker after a crash) and its vote."""
+    org = call.org
     reason = " ".join(call.command.args[1:])
     source = int(call.issue["number"])
     title, body = texts.removal_issue(login, call.sender, reason, source)
     marker = f"<!-- warden:removal login={login.lower()} from={source} -->"
     number = await marked_issues.upsert(
-        gh,
-        call.org,
-        call.config.governance_repo,
+        org.gh,
+        org.login,
+        org.config.governance_repo,
         label=labels.REMOVAL,
         marker=marker,
         title=title,
         body=f"{marker}\n{body}",
     )
-    await start_vote(
-        ctx, gh, call.config, call.installation_id, call.org, number, login, call.sender, "removal"
-    )
+    await start_vote(org, number, login, call.sender, "removal")
     return number

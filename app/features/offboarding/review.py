@@ -20,12 +20,10 @@ from app.features.offboarding.rules import (
     review_due,
     to_remove,
 )
-from app.features.orgconfig import current_config
+from app.features.orgconfig import configured
 from app.github import marked_issues
-from app.github.client import GitHubAPI
-from app.github.installations import each_installation
 from app.github.teams import team_logins
-from config.model import WardenConfig
+from app.org import Org, each_installation
 
 log = logging.getLogger(__name__)
 
@@ -37,29 +35,12 @@ async def review_all(ctx: Context) -> int:
     done = 0
     async for inst in each_installation(ctx):
         try:
-            config = await current_config(ctx, inst.gh, inst.id, inst.org)
-            if config is not None and await review_org(ctx, inst.gh, inst.id, inst.org, config):
+            org = await configured(inst)
+            if org is not None and await review_org(org):
                 done += 1
         except Exception:  # one broken org must not stop the others
-            log.exception("could not review the inactivity of %s", inst.org)
+            log.exception("could not review the inactivity of %s", inst.login)
     return done
-
-
-async def review_org(
-    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, config: WardenConfig
-) -> bool:
-    """Settle a warn-then-remove review whose grace ended, open a review that is due."""
-    now = ctx.clock.now()
-    latest = await records.latest(ctx.store, installation_id)
-    acted = False
-    if latest is not None and _grace_over(latest, now):
-        await settle(ctx, gh, config, latest)
-        acted = True
-    opened = None if latest is None else datetime.fromtimestamp(latest.opened_at, UTC)
-    if review_due(now, config.inactivity.day, config.inactivity.report, opened):
-        await open_review(ctx, gh, installation_id, org, config, latest)
-        acted = True
-    return acted
 
 
 def _grace_over(review: Review, now: datetime) -> bool:
@@ -67,54 +48,50 @@ def _grace_over(review: Review, now: datetime) -> bool:
     return review.state == records.OPEN and now.timestamp() >= (review.remove_after or 0.0)
 
 
-async def _exempt(gh: GitHubAPI, org: str, config: WardenConfig) -> dict[str, str]:
+async def review_org(org: Org) -> bool:
+    """Settle a warn-then-remove review whose grace ended, open a review that is due."""
+    now = org.ctx.clock.now()
+    latest = await records.latest(org.ctx.store, org.id)
+    acted = False
+    if latest is not None and _grace_over(latest, now):
+        await settle(org, latest)
+        acted = True
+    opened = None if latest is None else datetime.fromtimestamp(latest.opened_at, UTC)
+    inactivity = org.config.inactivity
+    if review_due(now, inactivity.day, inactivity.report, opened):
+        await open_review(org, latest)
+        acted = True
+    return acted
+
+
+async def _exempt(org: Org) -> dict[str, str]:
     """Members of the exempt teams: login (casefolded) -> the team that exempts them."""
     found: dict[str, str] = {}
-    for team in config.inactivity.exempt_teams:
-        for login in await team_logins(gh, org, team):
+    for team in org.config.inactivity.exempt_teams:
+        for login in await team_logins(org.gh, org.login, team):
             found.setdefault(login.casefold(), team)
     return found
 
 
-async def standings(
-    ctx: Context,
-    gh: GitHubAPI,
-    installation_id: int,
-    org: str,
-    config: WardenConfig,
-    since: datetime,
-) -> tuple[list[Standing], dict[str, str]]:
+async def standings(org: Org, since: datetime) -> tuple[list[Standing], dict[str, str]]:
     """Every member's standing since ``since``, and who is exempt by which team."""
-    members = await team_logins(gh, org, config.team)
-    exempt_by = await _exempt(gh, org, config)
-    web = ctx.settings.web_url
-    found = await gather(
-        ctx, gh, installation_id, org, config.governance_repo, config.inactivity.count, since, web
-    )
-    return review(members, found, since, exempt_by), exempt_by
+    members = await team_logins(org.gh, org.login, org.config.team)
+    exempt_by = await _exempt(org)
+    return review(members, await gather(org, since), since, exempt_by), exempt_by
 
 
-async def open_review(
-    ctx: Context,
-    gh: GitHubAPI,
-    installation_id: int,
-    org: str,
-    config: WardenConfig,
-    previous: Review | None,
-) -> Review:
+async def open_review(org: Org, previous: Review | None) -> Review:
     """Open the review issue for the window since the previous review (or ``period``)."""
-    now = ctx.clock.now()
-    since = (
-        datetime.fromtimestamp(previous.opened_at, UTC)
-        if previous is not None
-        else now - config.inactivity.period
-    )
-    found, exempt_by = await standings(ctx, gh, installation_id, org, config, since)
-    removing = config.inactivity.action == "remove"
-    warn = proposed(found) if removing else []
+    config, now = org.config, org.ctx.clock.now()
+    if previous is not None:
+        since = datetime.fromtimestamp(previous.opened_at, UTC)
+    else:
+        since = now - config.inactivity.period
+    found, exempt_by = await standings(org, since)
+    warn = proposed(found) if config.inactivity.action == "remove" else []
     remove_after = now + config.inactivity.grace if warn else None
     body = texts.review_body(
-        org=org,
+        org=org.login,
         team=config.team,
         steering=config.voters_team(config.votes.removal),
         since=since,
@@ -126,65 +103,59 @@ async def open_review(
         remove_after=remove_after,
     )
     number = await marked_issues.upsert(
-        gh,
-        org,
+        org.gh,
+        org.login,
         config.governance_repo,
         label=texts.INACTIVITY,
         marker=texts.review_marker(since),
-        title=texts.review_title(org, config.team, now),
+        title=texts.review_title(org.login, config.team, now),
         body=body,
     )
-    state = records.OPEN if warn else records.DONE
     made = Review(
-        installation_id, org, config.governance_repo, number, now.timestamp(),
-        since.timestamp(), config.inactivity.action, tuple(warn),
-        remove_after.timestamp() if remove_after else None, state,
+        org.id, org.login, config.governance_repo, number, now.timestamp(), since.timestamp(),
+        config.inactivity.action, tuple(warn), remove_after.timestamp() if remove_after else None,
+        records.OPEN if warn else records.DONE,
     )  # fmt: skip
-    await records.insert(ctx.store, made)
+    await records.insert(org.ctx.store, made)
     inactive = [s.login for s in found if s.inactive]
-    subject = f"{org}/{config.governance_repo}#{number}"
+    subject = f"{org.login}/{config.governance_repo}#{number}"
     await audit(
-        ctx, installation_id, "inactivity.reported", subject,
+        org, "inactivity.reported", subject,
         inactive=inactive, proposed=proposed(found), warned=warn, members=len(found),
     )  # fmt: skip
     return made
 
 
-async def _repliers(gh: GitHubAPI, review: Review) -> set[str]:
+async def _repliers(org: Org, review: Review) -> set[str]:
     """Who commented on the review issue after it opened (Warden aside: it is no member)."""
     where: dict[str, Any] = {"owner": review.org, "repo": review.repo}
     where |= {"issue_number": review.issue_number, "per_page": 100}
     found = set()
-    async for comment in gh.getiter(COMMENTS_URL, where):
+    async for comment in org.gh.getiter(COMMENTS_URL, where):
         at = parse_time(comment.get("created_at"))
         if at is not None and at.timestamp() >= review.opened_at:
             found.add(str((comment.get("user") or {}).get("login", "")).casefold())
     return found
 
 
-async def settle(ctx: Context, gh: GitHubAPI, config: WardenConfig, review: Review) -> None:
+async def settle(org: Org, review: Review) -> None:
     """The grace period is over: remove the warned who neither replied nor were active."""
-    org, number = review.org, review.issue_number
+    number = review.issue_number
     opened = datetime.fromtimestamp(review.opened_at, UTC)
-    web = ctx.settings.web_url
-    found = await gather(
-        ctx, gh, review.installation_id, org, review.repo, config.inactivity.count, opened, web
-    )
-    members = await team_logins(gh, org, config.team)
-    result = to_remove(
-        review.warned, await _repliers(gh, review), last_activity(found, opened), members,
-        len(members),
-    )  # fmt: skip
-    subject = f"{org}/{review.repo}#{number}"
+    active = last_activity(await gather(org, opened), opened)
+    members = await team_logins(org.gh, org.login, org.config.team)
+    replied = await _repliers(org, review)
+    result = to_remove(review.warned, replied, active, members, len(members))
+    subject = f"{org.login}/{review.repo}#{number}"
     how = f"removed after the inactivity review in #{number}: no reply within the grace period"
     for login in result.remove:
-        await offboard(ctx, gh, config, review.installation_id, org, login, how, subject)
+        await offboard(org, login, how, subject)
     removed = [x for x in review.warned if x not in result.kept] if result.held else result.remove
-    if not await records.finish(ctx.store, review):
+    if not await records.finish(org.ctx.store, review):
         return
     await audit(
-        ctx, review.installation_id, "inactivity.settled", subject,
+        org, "inactivity.settled", subject,
         removed=list(result.remove), kept=list(result.kept), held=result.held,
     )  # fmt: skip
     comment = texts.review_outcome(removed, result.kept, result.held)
-    await marked_issues.close(gh, org, review.repo, number, comment)
+    await marked_issues.close(org.gh, org.login, review.repo, number, comment)

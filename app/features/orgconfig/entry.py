@@ -7,8 +7,10 @@ from typing import Any
 from gidgethub import routing, sansio
 
 from app.feature import Feature
+from app.feature_routing import handles
 from app.features.orgconfig import CONFIG_PATH, CONFIG_REPO, check_pull_request, reload_config
 from app.features.orgconfig.sweep import reload_all_configs
+from app.org import Installation
 from app.scheduler import Job
 
 router = routing.Router()
@@ -28,34 +30,28 @@ def touches_config(push: dict[str, Any]) -> bool:
     )
 
 
-@router.register("push")
-async def on_push(event: sansio.Event, gh: Any, *args: Any, ctx: Any, **kwargs: Any) -> None:
+@handles(router, "push")
+async def on_push(event: sansio.Event, inst: Installation) -> None:
     repo = event.data["repository"]
     if repo["name"] != CONFIG_REPO or event.data["ref"] != f"refs/heads/{repo['default_branch']}":
         return  # other branches are never applied
     if event.data.get("deleted") or not touches_config(event.data):
         return
-    installation_id = event.data["installation"]["id"]
-    org = repo["owner"]["login"]
-    await reload_config(ctx, gh, installation_id, org, pushed_sha=event.data["after"])
+    await reload_config(inst, pushed_sha=event.data["after"])
 
 
-@router.register("pull_request", action="opened")
-@router.register("pull_request", action="synchronize")
-@router.register("pull_request", action="reopened")
-async def on_pull_request(
-    event: sansio.Event, gh: Any, *args: Any, ctx: Any, **kwargs: Any
-) -> None:
+@handles(router, "pull_request", action="opened")
+@handles(router, "pull_request", action="synchronize")
+@handles(router, "pull_request", action="reopened")
+async def on_pull_request(event: sansio.Event, inst: Installation) -> None:
     if event.data["repository"]["name"] != CONFIG_REPO:
         return
-    installation_id = event.data["installation"]["id"]
-    await check_pull_request(ctx, gh, installation_id, event.data["pull_request"])
+    await check_pull_request(inst, event.data["pull_request"])
 
 
-@router.register("installation", action="created")
-async def on_installed(event: sansio.Event, gh: Any, *args: Any, ctx: Any, **kwargs: Any) -> None:
-    installation = event.data["installation"]
-    await reload_config(ctx, gh, installation["id"], installation["account"]["login"])
+@handles(router, "installation", action="created")
+async def on_installed(event: sansio.Event, inst: Installation) -> None:
+    await reload_config(inst)
 
 
 FEATURE = Feature(

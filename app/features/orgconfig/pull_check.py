@@ -7,10 +7,10 @@ from typing import Any
 
 from gidgethub.abc import GitHubAPI
 
-from app.context import Context
 from app.features.orgconfig import templates as t
 from app.features.orgconfig.load import current_config, validate
 from app.features.orgconfig.reads import CONFIG_PATH, read_file
+from app.org import Installation
 from config import ConfigIssue, WardenConfig, diff_summary, summarise
 
 MAX_ANNOTATIONS = 50
@@ -26,27 +26,27 @@ async def changes_config(gh: GitHubAPI, owner: str, repo: str, number: int) -> s
     return None
 
 
-async def check_pull_request(
-    ctx: Context, gh: GitHubAPI, installation_id: int, pull: dict[str, Any]
-) -> dict[str, Any] | None:
+async def check_pull_request(org: Installation, pull: dict[str, Any]) -> dict[str, Any] | None:
     """Validate the pull request's config and post the check run on its head; None if untouched."""
     base = pull["base"]["repo"]
     owner, repo, sha = base["owner"]["login"], base["name"], pull["head"]["sha"]
-    status = await changes_config(gh, owner, repo, pull["number"])
+    status = await changes_config(org.gh, owner, repo, pull["number"])
     if status is None:
         return None
-    text = None if status == "removed" else await _head_text(gh, pull["head"])
+    text = None if status == "removed" else await _head_text(org.gh, pull["head"])
     if text is None:
         output: dict[str, Any] = {"title": t.CHECK_REMOVED_TITLE, "summary": t.CHECK_REMOVED}
-        return await _post(gh, owner, repo, sha, "neutral", output)
-    checked = await validate(gh, owner, text)
+        return await _post(org.gh, owner, repo, sha, "neutral", output)
+    checked = await validate(org.gh, owner, text)
     if isinstance(checked, WardenConfig):
-        current = await current_config(ctx, gh, installation_id, owner)
+        current = await current_config(org)
         title, summary = t.check_valid(summarise(checked), diff_summary(current, checked))
-        return await _post(gh, owner, repo, sha, "success", {"title": title, "summary": summary})
+        return await _post(
+            org.gh, owner, repo, sha, "success", {"title": title, "summary": summary}
+        )
     title, summary = t.check_invalid(checked, f"{base['html_url']}/blob/{sha}/{CONFIG_PATH}")
     output = {"title": title, "summary": summary, "annotations": line_annotations(checked)}
-    return await _post(gh, owner, repo, sha, "failure", output)
+    return await _post(org.gh, owner, repo, sha, "failure", output)
 
 
 async def _head_text(gh: GitHubAPI, head: dict[str, Any]) -> str | None:

@@ -6,7 +6,7 @@ import logging
 
 from app.context import Context
 from app.features.orgconfig.load import reload_config
-from app.github.installations import each_installation
+from app.org import each_installation
 
 log = logging.getLogger(__name__)
 
@@ -16,9 +16,9 @@ async def reload_all_configs(ctx: Context) -> int:
     loaded = 0
     async for installation in each_installation(ctx):
         try:
-            await reload_config(ctx, installation.gh, installation.id, installation.org)
+            await reload_config(installation)
         except Exception:  # one broken org must not stop the others
-            log.exception("could not reload the config of %s", installation.org)
+            log.exception("could not reload the config of %s", installation.login)
             continue
         loaded += 1
     return loaded

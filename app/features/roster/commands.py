@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 import gidgethub.abc
 
-from app.context import Context
 from app.features.roster import records as state
 from app.features.roster import templates as t
 from app.features.roster.guard import is_admin
 from app.features.roster.reconcile import reconcile_org
-from app.github.client import GitHubAPI
 from app.intake import commands
-from config import WardenConfig
 
 
 async def _reply(gh: gidgethub.abc.GitHubAPI, call: commands.Invocation, text: str) -> None:
     await gh.post(call.issue["comments_url"], data={"body": text})
 
 
-async def on_roster(ctx: Context, gh: gidgethub.abc.GitHubAPI, call: commands.Invocation) -> None:
-    config: WardenConfig = call.config
+async def on_roster(call: commands.Invocation) -> None:
+    ctx, gh, config = call.org.ctx, call.org.gh, call.org.config
     if [arg.lower() for arg in call.command.args] != ["confirm"]:
         await _reply(gh, call, t.UNKNOWN_SUBCOMMAND)
         return
@@ -29,12 +24,12 @@ async def on_roster(ctx: Context, gh: gidgethub.abc.GitHubAPI, call: commands.In
     if call.repo != config.governance_repo or marker not in (call.issue.get("body") or ""):
         await _reply(gh, call, t.NOT_ALERT)
         return
-    current = await state.fetch_state(ctx.store, call.installation_id)
+    current = await state.fetch_state(ctx.store, call.org.id)
     if current is None or current.pending_issue != call.issue["number"]:
         await _reply(gh, call, t.NOTHING_PAUSED)
         return
-    if not await is_admin(cast(GitHubAPI, gh), call.org, config, call.sender):
+    if not await is_admin(gh, call.org.login, config, call.sender):
         await _reply(gh, call, t.NOT_ADMIN)
         return
-    await state.confirm_removals(ctx.store, call.installation_id, call.sender)
-    await reconcile_org(ctx, cast(GitHubAPI, gh), call.installation_id, call.org, config)
+    await state.confirm_removals(ctx.store, call.org.id, call.sender)
+    await reconcile_org(call.org)

@@ -2,88 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from gidgethub import routing, sansio
 
 from app.feature import Feature
+from app.feature_routing import handles
 from app.features import roster as rostersync
-from app.features.orgconfig import current_config
+from app.features.orgconfig import configured
 from app.features.roster import commands
+from app.org import Installation
 from app.scheduler import Job
 
 router = routing.Router()
 
 
-async def _config(ctx: Any, gh: Any, data: dict[str, Any]) -> Any:
-    org = data["organization"]["login"]
-    return await current_config(ctx, gh, data["installation"]["id"], org)
-
-
-@router.register("membership", action="added")
-@router.register("membership", action="removed")
-async def on_membership(event: sansio.Event, gh: Any, *args: Any, ctx: Any, **kwargs: Any) -> None:
+@handles(router, "membership", action="added")
+@handles(router, "membership", action="removed")
+async def on_membership(event: sansio.Event, inst: Installation) -> None:
     data = event.data
     slug = data["team"].get("slug")
     if data.get("scope") != "team" or not slug:
         return  # a deleted team's payload has no slug; `team.deleted` says it
-    config = await _config(ctx, gh, data)
-    if config is None:
+    org = await configured(inst)
+    if org is None:
         return
-    await rostersync.on_membership(
-        ctx,
-        gh,
-        data["installation"]["id"],
-        data["organization"]["login"],
-        config,
-        data["action"],
-        slug,
-        data["member"]["login"],
-        data["sender"]["login"],
-    )
+    change = (data["action"], slug, data["member"]["login"])
+    await rostersync.on_membership(org, *change, data["sender"]["login"])
 
 
-@router.register("organization", action="member_removed")
-@router.register("team", action="edited")
-async def on_org_or_team_change(
-    event: sansio.Event, gh: Any, *args: Any, ctx: Any, **kwargs: Any
-) -> None:
+@handles(router, "organization", action="member_removed")
+@handles(router, "team", action="edited")
+async def on_org_or_team_change(event: sansio.Event, inst: Installation) -> None:
     data = event.data
-    config = await _config(ctx, gh, data)
-    if config is None:
+    org = await configured(inst)
+    if org is None:
         return
     team = data.get("team")
-    org = data["organization"]["login"]
     old_name = ((data.get("changes") or {}).get("name") or {}).get("from")
     if team is not None and old_name:
-        sender = data["sender"]["login"]
-        installation_id = data["installation"]["id"]
         renamed = (old_name, team["slug"])
-        if await rostersync.on_team_renamed(ctx, gh, installation_id, org, config, renamed, sender):
+        if await rostersync.on_team_renamed(org, renamed, data["sender"]["login"]):
             return
-    if team is not None and team.get("slug", "").lower() not in rostersync.followed_teams(config):
+    if team is not None and team.get("slug", "").lower() not in rostersync.followed_teams(
+        org.config
+    ):
         return
-    await rostersync.reconcile_org(ctx, gh, data["installation"]["id"], org, config)
+    await rostersync.reconcile_org(org)
 
 
-@router.register("team", action="deleted")
-async def on_team_deleted(
-    event: sansio.Event, gh: Any, *args: Any, ctx: Any, **kwargs: Any
-) -> None:
-    data = event.data
-    config = await _config(ctx, gh, data)
-    if config is None:
-        return
-    org = data["organization"]["login"]
-    await rostersync.on_team_deleted(
-        ctx,
-        gh,
-        data["installation"]["id"],
-        org,
-        config,
-        data["team"]["slug"],
-        data["sender"]["login"],
-    )
+@handles(router, "team", action="deleted")
+async def on_team_deleted(event: sansio.Event, inst: Installation) -> None:
+    org = await configured(inst)
+    if org is not None:
+        data = event.data
+        await rostersync.on_team_deleted(org, data["team"]["slug"], data["sender"]["login"])
 
 
 FEATURE = Feature(

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import cast
 
-import gidgethub.abc
-
-from app.context import Context
 from app.features.roster import records as state
 from app.features.roster import templates as t
 from app.features.roster.alerts import close_alert, find_alert, raise_alert
@@ -16,6 +12,7 @@ from app.features.roster.apply import close_stale_pull
 from app.features.roster.guard import check_addition, forget
 from app.features.roster.reconcile import Outcome, lock, reconcile_locked
 from app.github.client import GitHubAPI
+from app.org import Installation, Org
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -30,62 +27,38 @@ def followed_teams(config: WardenConfig) -> set[str]:
 
 
 async def on_membership(
-    ctx: Context,
-    gh: GitHubAPI,
-    installation_id: int,
-    org: str,
-    config: WardenConfig,
-    change: str,
-    team: str,
-    login: str,
-    sender: str | None,
+    org: Org, change: str, team: str, login: str, sender: str | None
 ) -> Outcome | None:
     """A member was added to or removed from a team: guard the team, then reconcile."""
-    if team.lower() not in followed_teams(config):
+    if team.lower() not in followed_teams(org.config):
         return None
-    async with lock(ctx, installation_id):  # the scheduled reconcile may be guarding too
-        current = await state.fetch_state(ctx.store, installation_id)
-        following = current is not None and current.team == config.team
-        if following and team.lower() == config.team.lower():
+    async with lock(org.ctx, org.id):  # the scheduled reconcile may be guarding too
+        current = await state.fetch_state(org.ctx.store, org.id)
+        following = current is not None and current.team == org.config.team
+        if following and team.lower() == org.config.team.lower():
             if change == "added":
-                await check_addition(ctx, gh, installation_id, org, config, login, sender)
+                await check_addition(org, login, sender)
             else:
-                await forget(ctx, gh, installation_id, org, config, login)
+                await forget(org, login)
         # Not following yet: this reconcile takes the baseline, the newcomer included.
-        return await reconcile_locked(ctx, gh, installation_id, org, config)
+        return await reconcile_locked(org)
 
 
-async def on_team_deleted(
-    ctx: Context,
-    gh: GitHubAPI,
-    installation_id: int,
-    org: str,
-    config: WardenConfig,
-    team: str,
-    sender: str,
-) -> None:
+async def on_team_deleted(org: Org, team: str, sender: str) -> None:
     """The member team is gone: tell the admins and leave the lists alone (they are not
     emptied, which the 25% guard would stop anyway)."""
-    if team.lower() != config.team.lower():
+    if team.lower() != org.config.team.lower():
         return
-    title, body = t.team_deleted_alert(org, config.team, sender)
-    await _team_alert(ctx, gh, installation_id, org, config, title, body)
+    title, body = t.team_deleted_alert(org.login, org.config.team, sender)
+    await _team_alert(org, title, body)
 
 
-async def _team_alert(
-    ctx: Context,
-    gh: GitHubAPI,
-    installation_id: int,
-    org: str,
-    config: WardenConfig,
-    title: str,
-    body: str,
-) -> None:
+async def _team_alert(org: Org, title: str, body: str) -> None:
     """The one alert about the member team being gone, under the roster lock (a reconcile
     on another replica may be finding the team missing at the same time)."""
-    marker = t.alert_marker("team-deleted", config.team)
-    async with lock(ctx, installation_id):
-        await raise_alert(gh, org, config.governance_repo, title, body, marker)
+    marker = t.alert_marker("team-deleted", org.config.team)
+    async with lock(org.ctx, org.id):
+        await raise_alert(org.gh, org.login, org.config.governance_repo, title, body, marker)
 
 
 async def _retire_pull(gh: GitHubAPI, org: str, old: WardenConfig, new: WardenConfig) -> None:
@@ -99,23 +72,15 @@ async def _retire_pull(gh: GitHubAPI, org: str, old: WardenConfig, new: WardenCo
     await close_stale_pull(gh, org, before.repo, t.PULL_RETIRED_COMMENT)
 
 
-async def on_team_renamed(
-    ctx: Context,
-    gh: GitHubAPI,
-    installation_id: int,
-    org: str,
-    config: WardenConfig,
-    renamed: tuple[str, str],
-    sender: str,
-) -> bool:
+async def on_team_renamed(org: Org, renamed: tuple[str, str], sender: str) -> bool:
     """A team was renamed (old name, new slug); if it is the member team (its slug changes
     with its name, and the old slug stops answering), tell the admins which slug to
     configure. True if so."""
     old_name, slug = renamed
-    if re.sub(r"[^a-z0-9_]+", "-", old_name.lower()).strip("-") != config.team.lower():
+    if re.sub(r"[^a-z0-9_]+", "-", old_name.lower()).strip("-") != org.config.team.lower():
         return False
-    title, body = t.team_renamed_alert(org, config.team, slug, sender)
-    await _team_alert(ctx, gh, installation_id, org, config, title, body)
+    title, body = t.team_renamed_alert(org.login, org.config.team, slug, sender)
+    await _team_alert(org, title, body)
     return True
 
 
@@ -133,26 +98,17 @@ def _roster_part(config: WardenConfig) -> tuple[object, ...]:
     return (config.team, config.admins, dict(config.notes), config.roster)
 
 
-async def on_config_change(
-    ctx: Context,
-    gh: gidgethub.abc.GitHubAPI,
-    installation_id: int,
-    org: str,
-    old: WardenConfig | None,
-    new: WardenConfig,
-) -> None:
+async def on_config_change(org: Installation, old: WardenConfig | None, new: WardenConfig) -> None:
     """A new valid config: the first one takes the baseline; a changed roster part reconciles."""
     if old is not None and _roster_part(old) == _roster_part(new):
         return
     retired = set(old.notes.values()) - set(new.notes.values()) if old is not None else set()
-    client = cast(GitHubAPI, gh)
+    client = org.gh
     moved_from = old.roster if old is not None else None
-    async with lock(ctx, installation_id):  # another replica may be writing the lists
+    async with lock(org.ctx, org.id):  # another replica may be writing the lists
         if old is not None:
-            await _retire_pull(client, org, old, new)
-        outcome = await reconcile_locked(
-            ctx, client, installation_id, org, new, retired, moved_from
-        )
+            await _retire_pull(client, org.login, old, new)
+        outcome = await reconcile_locked(org.configured(new), retired, moved_from)
         if old is not None and old.team != new.team and outcome.status != "no-team":
-            await _close_team_alert(client, org, old, new)
-    log.info("roster of %s after a config change: %s", org, outcome.status)
+            await _close_team_alert(client, org.login, old, new)
+    log.info("roster of %s after a config change: %s", org.login, outcome.status)

@@ -17,6 +17,7 @@ from app.features.roster.listfile import Row
 from app.features.roster.reads import TeamSnapshot
 from app.github.client import GitHubAPI
 from app.github.teams import expect_membership, is_member, membership_state, was_expected
+from app.org import Installation, Org
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -24,38 +25,33 @@ log = logging.getLogger(__name__)
 MIN_ADMINS = 2
 
 
-async def check_addition(
-    ctx: Context,
-    gh: GitHubAPI,
-    installation_id: int,
-    org: str,
-    config: WardenConfig,
-    login: str,
-    sender: str | None,
-) -> bool:
+async def check_addition(org: Org, login: str, sender: str | None) -> bool:
     """Accept a new member Warden knows of (baseline, passed vote), else alert the admins
     (and with `roster.enforce` remove them again). True when the member was accepted."""
-    team, now = config.team, ctx.clock.time()
-    if await was_expected(ctx, installation_id, team, login, "added") is not None:
-        await state.remember_member(ctx.store, installation_id, team, login, "vote", now)
+    team, now = org.config.team, org.ctx.clock.time()
+    if await was_expected(org.ctx, org.id, team, login, "added") is not None:
+        await state.remember_member(org.ctx.store, org.id, team, login, "vote", now)
         return True
-    source = (await state.known_members(ctx.store, installation_id, team)).get(login.lower())
+    source = (await state.known_members(org.ctx.store, org.id, team)).get(login.lower())
     if source == "alerted" and sender:
         # The scheduled reconcile alerted first, without knowing who added them: say it now.
-        if await find_alert(gh, org, config.governance_repo, _marker(login)) is not None:
-            await _alert(gh, org, config, login, sender, removed=False)
+        if (
+            await find_alert(org.gh, org.login, org.config.governance_repo, _marker(login))
+            is not None
+        ):
+            await _alert(org.gh, org.login, org.config, login, sender, removed=False)
         return False
     if source is not None:
         return True
     # `roster.enforce` never removes an admin: that could leave the team without one.
-    enforce = config.roster.enforce and not await is_admin(gh, org, config, login)
+    enforce = org.config.roster.enforce and not await is_admin(org.gh, org.login, org.config, login)
     if enforce:
-        await _remove(ctx, gh, installation_id, org, team, login)
-    kept = "admin" if config.roster.enforce and not enforce else None
-    await _alert(gh, org, config, login, sender, removed=enforce, kept=kept)
+        await _remove(org, team, login)
+    kept = "admin" if org.config.roster.enforce and not enforce else None
+    await _alert(org.gh, org.login, org.config, login, sender, removed=enforce, kept=kept)
     if not enforce:  # only once the alert exists: a failed alert is raised by the next run
-        await state.remember_member(ctx.store, installation_id, team, login, "alerted", now)
-    log.warning("%s was added to %s/%s without a vote (by %s)", login, org, team, sender)
+        await state.remember_member(org.ctx.store, org.id, team, login, "alerted", now)
+    log.warning("%s was added to %s/%s without a vote (by %s)", login, org.login, team, sender)
     return False
 
 
@@ -76,16 +72,14 @@ async def _alert(
     await raise_alert(gh, org, config.governance_repo, title, body, _marker(login))
 
 
-async def _remove(
-    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, team: str, login: str
-) -> None:
+async def _remove(org: Installation, team: str, login: str) -> None:
     """Take ``login`` off the team (roster.enforce); nothing to do if they are gone already."""
-    if await membership_state(gh, org, team, login) is None:
+    if await membership_state(org.gh, org.login, team, login) is None:
         return
-    await expect_membership(ctx, installation_id, org, team, login, "removed", "roster.enforce")
+    await expect_membership(org.ctx, org.id, org.login, team, login, "removed", "roster.enforce")
     url = "/orgs/{org}/teams/{team_slug}/memberships/{username}"
     try:
-        await gh.delete(url, {"org": org, "team_slug": team, "username": login})
+        await org.gh.delete(url, {"org": org.login, "team_slug": team, "username": login})
     except BadRequest as exc:
         if exc.status_code != 404:  # 404: removed meanwhile
             raise
@@ -136,42 +130,35 @@ async def follow_renames(
     return renamed
 
 
-async def check_unknown_members(
-    ctx: Context,
-    gh: GitHubAPI,
-    installation_id: int,
-    org: str,
-    config: WardenConfig,
-    team: TeamSnapshot,
-) -> bool:
+async def check_unknown_members(org: Org, team: TeamSnapshot) -> bool:
     """Members the reconcile finds that no event told Warden about (a missed webhook).
     Returns True when one of them was removed (the team must be read again)."""
-    known = await state.known_members(ctx.store, installation_id, config.team)
+    known = await state.known_members(org.ctx.store, org.id, org.config.team)
     removed = False
     for member in team.members:
         if member.login.lower() in known:
             continue
-        accepted = await check_addition(ctx, gh, installation_id, org, config, member.login, None)
-        removed = removed or (not accepted and config.roster.enforce)
+        accepted = await check_addition(org, member.login, None)
+        removed = removed or (not accepted and org.config.roster.enforce)
     present = team.logins | {login.lower() for login in team.pending}
     for login in set(known) - present:
-        await forget(ctx, gh, installation_id, org, config, login)
+        await forget(org, login)
     return removed
 
 
-async def forget(
-    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, config: WardenConfig, login: str
-) -> None:
+async def forget(org: Org, login: str) -> None:
     """``login`` left the team: adding them again needs a vote again, and an open alert
     about their unauthorised addition is closed (the admins fixed it)."""
-    known = await state.known_members(ctx.store, installation_id, config.team)
-    await state.forget_member(ctx.store, installation_id, config.team, login)
+    known = await state.known_members(org.ctx.store, org.id, org.config.team)
+    await state.forget_member(org.ctx.store, org.id, org.config.team, login)
     if known.get(login.lower()) != "alerted":
         return
-    current = await find_alert(gh, org, config.governance_repo, _marker(login))
+    current = await find_alert(org.gh, org.login, org.config.governance_repo, _marker(login))
     if current is not None:
         comment = t.unauthorised_fixed_comment(login)
-        await close_alert(gh, org, config.governance_repo, int(current["number"]), comment)
+        await close_alert(
+            org.gh, org.login, org.config.governance_repo, int(current["number"]), comment
+        )
 
 
 async def check_admins(gh: GitHubAPI, org: str, config: WardenConfig, team: TeamSnapshot) -> None:

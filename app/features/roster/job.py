@@ -13,8 +13,7 @@ from app.features.roster import templates as t
 from app.features.roster.guard import follow_renames
 from app.features.roster.reads import read_lists, read_team
 from app.features.roster.reconcile import plan, reconcile_org
-from app.github.client import GitHubAPI
-from app.github.installations import each_installation
+from app.org import Installation, each_installation
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -32,35 +31,35 @@ async def reconcile_due(ctx: Context) -> int:
     done = 0
     async for inst in each_installation(ctx):
         try:
-            config = await current_config(ctx, inst.gh, inst.id, inst.org)
+            config = await current_config(inst)
             if config is None or not await _due(ctx, inst.id, config):
                 continue
-            outcome = await reconcile_org(ctx, inst.gh, inst.id, inst.org, config)
+            outcome = await reconcile_org(inst.configured(config))
         except Exception:  # one broken org must not stop the others
-            log.exception("could not reconcile the roster of %s", inst.org)
+            log.exception("could not reconcile the roster of %s", inst.login)
             continue
-        log.info("roster of %s: %s", inst.org, outcome.status)
+        log.info("roster of %s: %s", inst.login, outcome.status)
         done += 1
     return done
 
 
-async def dry_run_lines(ctx: Context, gh: GitHubAPI, installation_id: int, org: str) -> list[str]:
+async def dry_run_lines(org: Installation) -> list[str]:
     """The lines `python -m app roster ORG --dry-run` prints: what a reconcile would change."""
-    config = await current_config(ctx, gh, installation_id, org)
+    config = await current_config(org)
     if config is None:
-        return [f"{org} is not set up: .github/warden.yml is missing or was never valid."]
-    team = await read_team(gh, org, config)
-    renamed = await follow_renames(ctx, installation_id, config, team, record=False)
-    current = await state.fetch_state(ctx.store, installation_id)
+        return [f"{org.login} is not set up: .github/warden.yml is missing or was never valid."]
+    team = await read_team(org.gh, org.login, config)
+    renamed = await follow_renames(org.ctx, org.id, config, team, record=False)
+    current = await state.fetch_state(org.ctx.store, org.id)
     team = replace(team, renamed=renamed, listed=current.listed if current else None)
-    head = f"team @{org}/{config.team}: {len(team.members)} members, admins: " + (
+    head = f"team @{org.login}/{config.team}: {len(team.members)} members, admins: " + (
         ", ".join(f"@{login}" for login in sorted(team.admins)) or "none"
     )
     if config.roster.repo is None:
         return [head, "no public list is kept (roster.repo is empty)."]
-    lists = await read_lists(gh, org, config)
-    update = await plan(gh, config, team, lists, ctx)
-    where = f"{org}/{lists.repo}:{lists.public.path} and {lists.emeritus.path}"
+    lists = await read_lists(org.gh, org.login, config)
+    update = await plan(org.gh, config, team, lists, org.ctx)
+    where = f"{org.login}/{lists.repo}:{lists.public.path} and {lists.emeritus.path}"
     changes = t.change_lines(update.diff, update.pending)
     if not update.diff.changed:
         return [head, f"{where} match the team; nothing to change.", *changes]
@@ -76,17 +75,17 @@ async def dry_run_lines(ctx: Context, gh: GitHubAPI, installation_id: int, org: 
 async def roster_command(ctx: Context, org: str, dry_run: bool) -> int:
     """`python -m app roster ORG [--dry-run]`: print the difference, or reconcile now."""
     async for inst in each_installation(ctx):
-        if inst.org.lower() != org.lower():
+        if inst.login.lower() != org.lower():
             continue
         if dry_run:
-            print("\n".join(await dry_run_lines(ctx, inst.gh, inst.id, inst.org)))
+            print("\n".join(await dry_run_lines(inst)))
             return 0
-        config = await current_config(ctx, inst.gh, inst.id, inst.org)
+        config = await current_config(inst)
         if config is None:
-            print(f"{inst.org} is not set up: .github/warden.yml is missing or was never valid.")
+            print(f"{inst.login} is not set up: .github/warden.yml is missing or was never valid.")
             return 1
-        outcome = await reconcile_org(ctx, inst.gh, inst.id, inst.org, config)
-        print(f"roster of {inst.org}: {outcome.status}")
+        outcome = await reconcile_org(inst.configured(config))
+        print(f"roster of {inst.login}: {outcome.status}")
         print("\n".join(t.change_lines(outcome.diff, outcome.pending)))
         return 0
     print(f"warden: the app is not installed on {org}", file=sys.stderr)

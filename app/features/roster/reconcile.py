@@ -42,6 +42,7 @@ from app.features.roster.reads import (
 )
 from app.features.roster.rules import MAX_REMOVAL_FRACTION, RosterDiff, RosterUpdate, reconcile
 from app.github.client import GitHubAPI
+from app.org import Org
 from config import RosterConfig, WardenConfig
 
 log = logging.getLogger(__name__)
@@ -156,13 +157,7 @@ async def ensure_baseline(
 
 
 async def reconcile_org(
-    ctx: Context,
-    gh: GitHubAPI,
-    installation_id: int,
-    org: str,
-    config: WardenConfig,
-    retired_notes: Iterable[str] = (),
-    moved_from: RosterConfig | None = None,
+    org: Org, retired_notes: Iterable[str] = (), moved_from: RosterConfig | None = None
 ) -> Outcome:
     """Bring the public and emeritus lists in line with the team, guarding it on the way.
 
@@ -170,87 +165,73 @@ async def reconcile_org(
     ``moved_from`` is the roster config before a change: lists it kept elsewhere seed the
     new ones (names, notes and the emeritus rows are kept).
     """
-    async with lock(ctx, installation_id):
-        return await reconcile_locked(
-            ctx, gh, installation_id, org, config, retired_notes, moved_from
-        )
+    async with lock(org.ctx, org.id):
+        return await reconcile_locked(org, retired_notes, moved_from)
 
 
 async def reconcile_locked(
-    ctx: Context,
-    gh: GitHubAPI,
-    installation_id: int,
-    org: str,
-    config: WardenConfig,
-    retired_notes: Iterable[str] = (),
-    moved_from: RosterConfig | None = None,
+    org: Org, retired_notes: Iterable[str] = (), moved_from: RosterConfig | None = None
 ) -> Outcome:
     """`reconcile_org` for a caller already holding the installation's roster lock."""
     try:
-        team = await read_team(gh, org, config, retired_notes)
+        team = await read_team(org.gh, org.login, org.config, retired_notes)
     except BadRequest as exc:
         if exc.status_code != 404:
             raise
-        log.warning("%s/%s is missing: the lists are left alone", org, config.team)
-        marker = t.alert_marker("team-deleted", config.team)
-        if await find_alert(gh, org, config.governance_repo, marker) is None:
-            title, body = t.team_missing_alert(org, config.team)
-            await raise_alert(gh, org, config.governance_repo, title, body, marker)
+        log.warning("%s/%s is missing: the lists are left alone", org.login, org.config.team)
+        marker = t.alert_marker("team-deleted", org.config.team)
+        if await find_alert(org.gh, org.login, org.config.governance_repo, marker) is None:
+            title, body = t.team_missing_alert(org.login, org.config.team)
+            await raise_alert(org.gh, org.login, org.config.governance_repo, title, body, marker)
         return Outcome("no-team")
-    baseline = await ensure_baseline(ctx, installation_id, org, config, team)
-    renamed = await follow_renames(ctx, installation_id, config, team)
-    if not baseline and await check_unknown_members(ctx, gh, installation_id, org, config, team):
-        team = await read_team(gh, org, config, retired_notes)
-    current = await state.fetch_state(ctx.store, installation_id)
+    baseline = await ensure_baseline(org.ctx, org.id, org.login, org.config, team)
+    renamed = await follow_renames(org.ctx, org.id, org.config, team)
+    if not baseline and await check_unknown_members(org, team):
+        team = await read_team(org.gh, org.login, org.config, retired_notes)
+    current = await state.fetch_state(org.ctx.store, org.id)
     team = replace(team, renamed=renamed, listed=current.listed if current else None)
-    await check_admins(gh, org, config, team)
-    if config.roster.repo is None:
-        await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
+    await check_admins(org.gh, org.login, org.config, team)
+    if org.config.roster.repo is None:
+        await state.mark_reconciled(org.ctx.store, org.id, org.ctx.clock.time())
         return Outcome("no-list", pending=team.pending)
-    return await _sync_lists(ctx, gh, installation_id, org, config, team, moved_from)
+    return await _sync_lists(org, team, moved_from)
 
 
 async def _sync_lists(
-    ctx: Context,
-    gh: GitHubAPI,
-    installation_id: int,
-    org: str,
-    config: WardenConfig,
-    team: TeamSnapshot,
-    moved_from: RosterConfig | None = None,
+    org: Org, team: TeamSnapshot, moved_from: RosterConfig | None = None
 ) -> Outcome:
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        lists = await read_lists(gh, org, config)
+        lists = await read_lists(org.gh, org.login, org.config)
         if moved_from is not None:
-            lists = await seed_moved(gh, org, lists, config.roster, moved_from)
-        if config.roster.via == "pull_request":
-            update = await plan_pull_request(gh, org, config, team, lists, ctx)
+            lists = await seed_moved(org.gh, org.login, lists, org.config.roster, moved_from)
+        if org.config.roster.via == "pull_request":
+            update = await plan_pull_request(org.gh, org.login, org.config, team, lists, org.ctx)
         else:
-            update = await plan(gh, config, team, lists, ctx)
+            update = await plan(org.gh, org.config, team, lists, org.ctx)
         if not update.diff.changed and not writes_for(lists, update).files:
-            if config.roster.via == "pull_request":
-                await close_stale_pull(gh, org, lists.repo)
-            await _reconciled(ctx, installation_id, config, team, lists, update)
+            if org.config.roster.via == "pull_request":
+                await close_stale_pull(org.gh, org.login, lists.repo)
+            await _reconciled(org.ctx, org.id, org.config, team, lists, update)
             return Outcome("unchanged", update.diff, update.pending)
-        if await _paused(ctx, gh, installation_id, org, config, lists, update):
+        if await _paused(org, lists, update):
             return Outcome("paused", update.diff, update.pending)
         if update.dropped:  # before the write: the rows are quoted nowhere else
-            await alert_never_members(gh, org, config, update.dropped)
+            await alert_never_members(org.gh, org.login, org.config, update.dropped)
         try:
-            pull = await _write(gh, org, config, lists, writes_for(lists, update))
+            pull = await _write(org.gh, org.login, org.config, lists, writes_for(lists, update))
         except StaleList as exc:
             log.info(
                 "%s changed while Warden wrote it (attempt %d); reading it again", exc, attempt
             )
             continue
         except Declined as exc:
-            log.info("roster of %s: %s; not proposed again", org, exc)
-            await _reconciled(ctx, installation_id, config, team, lists, update)
+            log.info("roster of %s: %s; not proposed again", org.login, exc)
+            await _reconciled(org.ctx, org.id, org.config, team, lists, update)
             return Outcome("declined", update.diff, update.pending, exc.number)
-        await _finish(ctx, gh, installation_id, org, config)
-        await _record_listed(ctx, installation_id, config, team, lists, update)
+        await _finish(org)
+        await _record_listed(org.ctx, org.id, org.config, team, lists, update)
         return Outcome("written", update.diff, update.pending, pull)
-    raise StaleList(f"the lists of {org} kept changing; the next reconcile tries again")
+    raise StaleList(f"the lists of {org.login} kept changing; the next reconcile tries again")
 
 
 async def _reconciled(
@@ -293,41 +274,35 @@ async def _write(
     return await pull_request_writes(gh, org, config, lists, writes)
 
 
-async def _paused(
-    ctx: Context,
-    gh: GitHubAPI,
-    installation_id: int,
-    org: str,
-    config: WardenConfig,
-    lists: ListFiles,
-    update: RosterUpdate,
-) -> bool:
+async def _paused(org: Org, lists: ListFiles, update: RosterUpdate) -> bool:
     """Whether this reconcile removes too much of the list and waits for `/roster confirm`."""
-    fmt = config.roster.format
+    fmt = org.config.roster.format
     listed = [row.login for row in parse_list(lists.public.text, fmt) if row.login]
     removed = {login.lower() for login in update.diff.removed}
     if not listed or len(removed) / len({x.lower() for x in listed}) <= MAX_REMOVAL_FRACTION:
         return False
-    current = await state.fetch_state(ctx.store, installation_id)
+    current = await state.fetch_state(org.ctx.store, org.id)
     confirmed = current.confirmed_removals if current is not None else None
     if confirmed is not None and removed <= confirmed:
         return False
     title, body = t.removals_alert(
-        org, config.team, update.diff.removed, len(listed), MAX_REMOVAL_FRACTION
+        org.login, org.config.team, update.diff.removed, len(listed), MAX_REMOVAL_FRACTION
     )
     marker = t.alert_marker("removals")
-    number = await raise_alert(gh, org, config.governance_repo, title, body, marker)
-    await state.pause_removals(ctx.store, installation_id, removed, number)
-    log.warning("roster of %s paused: %d of %d would be removed", org, len(removed), len(listed))
+    number = await raise_alert(org.gh, org.login, org.config.governance_repo, title, body, marker)
+    await state.pause_removals(org.ctx.store, org.id, removed, number)
+    log.warning(
+        "roster of %s paused: %d of %d would be removed", org.login, len(removed), len(listed)
+    )
     return True
 
 
-async def _finish(
-    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, config: WardenConfig
-) -> None:
+async def _finish(org: Org) -> None:
     """Record the reconcile; a confirmed pause is closed on its alert issue."""
-    current = await state.fetch_state(ctx.store, installation_id)
-    await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
+    current = await state.fetch_state(org.ctx.store, org.id)
+    await state.mark_reconciled(org.ctx.store, org.id, org.ctx.clock.time())
     if current is not None and current.confirmed_by and current.pending_issue is not None:
         comment = t.removals_done_comment(current.confirmed_by)
-        await close_alert(gh, org, config.governance_repo, current.pending_issue, comment)
+        await close_alert(
+            org.gh, org.login, org.config.governance_repo, current.pending_issue, comment
+        )

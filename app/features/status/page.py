@@ -24,6 +24,7 @@ from app.features.votes.lifecycle import count
 from app.features.votes.records import Vote
 from app.github.client import GitHubAPI
 from app.github.teams import team_logins
+from app.org import Installation
 from config.model import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -123,7 +124,7 @@ async def _advisory_counts(
 async def _org_status(ctx: Context, installation_id: int, org: str) -> OrgStatus | None:
     assert ctx.github is not None
     gh = ctx.github.installation_client(installation_id)
-    config = await current_config(ctx, gh, installation_id, org)
+    config = await current_config(Installation(ctx, gh, installation_id, org))
     if config is None:
         return None
     try:

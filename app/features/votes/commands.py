@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import cast
 
 from gidgethub import BadRequest
-from gidgethub.abc import GitHubAPI as AnyGitHubAPI
 
 from app.context import Context
 from app.features.votes import lifecycle, records
@@ -48,9 +46,9 @@ async def _vote_here(ctx: Context, gh: GitHubAPI, call: Invocation) -> Vote | No
     Outside the governance repository a `/vote` line is prose (and the reply could leak that
     a vote exists), so nothing is said there.
     """
-    if call.repo != call.config.governance_repo:
+    if call.repo != call.org.config.governance_repo:
         return None
-    vote = await records.find(ctx.store, call.installation_id, call.repo, call.issue["number"])
+    vote = await records.find(ctx.store, call.org.id, call.repo, call.issue["number"])
     if vote is None:
         await reply(gh, call, "no_vote", word=inert(call.command.line.split()[0]))
     return vote
@@ -60,8 +58,8 @@ def _state(vote: Vote) -> str:
     return "passed, in its veto window" if vote.state == "veto" else vote.state
 
 
-async def on_vote(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
-    gh = cast(GitHubAPI, any_gh)
+async def on_vote(call: Invocation) -> None:
+    ctx, gh = call.org.ctx, call.org.gh
     vote = await _vote_here(ctx, gh, call)
     if vote is None:
         return
@@ -80,7 +78,7 @@ async def on_vote(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
 
 async def _cancel(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> None:
     allowed = call.sender.lower() == vote.nominator.lower() or await is_admin(
-        gh, call.config, call.org, call.sender
+        gh, call.org.config, call.org.login, call.sender
     )
     if not allowed:
         await reply(gh, call, "cancel_denied", nominator=vote.nominator)
@@ -93,7 +91,7 @@ async def _cancel(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> 
 
 
 async def _extend(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> None:
-    if not await is_admin(gh, call.config, call.org, call.sender):
+    if not await is_admin(gh, call.org.config, call.org.login, call.sender):
         await reply(gh, call, "extend_denied")
         return
     if vote.state != "open":
@@ -114,15 +112,15 @@ async def _extend(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> 
     await lifecycle.refresh(ctx, gh, extended, force=True)
 
 
-async def on_veto(ctx: Context, any_gh: AnyGitHubAPI, call: Invocation) -> None:
-    gh = cast(GitHubAPI, any_gh)
+async def on_veto(call: Invocation) -> None:
+    ctx, gh = call.org.ctx, call.org.gh
     vote = await _vote_here(ctx, gh, call)
     if vote is None:
         return
     if not vote.veto_team:
         await reply(gh, call, "no_veto")
-    elif not await is_member(gh, call.org, vote.veto_team, call.sender):
-        await reply(gh, call, "veto_denied", org=call.org, team=vote.veto_team)
+    elif not await is_member(gh, call.org.login, vote.veto_team, call.sender):
+        await reply(gh, call, "veto_denied", org=call.org.login, team=vote.veto_team)
     elif vote.state != "veto" or ctx.clock.time() >= (vote.veto_until or 0):
         key, values = _no_window(vote)
         await reply(gh, call, key, **values)

@@ -13,6 +13,7 @@ from app.features.votes.commands import is_admin
 from app.features.votes.records import Vote
 from app.github import authorship
 from app.github.client import GitHubAPI
+from app.org import Installation
 from config.model import WardenConfig
 
 
@@ -99,14 +100,12 @@ async def comment_edited(
     return await lifecycle.refresh(ctx, gh, vote, force=True)
 
 
-async def joined_team(
-    ctx: Context, gh: GitHubAPI, installation_id: int, org: str, team: str, login: str
-) -> list[Vote]:
+async def joined_team(org: Installation, team: str, login: str) -> list[Vote]:
     """The nominee became a member during the vote (added by hand): the vote is moot."""
     stopped = []
-    for vote in await records.live_for_nominee(ctx.store, installation_id, login):
-        if vote.state != "open" or vote.team.lower() != team.lower() or vote.org != org:
+    for vote in await records.live_for_nominee(org.ctx.store, org.id, login):
+        if vote.state != "open" or vote.team.lower() != team.lower() or vote.org != org.login:
             continue
-        why = t.closed_why("joined", who=vote.nominee, org=org, team=team)
-        stopped.append(await lifecycle.stop(ctx, gh, vote, "cancelled", why))
+        why = t.closed_why("joined", who=vote.nominee, org=org.login, team=team)
+        stopped.append(await lifecycle.stop(org.ctx, org.gh, vote, "cancelled", why))
     return stopped

@@ -19,6 +19,7 @@ from app.features.votes.records import Vote
 from app.features.votes.tally import Reaction, Tally, tally
 from app.github.client import GitHubAPI
 from app.github.teams import expect_membership, membership_state
+from app.org import Installation, Org
 from app.store.base import AuditEntry
 
 log = logging.getLogger(__name__)
@@ -265,13 +266,12 @@ async def _carry_out(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
 async def remove(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
     """The removal passed: take the member off the team, open the offboarding issue, close
     the removal issue. Safe to run again; the offboarding issue's number marks it done."""
-    config = await current_config(ctx, gh, vote.installation_id, vote.org)
+    config = await current_config(Installation(ctx, gh, vote.installation_id, vote.org))
     if config is None:
         return vote  # not set up any more: nothing is done there
+    org = Org(ctx, gh, vote.installation_id, vote.org, config)
     how = f"removed by the vote in #{vote.issue_number}"
-    number = await offboard(
-        ctx, gh, config, vote.installation_id, vote.org, vote.nominee, how, vote.subject
-    )
+    number = await offboard(org, vote.nominee, how, vote.subject)
     await audit_once(ctx, vote, "removal.done", offboarding_issue=number)
     await gh_issues.close_issue(gh, vote)
     removed = vote.but(onboarding_issue=number)
@@ -303,7 +303,7 @@ async def admit(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
             data={"role": "member"},
         )
         state = str(added.get("state"))
-    config = await current_config(ctx, gh, vote.installation_id, vote.org)
+    config = await current_config(Installation(ctx, gh, vote.installation_id, vote.org))
     checklist = config.onboarding.checklist if config is not None else ()
     venues = config.onboarding.venues if config is not None else ()
     title, body = t.onboarding_issue(vote, checklist, invited=state == "pending", venues=venues)
@@ -349,7 +349,7 @@ async def sweep_votes(ctx: Context) -> int:
     for vote in await records.live_votes(ctx.store):
         gh = ctx.github.installation_client(vote.installation_id)
         try:
-            if await current_config(ctx, gh, vote.installation_id, vote.org) is None:
+            if await current_config(Installation(ctx, gh, vote.installation_id, vote.org)) is None:
                 continue  # the org is not set up (any more): Warden acts on nothing there
             await refresh(ctx, gh, vote)
         except Exception:  # one broken vote must not stop the others
