@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 ORG_ADVISORIES_URL = "/orgs/{org}/security-advisories{?per_page}"
 ISSUES_URL = "/repos/{owner}/{repo}/issues{?state,labels,per_page}"
-COMMENTS_URL = "/repos/{owner}/{repo}/issues/{issue_number}/comments{?per_page}"
+REPO_COMMENTS_URL = "/repos/{owner}/{repo}/issues/comments{?since,per_page}"
 
 
 def parse_time(text: str | None) -> datetime | None:
@@ -68,26 +68,36 @@ async def coordinator_credits(gh: GitHubAPI, org: str) -> list[Activity]:
     return found
 
 
-async def issue_comments(
-    gh: GitHubAPI, org: str, repo: str, label: str, since: datetime, what: str
-) -> list[Activity]:
-    """Comments since ``since`` on the issues labelled ``label`` (only those updated since
-    are read: an issue with a new comment was updated)."""
-    found = []
+async def labelled(gh: GitHubAPI, org: str, repo: str, label: str) -> set[int]:
+    """The numbers of the issues labelled ``label``, open or closed."""
     query: dict[str, str | int] = {"owner": org, "repo": repo, "state": "all", "labels": label}
     query["per_page"] = 100
-    async for issue in gh.getiter(ISSUES_URL, query):
-        updated = parse_time(issue.get("updated_at"))
-        if "pull_request" in issue or (updated is not None and updated < since):
+    return {
+        int(issue["number"])
+        async for issue in gh.getiter(ISSUES_URL, query)
+        if "pull_request" not in issue
+    }
+
+
+async def comments_since(gh: GitHubAPI, org: str, repo: str, since: datetime) -> list[Activity]:
+    """Every comment on the repository's issues since ``since``, in one listing (GitHub's
+    ``since`` keeps the comments updated since; those written before are dropped here)."""
+    found = []
+    query: dict[str, str | int] = {"owner": org, "repo": repo, "since": since.isoformat()}
+    query["per_page"] = 100
+    async for comment in gh.getiter(REPO_COMMENTS_URL, query):
+        at = parse_time(comment.get("created_at"))
+        login = (comment.get("user") or {}).get("login")
+        if at is None or at < since or not login:
             continue
-        where = {"owner": org, "repo": repo, "issue_number": issue["number"], "per_page": 100}
-        async for comment in gh.getiter(COMMENTS_URL, where):
-            at = parse_time(comment.get("created_at"))
-            login = (comment.get("user") or {}).get("login")
-            if at is None or at < since or not login:
-                continue
-            found.append(Activity(login, at, f"{what} #{issue['number']}", comment["html_url"]))
+        number = str(comment.get("issue_url", "")).rpartition("/")[2]
+        found.append(Activity(login, at, f"comment on #{number}", str(comment["html_url"])))
     return found
+
+
+def on_issues(comments: list[Activity], numbers: set[int]) -> list[Activity]:
+    """The comments made on the issues ``numbers``."""
+    return [c for c in comments if int(c.what.rpartition("#")[2] or 0) in numbers]
 
 
 async def votes_cast(org: Org, base: str, since: datetime) -> list[Activity]:
@@ -106,12 +116,16 @@ async def gather(org: Org, since: datetime) -> list[Activity]:
     kinds = set(org.config.inactivity.count)
     gh, repo = org.gh, org.config.governance_repo
     found: list[Activity] = []
+    wanted = {labels.ADVISORY} if "advisories" in kinds else set()
+    wanted |= {labels.NOMINATION, labels.REMOVAL} if "nominations" in kinds else set()
     if "advisories" in kinds:
         found += await coordinator_credits(gh, org.login)
-        found += await issue_comments(gh, org.login, repo, labels.ADVISORY, since, "comment on")
-    if "nominations" in kinds:
-        for label in (labels.NOMINATION, labels.REMOVAL):
-            found += await issue_comments(gh, org.login, repo, label, since, "comment on")
+    if wanted:
+        comments = await comments_since(gh, org.login, repo, since)
+        numbers: set[int] = set()
+        for label in sorted(wanted):
+            numbers |= await labelled(gh, org.login, repo, label)
+        found += on_issues(comments, numbers)
     if "votes" in kinds:
         base = f"{org.ctx.settings.web_url}/{org.login}/{repo}"
         found += await votes_cast(org, base, since)
