@@ -166,3 +166,23 @@ async def test_warn_then_remove_keeps_who_replies_in_time_and_removes_who_does_n
             e for e in await stack.ctx.store.audit_entries() if e.kind == "inactivity.settled"
         ]
         assert [e.detail["removed"] for e in settled_entries] == [["heidi"]]
+
+
+async def test_removal_without_a_member_to_remove_is_answered_and_opens_nothing(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        await rw.install(stack)
+        number = await sandbox.open_issue(ORG, GOV, "guido", "Removals", "...")
+        for line in ("/removal", "/removal @mallory inactive", "/removal not-a-login!"):
+            await sandbox.comment(ORG, GOV, number, "guido", line)
+        await rw.settled(stack)
+
+        replies = bot_replies(sandbox, number, "guido")
+        assert replies == [
+            "@guido: name one member, as in `/removal @login reason`; nothing was done.",
+            "@guido: @mallory is not a member of `@python/psrt`; nothing was done.",
+            "@guido: name one member, as in `/removal @login reason`; nothing was done.",
+        ]
+        assert issues_labelled(sandbox, labels.REMOVAL) == []

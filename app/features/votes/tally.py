@@ -177,6 +177,20 @@ def _decide(rule: VoteRule, counts: tuple[int, int, int], free: int, eligible: i
     return "open"
 
 
+def _ballots(
+    chosen: Mapping[str, set[str]], spelling: Mapping[str, str]
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Binding choices by vote content, and the voters whose vote is invalid (several)."""
+    by_content: dict[str, list[str]] = {content: [] for content in VOTE_CONTENTS}
+    invalid: list[str] = []
+    for key, contents in chosen.items():
+        if len(contents) > 1:
+            invalid.append(spelling[key])
+        else:
+            by_content[next(iter(contents))].append(spelling[key])
+    return by_content, invalid
+
+
 def tally(
     rule: VoteRule,
     voters: frozenset[str],
@@ -208,13 +222,7 @@ def tally(
     left_out = {_key(login) for login in excluded}
     binding = {_key(v): v for v in voters if _key(v) not in left_out}
     chosen, others, spelling = _choices(binding, reactions)
-    by_content: dict[str, list[str]] = {content: [] for content in VOTE_CONTENTS}
-    invalid: list[str] = []
-    for key, contents in chosen.items():
-        if len(contents) > 1:
-            invalid.append(spelling[key])
-        else:
-            by_content[next(iter(contents))].append(spelling[key])
+    by_content, invalid = _ballots(chosen, spelling)
     counts = (len(by_content[FOR]), len(by_content[AGAINST]), len(by_content[ABSTAIN]))
     eligible = len(binding)
     earliest = deadline if opened_at is None else rule.earliest_close(opened_at, deadline)
