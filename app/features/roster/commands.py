@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gidgethub.abc
 
-from app.features.roster import records as state
+from app.features.roster import records
 from app.features.roster import templates as t
 from app.features.roster.guard import is_admin
 from app.features.roster.reconcile import reconcile_org
@@ -24,12 +24,12 @@ async def on_roster(call: commands.Invocation) -> None:
     if call.repo != config.governance_repo or marker not in (call.issue.get("body") or ""):
         await _reply(gh, call, t.NOT_ALERT)
         return
-    current = await state.fetch_state(ctx.store, call.org.id)
+    current = await records.fetch_state(ctx.store, call.org.id)
     if current is None or current.pending_issue != call.issue["number"]:
         await _reply(gh, call, t.NOTHING_PAUSED)
         return
     if not await is_admin(gh, call.org.login, config, call.sender):
         await _reply(gh, call, t.NOT_ADMIN)
         return
-    await state.confirm_removals(ctx.store, call.org.id, call.sender)
+    await records.confirm_removals(ctx.store, call.org.id, call.sender)
     await reconcile_org(call.org)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from app.features.roster import records as state
+from app.features.roster import records
 from app.features.roster import templates as t
 from app.features.roster.alerts import close_alert, find_alert, raise_alert
 from app.features.roster.apply import close_stale_pull
@@ -33,7 +33,7 @@ async def on_membership(
     if team.lower() not in followed_teams(org.config):
         return None
     async with lock(org.ctx, org.id):  # the scheduled reconcile may be guarding too
-        current = await state.fetch_state(org.ctx.store, org.id)
+        current = await records.fetch_state(org.ctx.store, org.id)
         following = current is not None and current.team == org.config.team
         if following and team.lower() == org.config.team.lower():
             if change == "added":

@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal, cast
 
 from gidgethub import BadRequest
 
 from app.context import Context
-from app.features.roster import records as state
+from app.features.roster import records
 from app.features.roster import templates as t
 from app.features.roster.alerts import close_alert, find_alert, raise_alert
 from app.features.roster.listfile import Row
@@ -25,32 +27,70 @@ log = logging.getLogger(__name__)
 MIN_ADMINS = 2
 
 
+@dataclass(frozen=True)
+class Addition:
+    """What is known when someone joins the team, read before anything is decided."""
+
+    expected: bool  # Warden caused it: a passed vote added them
+    source: records.Source | None  # how Warden knew the member already, if it did
+    sender: str | None  # who added them, when the event says
+    enforce: bool  # roster.enforce
+    admin: bool = False  # whether they are an admin (read only when enforce could remove them)
+
+
+Verdict = Literal["admitted", "known", "name-sender", "alert", "alert-kept-admin", "remove"]
+
+
+def judge_addition(facts: Addition) -> Verdict:
+    """What to do about a new member: accept them, or alert the admins (and maybe remove)."""
+    if facts.expected:
+        return "admitted"
+    if facts.source == "alerted" and facts.sender:
+        return "name-sender"  # the reconcile alerted without knowing who added them
+    if facts.source is not None:
+        return "known"
+    if not facts.enforce:
+        return "alert"
+    # `roster.enforce` never removes an admin: that could leave the team without one.
+    return "alert-kept-admin" if facts.admin else "remove"
+
+
+async def read_addition(org: Org, login: str, sender: str | None) -> Addition:
+    """The facts ``judge_addition`` needs, read only as far as they matter."""
+    team, enforce = org.config.team, org.config.roster.enforce
+    if await was_expected(org.ctx, org.id, team, login, "added") is not None:
+        return Addition(True, None, sender, enforce)
+    known = await records.known_members(org.ctx.store, org.id, team)
+    source = cast(records.Source | None, known.get(login.lower()))
+    facts = Addition(False, source, sender, enforce)
+    if facts.source is None and enforce:
+        admin = await is_admin(org.gh, org.login, org.config, login)
+        return Addition(False, None, sender, enforce, admin)
+    return facts
+
+
 async def check_addition(org: Org, login: str, sender: str | None) -> bool:
     """Accept a new member Warden knows of (baseline, passed vote), else alert the admins
     (and with `roster.enforce` remove them again). True when the member was accepted."""
     team, now = org.config.team, org.ctx.clock.time()
-    if await was_expected(org.ctx, org.id, team, login, "added") is not None:
-        await state.remember_member(org.ctx.store, org.id, team, login, "vote", now)
+    verdict = judge_addition(await read_addition(org, login, sender))
+    if verdict == "admitted":
+        await records.remember_member(org.ctx.store, org.id, team, login, "vote", now)
         return True
-    source = (await state.known_members(org.ctx.store, org.id, team)).get(login.lower())
-    if source == "alerted" and sender:
-        # The scheduled reconcile alerted first, without knowing who added them: say it now.
-        if (
-            await find_alert(org.gh, org.login, org.config.governance_repo, _marker(login))
-            is not None
-        ):
+    if verdict == "known":
+        return True
+    if verdict == "name-sender":
+        governance = org.config.governance_repo
+        if await find_alert(org.gh, org.login, governance, _marker(login)) is not None:
             await _alert(org.gh, org.login, org.config, login, sender, removed=False)
         return False
-    if source is not None:
-        return True
-    # `roster.enforce` never removes an admin: that could leave the team without one.
-    enforce = org.config.roster.enforce and not await is_admin(org.gh, org.login, org.config, login)
-    if enforce:
+    removed = verdict == "remove"
+    if removed:
         await _remove(org, team, login)
-    kept = "admin" if org.config.roster.enforce and not enforce else None
-    await _alert(org.gh, org.login, org.config, login, sender, removed=enforce, kept=kept)
-    if not enforce:  # only once the alert exists: a failed alert is raised by the next run
-        await state.remember_member(org.ctx.store, org.id, team, login, "alerted", now)
+    kept = "admin" if verdict == "alert-kept-admin" else None
+    await _alert(org.gh, org.login, org.config, login, sender, removed=removed, kept=kept)
+    if not removed:  # only once the alert exists: a failed alert is raised by the next run
+        await records.remember_member(org.ctx.store, org.id, team, login, "alerted", now)
     log.warning("%s was added to %s/%s without a vote (by %s)", login, org.login, team, sender)
     return False
 
@@ -112,8 +152,8 @@ async def follow_renames(
     old login (lower case) -> new login; records ids of known members seen the first time
     (nothing is recorded with ``record=False``, for the dry run)."""
     store, slug = ctx.store, config.team
-    known = await state.known_members(store, installation_id, slug)
-    ids = await state.known_ids(store, installation_id, slug)
+    known = await records.known_members(store, installation_id, slug)
+    ids = await records.known_ids(store, installation_id, slug)
     renamed = {}
     for member in team.members:
         key = member.login.lower()
@@ -123,17 +163,17 @@ async def follow_renames(
         if old is not None and old != key and key not in known:
             renamed[old] = member.login
             if record:
-                await state.rename_member(store, installation_id, slug, old, key)
+                await records.rename_member(store, installation_id, slug, old, key)
                 log.info("%s renamed their login to %s", old, member.login)
         elif record and key in known and old != key:
-            await state.set_user_id(store, installation_id, slug, key, member.id)
+            await records.set_user_id(store, installation_id, slug, key, member.id)
     return renamed
 
 
 async def check_unknown_members(org: Org, team: TeamSnapshot) -> bool:
     """Members the reconcile finds that no event told Warden about (a missed webhook).
     Returns True when one of them was removed (the team must be read again)."""
-    known = await state.known_members(org.ctx.store, org.id, org.config.team)
+    known = await records.known_members(org.ctx.store, org.id, org.config.team)
     removed = False
     for member in team.members:
         if member.login.lower() in known:
@@ -149,8 +189,8 @@ async def check_unknown_members(org: Org, team: TeamSnapshot) -> bool:
 async def forget(org: Org, login: str) -> None:
     """``login`` left the team: adding them again needs a vote again, and an open alert
     about their unauthorised addition is closed (the admins fixed it)."""
-    known = await state.known_members(org.ctx.store, org.id, org.config.team)
-    await state.forget_member(org.ctx.store, org.id, org.config.team, login)
+    known = await records.known_members(org.ctx.store, org.id, org.config.team)
+    await records.forget_member(org.ctx.store, org.id, org.config.team, login)
     if known.get(login.lower()) != "alerted":
         return
     current = await find_alert(org.gh, org.login, org.config.governance_repo, _marker(login))

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from app.context import Context
 from app.features.orgconfig import current_config
-from app.features.roster import records as state
+from app.features.roster import records
 from app.features.roster import templates as t
 from app.features.roster.guard import follow_renames
 from app.features.roster.reads import read_lists, read_team
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 async def _due(ctx: Context, installation_id: int, config: WardenConfig) -> bool:
-    current = await state.fetch_state(ctx.store, installation_id)
+    current = await records.fetch_state(ctx.store, installation_id)
     if current is None or current.reconciled_at is None or current.team != config.team:
         return True
     return ctx.clock.time() - current.reconciled_at >= config.schedule.roster.total_seconds()
@@ -50,7 +50,7 @@ async def dry_run_lines(org: Installation) -> list[str]:
         return [f"{org.login} is not set up: .github/warden.yml is missing or was never valid."]
     team = await read_team(org.gh, org.login, config)
     renamed = await follow_renames(org.ctx, org.id, config, team, record=False)
-    current = await state.fetch_state(org.ctx.store, org.id)
+    current = await records.fetch_state(org.ctx.store, org.id)
     team = replace(team, renamed=renamed, listed=current.listed if current else None)
     head = f"team @{org.login}/{config.team}: {len(team.members)} members, admins: " + (
         ", ".join(f"@{login}" for login in sorted(team.admins)) or "none"

@@ -12,7 +12,7 @@ from typing import Literal
 from gidgethub import BadRequest
 
 from app.context import Context
-from app.features.roster import records as state
+from app.features.roster import records
 from app.features.roster import templates as t
 from app.features.roster.alerts import close_alert, find_alert, raise_alert
 from app.features.roster.apply import (
@@ -145,11 +145,11 @@ async def ensure_baseline(
     ctx: Context, installation_id: int, org: str, config: WardenConfig, team: TeamSnapshot
 ) -> bool:
     """Take the team's members as the baseline when Warden starts following it; True if so."""
-    current = await state.fetch_state(ctx.store, installation_id)
+    current = await records.fetch_state(ctx.store, installation_id)
     if current is not None and current.team == config.team:
         return False
     logins = team.logins | {login.lower() for login in team.pending}
-    await state.save_baseline(
+    await records.save_baseline(
         ctx.store, installation_id, org, config.team, logins, ctx.clock.time()
     )
     log.info("roster baseline of %s/%s: %d members", org, config.team, len(logins))
@@ -188,11 +188,11 @@ async def reconcile_locked(
     renamed = await follow_renames(org.ctx, org.id, org.config, team)
     if not baseline and await check_unknown_members(org, team):
         team = await read_team(org.gh, org.login, org.config, retired_notes)
-    current = await state.fetch_state(org.ctx.store, org.id)
+    current = await records.fetch_state(org.ctx.store, org.id)
     team = replace(team, renamed=renamed, listed=current.listed if current else None)
     await check_admins(org.gh, org.login, org.config, team)
     if org.config.roster.repo is None:
-        await state.mark_reconciled(org.ctx.store, org.id, org.ctx.clock.time())
+        await records.mark_reconciled(org.ctx.store, org.id, org.ctx.clock.time())
         return Outcome("no-list", pending=team.pending)
     return await _sync_lists(org, team, moved_from)
 
@@ -242,7 +242,7 @@ async def _reconciled(
     lists: ListFiles,
     update: RosterUpdate,
 ) -> None:
-    await state.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
+    await records.mark_reconciled(ctx.store, installation_id, ctx.clock.time())
     await _record_listed(ctx, installation_id, config, team, lists, update)
 
 
@@ -262,7 +262,7 @@ async def _record_listed(
     on_default = {row.login.lower() for row in parse_list(lists.public.text, fmt)}
     were = (team.listed or frozenset()) | {login.lower() for login in update.diff.removed}
     now = {row.login.lower() for row in parse_list(update.public, fmt)} & team.logins
-    await state.save_listed(ctx.store, installation_id, (were & on_default) | now)
+    await records.save_listed(ctx.store, installation_id, (were & on_default) | now)
 
 
 async def _write(
@@ -281,7 +281,7 @@ async def _paused(org: Org, lists: ListFiles, update: RosterUpdate) -> bool:
     removed = {login.lower() for login in update.diff.removed}
     if not listed or len(removed) / len({x.lower() for x in listed}) <= MAX_REMOVAL_FRACTION:
         return False
-    current = await state.fetch_state(org.ctx.store, org.id)
+    current = await records.fetch_state(org.ctx.store, org.id)
     confirmed = current.confirmed_removals if current is not None else None
     if confirmed is not None and removed <= confirmed:
         return False
@@ -290,7 +290,7 @@ async def _paused(org: Org, lists: ListFiles, update: RosterUpdate) -> bool:
     )
     marker = t.alert_marker("removals")
     number = await raise_alert(org.gh, org.login, org.config.governance_repo, title, body, marker)
-    await state.pause_removals(org.ctx.store, org.id, removed, number)
+    await records.pause_removals(org.ctx.store, org.id, removed, number)
     log.warning(
         "roster of %s paused: %d of %d would be removed", org.login, len(removed), len(listed)
     )
@@ -299,8 +299,8 @@ async def _paused(org: Org, lists: ListFiles, update: RosterUpdate) -> bool:
 
 async def _finish(org: Org) -> None:
     """Record the reconcile; a confirmed pause is closed on its alert issue."""
-    current = await state.fetch_state(org.ctx.store, org.id)
-    await state.mark_reconciled(org.ctx.store, org.id, org.ctx.clock.time())
+    current = await records.fetch_state(org.ctx.store, org.id)
+    await records.mark_reconciled(org.ctx.store, org.id, org.ctx.clock.time())
     if current is not None and current.confirmed_by and current.pending_issue is not None:
         comment = t.removals_done_comment(current.confirmed_by)
         await close_alert(

@@ -11,140 +11,19 @@ loaded.
 from __future__ import annotations
 
 import html
-import logging
-from collections import Counter
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from app.context import Context
-from app.features.orgconfig import current_config
-from app.features.votes import records as vote_records
-from app.features.votes.issues import read_reactions
-from app.features.votes.lifecycle import count
-from app.features.votes.records import Vote
-from app.github.client import GitHubAPI
-from app.github.teams import team_logins
-from app.org import Installation
-from config.model import WardenConfig
-
-log = logging.getLogger(__name__)
+from app.features.status.facts import read_all
+from app.features.status.rules import OrgStatus, org_status
 
 TTL = 300.0
 
 
-@dataclass(frozen=True)
-class VoteLine:
-    kind: str
-    state: str  # "open" or "veto window"
-    for_: int
-    against: int
-    abstain: int
-    voters: int
-    until: datetime
-
-
-@dataclass(frozen=True)
-class YearCount:
-    year: int
-    reported: int
-    published: int
-
-
-@dataclass(frozen=True)
-class OrgStatus:
-    org: str
-    team: str
-    members: tuple[tuple[str, bool], ...] = ()  # (login, is an admin)
-    votes: tuple[VoteLine, ...] = ()
-    advisories: tuple[YearCount, ...] = ()
-    open_advisories: int = 0
-    overdue_advisories: int = 0
-    unavailable: bool = False
-
-
-async def _members(gh: GitHubAPI, org: str, config: WardenConfig) -> tuple[tuple[str, bool], ...]:
-    members = await team_logins(gh, org, config.team)
-    if config.admins_are_maintainers:
-        admins = await team_logins(gh, org, config.team, role="maintainer")
-    else:
-        admins = await team_logins(gh, org, config.admins)
-    admin_keys = {a.lower() for a in admins}
-    ordered = sorted(members, key=str.lower)
-    return tuple((login, login.lower() in admin_keys) for login in ordered)
-
-
-async def _vote_line(ctx: Context, gh: GitHubAPI, vote: Vote) -> VoteLine:
-    now = datetime.fromtimestamp(ctx.clock.time(), UTC)
-    reactions = await read_reactions(gh, vote) if vote.comment_id else None
-    result = count(vote, reactions or [], now)
-    in_veto = vote.state == "veto" and vote.veto_until is not None
-    until = vote.deadline_at
-    if vote.state == "veto" and vote.veto_until is not None:
-        until = datetime.fromtimestamp(vote.veto_until, UTC)
-    return VoteLine(
-        kind=vote.kind,
-        state="veto window" if in_veto else "open",
-        for_=len(result.for_),
-        against=len(result.against),
-        abstain=len(result.abstain),
-        voters=len(vote.voters),
-        until=until,
-    )
-
-
-@dataclass(frozen=True)
-class AdvisoryCounts:
-    years: tuple[YearCount, ...]
-    open: int
-    overdue: int
-
-
-async def _advisory_counts(
-    ctx: Context, installation_id: int, config: WardenConfig
-) -> AdvisoryCounts:
-    rows = await ctx.store.fetch(
-        "SELECT reported_at, state, finished_at FROM advisories WHERE installation_id = ?",
-        installation_id,
-    )
-    reported: Counter[int] = Counter()
-    published: Counter[int] = Counter()
-    still_open = overdue = 0
-    allowed = config.advisories.deadline.total_seconds()
-    for row in rows:
-        at = float(row["reported_at"])
-        reported[datetime.fromtimestamp(at, UTC).year] += 1
-        published[datetime.fromtimestamp(at, UTC).year] += row["state"] == "published"
-        if row["finished_at"] is None and row["state"] in ("triage", "draft"):
-            still_open += 1
-            overdue += ctx.clock.time() > at + allowed
-    years = tuple(YearCount(y, reported[y], published[y]) for y in sorted(reported, reverse=True))
-    return AdvisoryCounts(years, still_open, overdue)
-
-
-async def _org_status(ctx: Context, installation_id: int, org: str) -> OrgStatus | None:
-    assert ctx.github is not None
-    gh = ctx.github.installation_client(installation_id)
-    config = await current_config(Installation(ctx, gh, installation_id, org))
-    if config is None:
-        return None
-    try:
-        members = await _members(gh, org, config)
-        live = [v for v in await vote_records.live_votes(ctx.store) if v.org == org]
-        votes = tuple([await _vote_line(ctx, gh, v) for v in live])
-    except Exception:  # GitHub down or rate limited: say so, never fail the page
-        log.warning("status page: GitHub did not answer for %s", org, exc_info=True)
-        return OrgStatus(org, config.team, unavailable=True)
-    counts = await _advisory_counts(ctx, installation_id, config)
-    return OrgStatus(org, config.team, members, votes, counts.years, counts.open, counts.overdue)
-
-
 async def gather(ctx: Context) -> list[OrgStatus]:
-    """The status of every organisation with a config in force, by name."""
-    rows = await ctx.store.fetch(
-        "SELECT installation_id, org FROM org_configs WHERE text IS NOT NULL ORDER BY org"
-    )
-    found = [await _org_status(ctx, int(r["installation_id"]), r["org"]) for r in rows]
-    return [s for s in found if s is not None]
+    """The status of every organisation with a config in force, by name (read, then decide)."""
+    now = ctx.clock.time()
+    return [org_status(facts, now) for facts in await read_all(ctx)]
 
 
 def _when(moment: datetime) -> str:

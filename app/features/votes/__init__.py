@@ -4,8 +4,8 @@ from app.features.votes.events import (
     closed_by_hand,
     comment_deleted,
     comment_edited,
-    guard_label,
     joined_team,
+    restore_label,
 )
 from app.features.votes.lifecycle import refresh, sweep_votes
 from app.features.votes.opening import engine_rule, open_nomination
@@ -17,9 +17,9 @@ __all__ = [
     "comment_deleted",
     "comment_edited",
     "engine_rule",
-    "guard_label",
     "joined_team",
     "open_nomination",
     "refresh",
+    "restore_label",
     "sweep_votes",
 ]

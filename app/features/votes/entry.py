@@ -42,7 +42,7 @@ async def on_state_label(event: sansio.Event, inst: Installation) -> None:
         return
     org = await configured(inst)
     if org is not None:
-        await nominations.guard_label(org.ctx, org.gh, org.config, org.id, event.data)
+        await nominations.restore_label(org.ctx, org.gh, org.config, org.id, event.data)
 
 
 @handles(router, "issues", action="closed")

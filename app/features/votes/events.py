@@ -24,7 +24,7 @@ def wanted_labels(vote: Vote | None) -> set[str]:
     return {t.NOMINATION, gh_issues.LABEL_OF_STATE[vote.state]}
 
 
-async def guard_label(
+async def restore_label(
     ctx: Context,
     gh: GitHubAPI,
     config: WardenConfig,
@@ -33,8 +33,8 @@ async def guard_label(
 ) -> bool:
     """Put back a state label someone without the right added or removed; True if it did."""
     name, added = event["label"]["name"], event["action"] == "labeled"
-    guarded = name in t.STATE_LABELS or name == t.NOMINATION
-    if not guarded or event["repository"]["name"] != config.governance_repo:
+    warden_label = name in t.STATE_LABELS or name == t.NOMINATION
+    if not warden_label or event["repository"]["name"] != config.governance_repo:
         return False
     issue, sender = event["issue"], event["sender"]
     vote = await records.find(ctx.store, installation_id, config.governance_repo, issue["number"])

@@ -191,12 +191,12 @@ async def update(store: Store, before: Vote, after: Vote, *, also: tuple[str, ..
     changed = [name for name in MUTABLE if getattr(before, name) != getattr(after, name)]
     if not changed:
         return True
-    guarded = ["state", *also] if "state" in changed else ["state", *also, *changed]
-    guarded = list(dict.fromkeys(guarded))
+    compared = ["state", *also] if "state" in changed else ["state", *also, *changed]
+    compared = list(dict.fromkeys(compared))
     args: list[Any] = [getattr(after, name) for name in changed]
     args += [before.installation_id, before.repo, before.issue_number]
     conditions = []
-    for name in guarded:
+    for name in compared:
         old = getattr(before, name)
         conditions.append(f"{name} IS NULL" if old is None else f"{name} = ?")
         args += [] if old is None else [old]
