@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from app.features.offboarding import texts
+from app.features.offboarding import templates as t
 from app.github import labels
 from sandbox import Sandbox
 from sandbox.actions_advisory import ghsa_id
@@ -59,7 +59,7 @@ def issues_labelled(sb: Sandbox, label: str) -> list[Any]:
 
 
 def review_issue(sb: Sandbox) -> Any:
-    [found] = issues_labelled(sb, texts.INACTIVITY)
+    [found] = issues_labelled(sb, t.INACTIVITY)
     return found
 
 

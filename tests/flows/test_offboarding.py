@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.features.offboarding import texts
+from app.features.offboarding import templates as t
 from app.features.votes import records as votes
 from app.features.votes import templates as vt
 from app.github import labels
@@ -48,7 +48,7 @@ async def test_a_member_who_resigns_leaves_the_team_and_moves_to_the_emeritus_li
         assert "carol" not in rw.logins_in(rw.file_text(sandbox, rw.PUBLIC))
         emeritus = rw.file_text(sandbox, rw.EMERITUS).splitlines()
         assert "Carol Chen,carol,Release Manager" in emeritus  # her notes kept, no date
-        [offboarding] = issues_labelled(sandbox, texts.OFFBOARDING)
+        [offboarding] = issues_labelled(sandbox, t.OFFBOARDING)
         assert offboarding.title == "Offboarding @carol"
         assert "- [ ] Remove @carol from the team's mailing list" in offboarding.body
         [reply] = bot_replies(sandbox, number, "carol")
@@ -78,7 +78,7 @@ async def test_resign_and_removal_are_refused_to_those_without_the_right(
         assert "only members of `@python/steering-council` can ask for a removal vote" in denied
         assert team(sandbox) == before
         assert issues_labelled(sandbox, labels.REMOVAL) == []
-        assert issues_labelled(sandbox, texts.OFFBOARDING) == []
+        assert issues_labelled(sandbox, t.OFFBOARDING) == []
 
 
 async def test_review_lists_the_inactive_leaves_out_the_active_and_marks_the_exempt(
@@ -101,7 +101,7 @@ async def test_review_lists_the_inactive_leaves_out_the_active_and_marks_the_exe
         assert "@erin" not in body and "@frank" not in body  # active within the window
         assert "@python/steering-council: " in body and "`/removal @login`" in body
         await inactivity(stack)  # not due again until the next review date
-        assert len(issues_labelled(sandbox, texts.INACTIVITY)) == 1
+        assert len(issues_labelled(sandbox, t.INACTIVITY)) == 1
 
 
 async def test_removal_vote_passed_by_the_steering_council_removes_the_member(
@@ -132,7 +132,7 @@ async def test_removal_vote_passed_by_the_steering_council_removes_the_member(
         assert vt.PASSED in sandbox.world.issue(sandbox.repo(ORG, GOV), removal.number).labels
         assert "dave" not in team(sandbox)
         assert "Dave Diaz,dave," in rw.file_text(sandbox, rw.EMERITUS).splitlines()
-        assert [i.title for i in issues_labelled(sandbox, texts.OFFBOARDING)] == [
+        assert [i.title for i in issues_labelled(sandbox, t.OFFBOARDING)] == [
             "Offboarding @dave"
         ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.features.offboarding import texts
+from app.features.offboarding import templates as t
 from app.features.offboarding.rules import (
     Activity,
     last_activity,
@@ -75,7 +75,7 @@ def test_removing_more_than_a_quarter_of_the_team_at_once_removes_nobody() -> No
 def test_review_issue_matches_golden() -> None:
     activities = [act("erin", 3), act("bob", 500, "coordinator of GHSA-abcd-efgh-ijkl")]
     standings = review(MEMBERS[:6], activities, SINCE, ["carol"])
-    body = texts.review_body(
+    body = t.review_body(
         org="python",
         team="psrt",
         steering="steering-council",
@@ -85,7 +85,7 @@ def test_review_issue_matches_golden() -> None:
         exempt_by={"carol": "release-managers"},
         count=("advisories",),
     )
-    warned = texts.review_body(
+    warned = t.review_body(
         org="python",
         team="psrt",
         steering="steering-council",
@@ -101,12 +101,12 @@ def test_review_issue_matches_golden() -> None:
 
 
 def test_offboarding_issue_and_replies_match_golden() -> None:
-    title, body = texts.offboarding_issue(
+    title, body = t.offboarding_issue(
         "python", "psrt", "dave", "resigned with `/resign` in #7", ["the list", "the chat"]
     )
     values = {"org": "python", "team": "psrt", "voters": "steering-council", "login": "erin"}
     values |= {"issue": 9, "command": "resign"}
-    replies = [texts.reply("dave", key, **values) for key in texts.REPLIES]
-    outcome = texts.review_outcome(["heidi"], ["dave"], held=False)
-    held = texts.review_outcome(["a", "b", "c"], [], held=True)
+    replies = [t.reply("dave", key, **values) for key in t.REPLIES]
+    outcome = t.review_outcome(["heidi"], ["dave"], held=False)
+    held = t.review_outcome(["a", "b", "c"], [], held=True)
     assert_golden("offboarding.md", "\n\n".join([title, body, *replies, outcome, held]) + "\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from app.features.offboarding import texts
+from app.features.offboarding import templates as t
 from app.features.offboarding.offboard import audit, offboard
 from app.features.votes import records as votes
 from app.features.votes.opening import start_vote
@@ -19,7 +19,7 @@ LOGIN = re.compile(r"^@?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$")
 
 async def _reply(gh: GitHubAPI, call: Invocation, key: str, **values: object) -> None:
     await gh.post(
-        call.issue["comments_url"], data={"body": texts.reply(call.sender, key, **values)}
+        call.issue["comments_url"], data={"body": t.reply(call.sender, key, **values)}
     )
 
 
@@ -74,7 +74,7 @@ async def _open_removal(call: Invocation, login: str) -> int:
     org = call.org
     reason = " ".join(call.command.args[1:])
     source = int(call.issue["number"])
-    title, body = texts.removal_issue(login, call.sender, reason, source)
+    title, body = t.removal_issue(login, call.sender, reason, source)
     marker = f"<!-- warden:removal login={login.lower()} from={source} -->"
     number = await marked_issues.upsert(
         org.gh,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from app.features.offboarding import texts
+from app.features.offboarding import templates as t
 from app.github import marked_issues
 from app.github.teams import expect_membership, membership_state
 from app.org import Installation, Org
@@ -42,13 +42,13 @@ async def offboard(org: Org, login: str, how: str, cause: str) -> int:
         await audit(org, "member.removed", cause, login=login, how=how)
         log.info("%s: removed %s from %s (%s)", org.login, login, team, how)
     venues = org.config.onboarding.venues
-    title, body = texts.offboarding_issue(org.login, team, login, how, venues)
+    title, body = t.offboarding_issue(org.login, team, login, how, venues)
     return await marked_issues.upsert(
         gh,
         org.login,
         org.config.governance_repo,
-        label=texts.OFFBOARDING,
-        marker=texts.offboarding_marker(login),
+        label=t.OFFBOARDING,
+        marker=t.offboarding_marker(login),
         title=title,
         body=body,
     )

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.context import Context
-from app.features.offboarding import records, texts
-from app.features.offboarding.activity import gather, parse_time
+from app.features.offboarding import records
+from app.features.offboarding import templates as t
 from app.features.offboarding.offboard import audit, offboard
+from app.features.offboarding.reads import gather, parse_time
 from app.features.offboarding.records import Review
 from app.features.offboarding.rules import (
     Standing,
@@ -90,7 +91,7 @@ async def open_review(org: Org, previous: Review | None) -> Review:
     found, exempt_by = await standings(org, since)
     warn = proposed(found) if config.inactivity.action == "remove" else []
     remove_after = now + config.inactivity.grace if warn else None
-    body = texts.review_body(
+    body = t.review_body(
         org=org.login,
         team=config.team,
         steering=config.voters_team(config.votes.removal),
@@ -106,9 +107,9 @@ async def open_review(org: Org, previous: Review | None) -> Review:
         org.gh,
         org.login,
         config.governance_repo,
-        label=texts.INACTIVITY,
-        marker=texts.review_marker(since),
-        title=texts.review_title(org.login, config.team, now),
+        label=t.INACTIVITY,
+        marker=t.review_marker(since),
+        title=t.review_title(org.login, config.team, now),
         body=body,
     )
     made = Review(
@@ -157,5 +158,5 @@ async def settle(org: Org, review: Review) -> None:
         org, "inactivity.settled", subject,
         removed=list(result.remove), kept=list(result.kept), held=result.held,
     )  # fmt: skip
-    comment = texts.review_outcome(removed, result.kept, result.held)
+    comment = t.review_outcome(removed, result.kept, result.held)
     await marked_issues.close(org.gh, org.login, review.repo, number, comment)
