@@ -254,6 +254,42 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             )""",
         ],
     ),
+    (
+        12,
+        "inbox: the head of each ordering key is marked ready, so a claim never scans past "
+        "the deliveries waiting behind it; a row /readyz writes to prove the database writable",
+        [
+            "ALTER TABLE deliveries ADD COLUMN ready INTEGER NOT NULL DEFAULT 0",
+            "UPDATE deliveries SET ready = 1 WHERE ordering_key IS NULL OR seq IN ("
+            "SELECT MIN(seq) FROM deliveries WHERE status IN ('queued', 'processing') "
+            "GROUP BY ordering_key)",
+            "CREATE INDEX deliveries_ready ON deliveries (seq) "
+            "WHERE status = 'queued' AND ready = 1",
+            "CREATE INDEX deliveries_waiting ON deliveries (ordering_key, seq) "
+            "WHERE status = 'queued'",
+            "CREATE TABLE write_probes (name TEXT PRIMARY KEY, at {float} NOT NULL)",
+        ],
+    ),
+    (
+        13,
+        "offboarding: inactivity reviews (the window they covered, who was warned, when)",
+        [
+            """CREATE TABLE inactivity_reviews (
+                id {id},
+                installation_id BIGINT NOT NULL,
+                org TEXT NOT NULL,
+                repo TEXT NOT NULL,
+                issue_number INTEGER NOT NULL,
+                opened_at {float} NOT NULL,
+                since {float} NOT NULL,
+                action TEXT NOT NULL,
+                warned TEXT NOT NULL,
+                remove_after {float},
+                state TEXT NOT NULL,
+                UNIQUE (installation_id, repo, issue_number)
+            )""",
+        ],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {
