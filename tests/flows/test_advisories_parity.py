@@ -60,3 +60,26 @@ async def test_without_those_teams_the_default_excludes_no_one_and_is_no_error(
         await sweep(stack, installation_id)
         assert [w for w, k in advisory(sandbox, ghsa, CPY).credits if k == "coordinator"]
         assert [i for i in sandbox.repo(ORG, ".github").issues.values()] == []
+
+
+async def test_a_governance_repository_made_public_alerts_the_admins_once(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    installation_id = seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        ghsa = await report(stack, "tarfile: path traversal")
+        sandbox.repo(ORG, "psrt-governance").private = False
+        for _ in range(3):
+            await sweep(stack, installation_id)
+        alerts = [
+            i
+            for i in sandbox.repo(ORG, ".github").issues.values()
+            if "warden:tracking-issues-public" in (i.body or "")
+        ]
+        assert len(alerts) == 1 and alerts[0].state == "open"
+        body = alerts[0].body or ""
+        assert body.splitlines()[1].startswith("@alice: `python/psrt-governance` is public")
+        assert "the 1 advisory tracking issue Warden opened" in body
+        assert ghsa not in body and "tarfile" not in body  # names no advisory
+        edits = [w for w in writes(sandbox) if w.startswith("PATCH /repos/python/.github/issues")]
+        assert edits == []

@@ -10,6 +10,7 @@ from gidgethub import BadRequest
 
 from app.context import Context
 from app.features.advisories import records
+from app.features.advisories.exposure import alert_if_exposed
 from app.features.advisories.intake import bring_to_desired, finish_gone
 from app.features.advisories.model import OPEN_STATES
 from app.features.advisories.records import Record
@@ -46,6 +47,7 @@ async def sweep_installation(org: Installation, *, force: bool = False) -> int:
     scope = await open_scope(org)
     if scope is None:
         return 0
+    await alert_if_exposed(scope)
     seen = {(r.repo, r.ghsa_id): r for r in await records.unfinished(org.ctx.store, org.id)}
     found = await _open_advisories(scope)
     if found is None:
