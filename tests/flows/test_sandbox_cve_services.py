@@ -50,15 +50,15 @@ async def test_quota_credentials_and_outages_are_told_apart_and_the_key_never_sh
     async with aiohttp.ClientSession() as session:
         await CnaClient(tiny, session).reserve("TINY", 2026)
         kinds = []
-        for client, fault in [
-            (CnaClient(tiny, session), None),
-            (CnaClient(settings(cve_services, key="wrong-key"), session), None),
-            (CnaClient(settings(cve_services), session), 500),
+        for client, cna, fault in [
+            (CnaClient(tiny, session), "TINY", None),
+            (CnaClient(settings(cve_services, key="wrong-key"), session), CNA, None),
+            (CnaClient(settings(cve_services), session), CNA, 500),
         ]:
             if fault:
                 cve_services.fail("POST", "/cve-id", fault, "INTERNAL_SERVER_ERROR")
             with pytest.raises(CnaError) as caught:
-                await client.reserve(client._settings.cve_api_org or "", 2026)
+                await client.reserve(cna, 2026)
             kinds.append((caught.value.kind, caught.value.status, caught.value.error))
             assert "wrong-key" not in str(caught.value) and "tiny-key" not in str(caught.value)
     assert kinds == [
