@@ -59,8 +59,8 @@ async def reserve_from_cna(scope: Scope, adv: Advisory, record: Record) -> tuple
         return adv, record
     reservation = found or Reservation(scope.org.id, adv.ghsa_id, adv.repo, short_name)
     if reservation.cve_id is None:
-        if _waiting(reservation, scope.now):
-            return adv, record
+        if _waiting(reservation, scope.now):  # said already, unless there was no issue yet
+            return adv, await _report(scope, adv, record, reservation)
         reservation = await _reserve(scope, reservation)
         if reservation.cve_id is None:
             return adv, await _report(scope, adv, record, reservation)
