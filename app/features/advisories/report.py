@@ -87,7 +87,11 @@ def figures(
     out = [r for r in out if year_of(r.published_at or 0.0) == year]
     days = sorted(((r.published_at or 0.0) - r.reported_at) / DAY for r in out)
     credits = Counter(kind for r in out for _, kind in r.credits)
-    moved = [c for c in changes if year_of(c.at) == year and org in (None, c.org)]
+    moved = [
+        c
+        for c in changes
+        if year_of(c.at) == year and (org is None or c.org.lower() == org.lower())
+    ]
     return Figures(
         year=year,
         org=org,
