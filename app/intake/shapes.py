@@ -46,6 +46,10 @@ def _json_type(value: object) -> str:
     return "string"
 
 
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
 def _types(schema: Mapping[str, Any], schemas: Mapping[str, Any]) -> frozenset[str]:
     """The JSON types a (possibly referenced, allOf'd or nullable) schema allows."""
     while "$ref" in schema:
@@ -100,7 +104,7 @@ def known_shapes() -> dict[str, Shape]:
 def shape_errors(event: str, action: object, data: object) -> list[str]:
     """What is wrong with the payload's top level (``[]`` when nothing is)."""
     if not isinstance(data, dict):
-        return [f"the payload is a JSON {_json_type(data)}, not an object"]
+        return [f"the payload is {_a(_json_type(data))}, not an object"]
     shapes = known_shapes()
     shape = shapes.get(f"{event}.{action}") or shapes.get(event)
     errors: list[str] = []
@@ -109,11 +113,13 @@ def shape_errors(event: str, action: object, data: object) -> list[str]:
         for name, allowed in shape.types.items():
             found = _json_type(data[name]) if name in data else None
             if found is not None and "any" not in allowed and found not in _widen(allowed):
-                errors.append(f"{name} is a {found}, not {' or '.join(sorted(allowed))}")
+                errors.append(f"{name} is {_a(found)}, not {' or '.join(map(_a, sorted(allowed)))}")
     for name in COMMON:
+        if shape is not None and name in shape.types:
+            continue
         value = data.get(name)
         if value is not None and not isinstance(value, dict):
-            errors.append(f"{name} is a {_json_type(value)}, not an object")
+            errors.append(f"{name} is {_a(_json_type(value))}, not an object")
     return errors or _id_errors(data)
 
 
