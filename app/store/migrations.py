@@ -226,6 +226,8 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             "WHERE status = 'queued' AND ready = 1",
             "CREATE INDEX deliveries_waiting ON deliveries (ordering_key, seq) "
             "WHERE status = 'queued'",
+            "CREATE INDEX deliveries_heads ON deliveries (ordering_key) "
+            "WHERE ready = 1 AND status IN ('queued', 'processing')",
             "CREATE TABLE write_probes (name TEXT PRIMARY KEY, at {float} NOT NULL)",
         ],
     ),

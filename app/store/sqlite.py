@@ -168,7 +168,8 @@ class SqliteStore(Store):
     async def claim_deliveries(
         self, worker: str, now: float, lease: float, limit: int
     ) -> list[Delivery]:
-        rows = await self.fetch(CLAIM.format(claimable=CLAIMABLE), worker, now + lease, now, limit)
+        claimable = CLAIMABLE.format(hint="INDEXED BY deliveries_ready")
+        rows = await self.fetch(CLAIM.format(claimable=claimable), worker, now + lease, now, limit)
         return sorted((Delivery.from_row(r) for r in rows), key=lambda d: d.seq)
 
     async def try_lead(self) -> bool:

@@ -50,6 +50,9 @@ class Request:
     signed: bool  # carries a valid signature of exactly this body
     good: bool  # GitHub could have sent it: it must reach the handler
 
+    def __repr__(self) -> str:
+        return f"Request({self.body[:200]!r} ({len(self.body)} bytes), {self.headers})"
+
 
 def opened(number: int) -> dict[str, Any]:
     payload = example_payload("issues.opened")
@@ -150,13 +153,18 @@ class Background:
         return ctx.store
 
     def post(self, request: Request) -> int:
+        """The answer's status; 0 when the server answered and closed the connection before
+        the whole body was sent (aiohttp's own 400 for a header it cannot parse)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
         try:
             conn.putrequest("POST", "/webhook", skip_accept_encoding=True)
             for name, value in request.headers:
                 conn.putheader(name, value)
             conn.putheader("Content-Length", str(len(request.body)))
-            conn.endheaders(request.body)
+            try:
+                conn.endheaders(request.body)
+            except (BrokenPipeError, ConnectionResetError):
+                return 0
             return conn.getresponse().status
         finally:
             conn.close()
@@ -198,7 +206,7 @@ def test_fuzzed_webhook_requests_never_get_a_5xx_and_never_reach_a_handler_unles
             answers[status] = answers.get(status, 0) + 1
             assert status < 500, request.headers
             if not request.signed:
-                assert status in (400, 401, 413, 415), request.headers
+                assert status in (0, 400, 401, 413, 415), request.headers
                 assert served.stored() == before
             if request.good:
                 good_ids.add(dict(request.headers)["X-GitHub-Delivery"].decode())
