@@ -19,6 +19,7 @@ ONBOARDING = "warden/onboarding"
 INACTIVITY = "warden/inactivity"
 CONFIG_ERROR = "warden/config-error"
 ROSTER_ALERT = "warden/roster-alert"
+SETUP = "warden/setup"
 
 #: Name -> (colour, description). GitHub would create a label named on an issue
 #: by itself, but grey and unexplained; Warden creates it with these first.
@@ -31,10 +32,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     VETOED: ("b60205", "The admission was vetoed"),
     REMOVAL: ("e99695", "A vote to remove a member"),
     ADVISORY: ("b60205", "Tracks a private vulnerability report (repository security advisory)"),
-    ONBOARDING: ("1d76db", "Onboarding checklist of a new member"),
+    ONBOARDING: ("1d76db", "Onboarding or offboarding checklist of a member"),
     INACTIVITY: ("c5def5", "The yearly inactivity review"),
     CONFIG_ERROR: ("d73a4a", "Warden cannot apply .github/warden.yml"),
     ROSTER_ALERT: ("d93f0b", "Warden: something about the team needs an admin"),
+    SETUP: ("d93f0b", "Warden's installation check: what is missing and how to fix it"),
 }
 
 LABELS_URL = "/repos/{owner}/{repo}/labels"

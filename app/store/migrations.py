@@ -215,6 +215,47 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
     ),
     (
         11,
+        "advisories: CVE IDs reserved from the organisation's CNA, recorded before they are "
+        "written to the advisory (one per advisory, across crashes and replicas); the fix "
+        "pull requests of each advisory's private fork; what each publication did (announcement, "
+        "OSV pull request, downstream issues) and its figures for `report`",
+        [
+            """CREATE TABLE cve_reservations (
+                installation_id BIGINT NOT NULL,
+                ghsa_id TEXT NOT NULL,
+                repo TEXT NOT NULL,
+                short_name TEXT NOT NULL,
+                cve_id TEXT UNIQUE,
+                asked_at {float},
+                reserved_at {float},
+                written_at {float},
+                error_kind TEXT,
+                error_message TEXT,
+                error_at {float},
+                reported_kind TEXT,
+                PRIMARY KEY (installation_id, ghsa_id)
+            )""",
+            # The fix pull requests in the private fork: "number:merge sha" (no sha: open).
+            "ALTER TABLE advisories ADD COLUMN fixes TEXT",
+            """CREATE TABLE advisory_publications (
+                installation_id BIGINT NOT NULL,
+                ghsa_id TEXT NOT NULL,
+                org TEXT NOT NULL,
+                repo TEXT NOT NULL,
+                reported_at {float} NOT NULL,
+                published_at {float} NOT NULL,
+                cve_id TEXT,
+                severity TEXT,
+                credits TEXT NOT NULL,
+                announced_at {float},
+                osv_pull INTEGER,
+                downstream TEXT NOT NULL,
+                PRIMARY KEY (installation_id, ghsa_id)
+            )""",
+        ],
+    ),
+    (
+        12,
         "inbox: the head of each ordering key is marked ready, so a claim never scans past "
         "the deliveries waiting behind it; a row /readyz writes to prove the database writable",
         [
@@ -229,6 +270,26 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             "CREATE INDEX deliveries_heads ON deliveries (ordering_key) "
             "WHERE ready = 1 AND status IN ('queued', 'processing')",
             "CREATE TABLE write_probes (name TEXT PRIMARY KEY, at {float} NOT NULL)",
+        ],
+    ),
+    (
+        13,
+        "offboarding: inactivity reviews (the window they covered, who was warned, when)",
+        [
+            """CREATE TABLE inactivity_reviews (
+                id {id},
+                installation_id BIGINT NOT NULL,
+                org TEXT NOT NULL,
+                repo TEXT NOT NULL,
+                issue_number INTEGER NOT NULL,
+                opened_at {float} NOT NULL,
+                since {float} NOT NULL,
+                action TEXT NOT NULL,
+                warned TEXT NOT NULL,
+                remove_after {float},
+                state TEXT NOT NULL,
+                UNIQUE (installation_id, repo, issue_number)
+            )""",
         ],
     ),
 ]
