@@ -267,8 +267,6 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             "WHERE status = 'queued' AND ready = 1",
             "CREATE INDEX deliveries_waiting ON deliveries (ordering_key, seq) "
             "WHERE status = 'queued'",
-            "CREATE INDEX deliveries_heads ON deliveries (ordering_key) "
-            "WHERE ready = 1 AND status IN ('queued', 'processing')",
             "CREATE TABLE write_probes (name TEXT PRIMARY KEY, at {float} NOT NULL)",
         ],
     ),
@@ -290,6 +288,15 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
                 state TEXT NOT NULL,
                 UNIQUE (installation_id, repo, issue_number)
             )""",
+        ],
+    ),
+    (
+        14,
+        "inbox: the heads of the ordering keys indexed by key, so finding whether a key has "
+        "a head (to claim, or to make its next delivery ready) is one probe",
+        [
+            "CREATE INDEX deliveries_heads ON deliveries (ordering_key) "
+            "WHERE ready = 1 AND status IN ('queued', 'processing')",
         ],
     ),
 ]
