@@ -159,9 +159,11 @@ class Deliveries(SQL):
     async def _promote_after(self, delivery_ids: Sequence[str]) -> None:
         """Make ready the next delivery of each finished delivery's key."""
         marks = ", ".join("?" for _ in delivery_ids)
-        rows = await self.fetch(
-            "SELECT DISTINCT ordering_key FROM deliveries "
-            f"WHERE id IN ({marks}) AND ordering_key IS NOT NULL",
+        rows = await self.fetch(  # only keys with deliveries waiting: usually none
+            "SELECT DISTINCT d.ordering_key FROM deliveries d "
+            f"WHERE d.id IN ({marks}) AND d.ordering_key IS NOT NULL AND EXISTS ("
+            "SELECT 1 FROM deliveries w WHERE w.ordering_key = d.ordering_key "
+            "AND w.status = 'queued')",
             *delivery_ids,
         )
         for row in rows:
