@@ -20,7 +20,7 @@ from tests.nomination_world import nominate, seed, sweep
 REACTIONS = r"/comments/\d+/reactions"
 
 
-async def job_metric(stack: Stack, job: str, outcome: str) -> float:
+def job_metric(stack: Stack, job: str, outcome: str) -> float:
     value = stack.ctx.metrics.registry.get_sample_value(
         "warden_jobs_total", {"job": job, "outcome": outcome}
     )
@@ -43,8 +43,8 @@ async def test_a_votes_sweep_whose_reactions_read_fails_is_recorded_as_failed(
         assert where in (run.error or "")
         state = await stack.ctx.store.job_state("votes")
         assert state is not None and where in (state.last_error or "")
-        assert await job_metric(stack, "votes", "error") == 1.0
-        assert await job_metric(stack, "votes", "ok") == 0.0
+        assert job_metric(stack, "votes", "error") == 1.0
+        assert job_metric(stack, "votes", "ok") == 0.0
         sandbox.faults.clear()
         await sweep(stack)  # the next run succeeds and clears the error
         state = await stack.ctx.store.job_state("votes")
@@ -63,7 +63,7 @@ async def test_a_secondary_rate_limit_in_one_installation_fails_the_advisory_swe
 
         assert run.outcome == "error"
         assert f"python (installation {installation_id}): GitHub answered 403" in (run.error or "")
-        assert await job_metric(stack, "advisories", "error") == 1.0
+        assert job_metric(stack, "advisories", "error") == 1.0
 
 
 async def test_tick_exits_non_zero_and_says_which_installation_failed_and_why(
