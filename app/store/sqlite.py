@@ -149,8 +149,8 @@ class SqliteStore(Store):
         return await self._call(self._main, self._insert, deliveries)
 
     def _insert(self, deliveries: Sequence[NewDelivery]) -> list[bool]:
-        """One transaction of a few statements whatever the batch's size: each statement
-        hands the GIL back and forth with the event loop, which is what a batch waits on."""
+        """One transaction of a few statements whatever the batch's size (the ids already
+        stored, then every new row in one ``executemany``), not a round trip per delivery."""
         db = self._main.db()
         ids = [d.id for d in deliveries]
         db.execute("PRAGMA synchronous=FULL")
