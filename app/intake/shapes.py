@@ -8,7 +8,8 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from importlib import util
+from pathlib import Path
 from typing import Any
 
 from app.platform.errors import WardenError
@@ -96,9 +97,13 @@ def derive(document: Mapping[str, Any]) -> dict[str, Shape]:
 @cache
 def known_shapes() -> dict[str, Shape]:
     """The shapes of ``sandbox/data/webhook-schemas.json`` (@octokit/openapi-webhooks), read
-    once per process."""
-    text = resources.files("sandbox").joinpath("data/webhook-schemas.json").read_text()
-    return derive(json.loads(text))
+    once per process. The file is found without importing the sandbox (the simulated GitHub
+    has no business in a production process)."""
+    spec = util.find_spec("sandbox")
+    if spec is None or not spec.submodule_search_locations:
+        raise WardenError("the webhook schemas (sandbox/data) are not installed: reinstall Warden")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return derive(json.loads((folder / "data" / "webhook-schemas.json").read_text()))
 
 
 def shape_errors(event: str, action: object, data: object) -> list[str]:
