@@ -81,7 +81,9 @@ def derive(document: Mapping[str, Any]) -> dict[str, Shape]:
         action = types.get("action", frozenset())
         enum = schema["properties"].get("action", {}).get("enum", [])
         event = key.replace("-", "_")
-        shape = Shape(kept, frozenset(set(schema.get("required", ())) & kept.keys()))
+        # A required property that may be null may as well be missing (GitHub omits some).
+        present = {n for n, t in kept.items() if "null" not in t}
+        shape = Shape(kept, frozenset(set(schema.get("required", ())) & present))
         if action and len(enum) == 1:
             event = event.removesuffix("_" + str(enum[0]).replace("-", "_"))
             shapes[f"{event}.{enum[0]}"] = shape
