@@ -3,9 +3,12 @@ claiming the next one costs the same however many wait behind it."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 from app.store import NewDelivery, Store, open_store
+from app.store.deliveries import CLAIM, CLAIMABLE
 from app.store.sqlite import SqliteStore
 
 
@@ -99,3 +102,35 @@ async def test_claiming_does_not_read_the_deliveries_waiting_behind_a_head(
     few = await _claim_cost(tmp_path / "few.sqlite3", 10)
     many = await _claim_cost(tmp_path / "many.sqlite3", 5000)
     assert many <= few + 5, f"{few * 100} steps with 10 waiting, {many * 100} with 5,000"
+
+
+async def _postgres_claim_blocks(url: str, waiting: int) -> int:
+    """Buffer blocks PostgreSQL touches to claim the next deliveries (statistics fresh)."""
+    store = open_store(url)
+    await store.open()
+    try:
+        await store.execute("DELETE FROM deliveries")
+        body = b"x" * 1500  # a page holds a few rows: reading past them would show
+        rows = [replace(delivery(n), body=body) for n in range(waiting + 1)]
+        for start in range(0, len(rows), 500):
+            await store.insert_deliveries(rows[start : start + 500])
+        await store.execute("ANALYZE deliveries")
+        claimable = CLAIMABLE.format(hint="").rstrip() + " FOR UPDATE OF d SKIP LOCKED"
+        explained = await store.fetch(
+            "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + CLAIM.format(claimable=claimable),
+            "w",
+            5030.0,
+            5000.0,
+            4,
+        )
+        plan = explained[0]["QUERY PLAN"]
+        top = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+        return int(top["Shared Hit Blocks"]) + int(top["Shared Read Blocks"])
+    finally:
+        await store.close()
+
+
+async def test_postgres_claims_read_heads_only(pg_schema_url: str) -> None:
+    few = await _postgres_claim_blocks(pg_schema_url, 10)
+    many = await _postgres_claim_blocks(pg_schema_url, 5000)
+    assert many <= 2 * few, f"{few} blocks read with 10 waiting, {many} with 5,000"
