@@ -1,8 +1,11 @@
-"""Durable-intake throughput and ack latency, as ratios against a bare aiohttp server.
+"""Durable-intake throughput and ack latency, as ratios against a bare aiohttp server, and
+the inbox's processing rate for deliveries about one issue against deliveries about many.
 
 Run: ``make bench`` (or ``.venv/bin/python benchmarks/intake.py``). Both servers run
 as subprocesses on loopback and are measured in the same run, so the ratios
-hold on a noisy machine even when the absolute figures do not.
+hold on a noisy machine even when the absolute figures do not. The processing figures run
+the inbox in this process on a SQLite file, with a handler that does nothing: what is
+measured is claiming in order, not the work.
 """
 
 from __future__ import annotations
@@ -145,6 +148,45 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
+async def process(count: int, issues: int, tmp: Path) -> float:
+    """Seconds for the inbox to run ``count`` queued deliveries spread over ``issues`` issues
+    (deliveries about one issue run one at a time, in order)."""
+    from gidgethub import routing
+
+    from app.feature import Feature, Wiring
+    from app.intake.inbox import Inbox
+    from app.platform.settings import load_settings
+    from app.runtime import open_runtime
+    from app.store import NewDelivery
+
+    router = routing.Router()
+    router.add(_nothing, "issues", action="opened")
+    database = f"sqlite:///{tmp / f'inbox-{issues}.sqlite3'}"
+    settings = load_settings({"DATABASE_URL": database}, dotenv=None)
+    async with open_runtime(settings, Wiring.of(Feature("bench", router=router))) as ctx:
+        body = json.dumps(example_payload("issues.opened")).encode()
+        now = time.time()
+        await ctx.store.insert_deliveries(
+            [
+                NewDelivery(f"p{n}", "issues", "opened", None, f"issue:1:{n % issues}", body, now)
+                for n in range(count)
+            ]
+        )
+        inbox = Inbox(ctx, ctx.wiring.router, workers=settings.workers, max_attempts=3)
+        start = time.perf_counter()
+        await inbox.start()
+        try:
+            while (await ctx.store.count_deliveries()).get("done", 0) < count:
+                await asyncio.sleep(0.05)
+        finally:
+            await inbox.stop()
+        return time.perf_counter() - start
+
+
+async def _nothing(*args: object, **kwargs: object) -> None:
+    return None
+
+
 async def measure(args: argparse.Namespace) -> None:
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -177,6 +219,13 @@ async def measure(args: argparse.Namespace) -> None:
             f"{'ack ' + key + ' (ms)':<22}{bare[key]:>14.2f}{warden[key]:>14.2f}"
             f"{warden[key] / bare[key]:>10.2f}"
         )
+    if args.process:
+        with tempfile.TemporaryDirectory() as tmp:
+            one = await process(args.process, 1, Path(tmp))
+            many = await process(args.process, args.process, Path(tmp))
+        print(f"processing {args.process} queued deliveries (inbox, no-op handler, SQLite):")
+        print(f"  about one issue:    {one:6.2f}s  {args.process / one:7.0f}/s")
+        print(f"  about {args.process} issues: {many:6.2f}s  {args.process / many:7.0f}/s")
 
 
 def main() -> None:
@@ -188,6 +237,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--rate", type=float, default=1000.0)
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument(
+        "--process", type=int, default=5000, help="deliveries to process (0: skip that part)"
+    )
     args = parser.parse_args()
     if args.serve:
         serve(args.serve, args.port)

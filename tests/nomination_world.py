@@ -77,6 +77,12 @@ async def sweep(stack: Stack) -> None:
     await settled(stack)
 
 
+async def failing_sweep(stack: Stack) -> None:
+    """A sweep that GitHub (or a crash) cuts short: the run is recorded as failed."""
+    assert not await stack.scheduler.run_job("votes")
+    await settled(stack)
+
+
 async def stored(stack: Stack, installation_id: int, number: int) -> Vote:
     vote = await records.find(stack.ctx.store, installation_id, GOV, number)
     assert vote is not None

@@ -8,7 +8,8 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from importlib import util
+from pathlib import Path
 from typing import Any
 
 from app.platform.errors import WardenError
@@ -46,6 +47,10 @@ def _json_type(value: object) -> str:
     return "string"
 
 
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
 def _types(schema: Mapping[str, Any], schemas: Mapping[str, Any]) -> frozenset[str]:
     """The JSON types a (possibly referenced, allOf'd or nullable) schema allows."""
     while "$ref" in schema:
@@ -76,7 +81,9 @@ def derive(document: Mapping[str, Any]) -> dict[str, Shape]:
         action = types.get("action", frozenset())
         enum = schema["properties"].get("action", {}).get("enum", [])
         event = key.replace("-", "_")
-        shape = Shape(kept, frozenset(set(schema.get("required", ())) & kept.keys()))
+        # A required property that may be null may as well be missing (GitHub omits some).
+        present = {n for n, t in kept.items() if "null" not in t}
+        shape = Shape(kept, frozenset(set(schema.get("required", ())) & present))
         if action and len(enum) == 1:
             event = event.removesuffix("_" + str(enum[0]).replace("-", "_"))
             shapes[f"{event}.{enum[0]}"] = shape
@@ -92,15 +99,19 @@ def derive(document: Mapping[str, Any]) -> dict[str, Shape]:
 @cache
 def known_shapes() -> dict[str, Shape]:
     """The shapes of ``sandbox/data/webhook-schemas.json`` (@octokit/openapi-webhooks), read
-    once per process."""
-    text = resources.files("sandbox").joinpath("data/webhook-schemas.json").read_text()
-    return derive(json.loads(text))
+    once per process. The file is found without importing the sandbox (the simulated GitHub
+    has no business in a production process)."""
+    spec = util.find_spec("sandbox")
+    if spec is None or not spec.submodule_search_locations:
+        raise WardenError("the webhook schemas (sandbox/data) are not installed: reinstall Warden")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return derive(json.loads((folder / "data" / "webhook-schemas.json").read_text()))
 
 
 def shape_errors(event: str, action: object, data: object) -> list[str]:
     """What is wrong with the payload's top level (``[]`` when nothing is)."""
     if not isinstance(data, dict):
-        return [f"the payload is a JSON {_json_type(data)}, not an object"]
+        return [f"the payload is {_a(_json_type(data))}, not an object"]
     shapes = known_shapes()
     shape = shapes.get(f"{event}.{action}") or shapes.get(event)
     errors: list[str] = []
@@ -109,11 +120,13 @@ def shape_errors(event: str, action: object, data: object) -> list[str]:
         for name, allowed in shape.types.items():
             found = _json_type(data[name]) if name in data else None
             if found is not None and "any" not in allowed and found not in _widen(allowed):
-                errors.append(f"{name} is a {found}, not {' or '.join(sorted(allowed))}")
+                errors.append(f"{name} is {_a(found)}, not {' or '.join(map(_a, sorted(allowed)))}")
     for name in COMMON:
+        if shape is not None and name in shape.types:
+            continue
         value = data.get(name)
         if value is not None and not isinstance(value, dict):
-            errors.append(f"{name} is a {_json_type(value)}, not an object")
+            errors.append(f"{name} is {_a(_json_type(value))}, not an object")
     return errors or _id_errors(data)
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
-#: The events app.yml subscribes to, and ``installation`` (always sent to an app): the only
+#: The events app.yml subscribes to, and those GitHub always sends to an app: the only
 #: event label values, so a forged event name cannot grow the label set. Anything else is
 #: counted as ``other``.
 EVENTS = frozenset(
     {
         "installation",
+        "installation_repositories",
         "issue_comment",
         "issues",
         "membership",

@@ -14,14 +14,17 @@ QUEUED, PROCESSING, DONE, FAILED = "queued", "processing", "done", "failed"
 # in arrival order; the rest run concurrently. Of each key's waiting deliveries only the
 # head is marked ``ready``, so a claim reads heads alone, never the rows queued behind them.
 # The NOT EXISTS guards the one race the flag leaves on PostgreSQL: two replicas storing
-# the first deliveries of one key at the same instant both mark theirs ready.
+# the first deliveries of one key at the same instant both mark theirs ready; the later
+# waits for the earlier head (one probe of deliveries_heads).
+# ``{hint}``: SQLite's planner, without statistics, would rather walk every queued row by
+# status than the small index of heads; the SQLite backend names the index.
 CLAIMABLE = """
-    SELECT d.seq FROM deliveries d
+    SELECT d.seq FROM deliveries d {hint}
     WHERE d.status = 'queued' AND d.ready = 1 AND d.next_attempt_at <= ?
       AND (d.ordering_key IS NULL OR NOT EXISTS (
             SELECT 1 FROM deliveries e
             WHERE e.ordering_key = d.ordering_key AND e.seq < d.seq
-              AND e.status IN ('queued', 'processing')))
+              AND e.ready = 1 AND e.status IN ('queued', 'processing')))
     ORDER BY d.seq LIMIT ?
 """
 
@@ -41,18 +44,29 @@ INSERT_DELIVERY = (
     "ON CONFLICT (id) DO NOTHING RETURNING seq"
 )
 
-# The next head of each key in ``{keys}`` that has none (its head just finished), or of
-# every key when ``{keys}`` is all of them (the heartbeat's repair of a head lost to a race).
-PROMOTE = """
+# A key's head: the one delivery of the key that may be claimed (queued) or runs (processing).
+HEAD = "ready = 1 AND status IN ('queued', 'processing')"
+
+# The next head of a key whose head just finished: its oldest waiting delivery. Both
+# lookups are one index probe (deliveries_waiting, deliveries_heads), however many wait.
+PROMOTE = f"""
+    UPDATE deliveries SET ready = 1
+    WHERE seq = (SELECT MIN(w.seq) FROM deliveries w
+                 WHERE w.ordering_key = ? AND w.status = 'queued')
+      AND ready = 0
+      AND NOT EXISTS (SELECT 1 FROM deliveries h WHERE h.ordering_key = ? AND h.{HEAD})
+"""
+
+# The heartbeat's repair: a head for every key whose deliveries all wait (a head lost to a
+# race between replicas on PostgreSQL). It reads every waiting row, so it runs rarely.
+REPAIR_HEADS = f"""
     UPDATE deliveries SET ready = 1
     WHERE ready = 0 AND seq IN (
         SELECT MIN(w.seq) FROM deliveries w
-        WHERE w.status = 'queued' AND w.ordering_key IN ({keys}) GROUP BY w.ordering_key)
+        WHERE w.status = 'queued' AND w.ordering_key IS NOT NULL GROUP BY w.ordering_key)
       AND NOT EXISTS (
-        SELECT 1 FROM deliveries h WHERE h.ordering_key = deliveries.ordering_key
-          AND (h.status = 'processing' OR (h.status = 'queued' AND h.ready = 1)))
+        SELECT 1 FROM deliveries h WHERE h.ordering_key = deliveries.ordering_key AND h.{HEAD})
 """
-EVERY_KEY = "SELECT ordering_key FROM deliveries WHERE status = 'queued'"
 
 
 @dataclass(frozen=True)
@@ -143,14 +157,22 @@ class Deliveries(SQL):
         await self._promote_after(delivery_ids)
 
     async def _promote_after(self, delivery_ids: Sequence[str]) -> None:
+        """Make ready the next delivery of each finished delivery's key."""
         marks = ", ".join("?" for _ in delivery_ids)
-        keys = f"SELECT ordering_key FROM deliveries WHERE id IN ({marks})"
-        await self.execute(PROMOTE.format(keys=keys), *delivery_ids)
+        rows = await self.fetch(  # only keys with deliveries waiting: usually none
+            "SELECT DISTINCT d.ordering_key FROM deliveries d "
+            f"WHERE d.id IN ({marks}) AND d.ordering_key IS NOT NULL AND EXISTS ("
+            "SELECT 1 FROM deliveries w WHERE w.ordering_key = d.ordering_key "
+            "AND w.status = 'queued')",
+            *delivery_ids,
+        )
+        for row in rows:
+            await self.execute(PROMOTE, row["ordering_key"], row["ordering_key"])
 
     async def repair_heads(self) -> None:
         """Make ready the head of any key whose deliveries all wait (a head lost to a race
         between replicas); a few milliseconds even with thousands waiting."""
-        await self.execute(PROMOTE.format(keys=EVERY_KEY))
+        await self.execute(REPAIR_HEADS)
 
     async def retry_delivery(self, delivery_id: str, error: str, next_attempt_at: float) -> None:
         await self.execute(

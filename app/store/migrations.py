@@ -290,6 +290,15 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             )""",
         ],
     ),
+    (
+        14,
+        "inbox: the heads of the ordering keys indexed by key, so finding whether a key has "
+        "a head (to claim, or to make its next delivery ready) is one probe",
+        [
+            "CREATE INDEX deliveries_heads ON deliveries (ordering_key) "
+            "WHERE ready = 1 AND status IN ('queued', 'processing')",
+        ],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {

@@ -177,7 +177,7 @@ class PostgresStore(Store):
     async def claim_deliveries(
         self, worker: str, now: float, lease: float, limit: int
     ) -> list[Delivery]:
-        claimable = CLAIMABLE.rstrip() + " FOR UPDATE OF d SKIP LOCKED"
+        claimable = CLAIMABLE.format(hint="").rstrip() + " FOR UPDATE OF d SKIP LOCKED"
         sql = CLAIM.format(claimable=claimable)
         rows = await self.fetch(sql, worker, now + lease, now, limit)
         return sorted((Delivery.from_row(r) for r in rows), key=lambda d: d.seq)

@@ -149,26 +149,32 @@ class SqliteStore(Store):
         return await self._call(self._main, self._insert, deliveries)
 
     def _insert(self, deliveries: Sequence[NewDelivery]) -> list[bool]:
+        """One transaction of a few statements whatever the batch's size (the ids already
+        stored, then every new row in one ``executemany``), not a round trip per delivery."""
         db = self._main.db()
-        inserted: list[bool] = []
+        ids = [d.id for d in deliveries]
         db.execute("PRAGMA synchronous=FULL")
         db.execute("BEGIN IMMEDIATE")
         try:
-            for d in deliveries:
-                new = db.execute(INSERT_DELIVERY, d.values()).fetchone() is not None
-                inserted.append(new)
+            marks = ", ".join("?" for _ in ids)
+            known = {
+                r[0] for r in db.execute(f"SELECT id FROM deliveries WHERE id IN ({marks})", ids)
+            }
+            insert = INSERT_DELIVERY.removesuffix(" RETURNING seq")
+            db.executemany(insert, [d.values() for d in deliveries if d.id not in known])
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
         finally:
             db.execute("PRAGMA synchronous=NORMAL")
-        return inserted
+        return [i not in known for i in ids]
 
     async def claim_deliveries(
         self, worker: str, now: float, lease: float, limit: int
     ) -> list[Delivery]:
-        rows = await self.fetch(CLAIM.format(claimable=CLAIMABLE), worker, now + lease, now, limit)
+        claimable = CLAIMABLE.format(hint="INDEXED BY deliveries_ready")
+        rows = await self.fetch(CLAIM.format(claimable=claimable), worker, now + lease, now, limit)
         return sorted((Delivery.from_row(r) for r in rows), key=lambda d: d.seq)
 
     async def try_lead(self) -> bool:

@@ -21,6 +21,11 @@ from sandbox.testing import seed_psrt
 from tests.harness import Stack, running
 
 REPO = "/repos/python/cpython"
+#: The least an ``issues.opened`` payload holds (Warden refuses less before any handler).
+OPENED = (
+    b'{"action": "opened", "issue": {"number": 1}, "repository": {"id": 1, "name": "cpython"}, '
+    b'"sender": {"login": "alice", "id": 2}}'
+)
 
 
 class Probe:
@@ -54,7 +59,7 @@ async def probed(
 
 
 async def queue(stack: Stack, installation: int, count: int, prefix: str = "d") -> None:
-    body = b'{"action": "opened", "issue": {"number": 1}}'
+    body = OPENED
     deliveries = [
         NewDelivery(f"{prefix}-{n}", "issues", "opened", installation, None, body, time.time())
         for n in range(count)
@@ -113,7 +118,7 @@ async def test_a_long_secondary_limit_reschedules_instead_of_blocking(
     stack, installation = probed
     stack.sb.faults.secondary_limit("GET", f"^{REPO}$", retry_after=60)
     await stack.ctx.store.insert_deliveries(
-        [NewDelivery("slow", "issues", "opened", installation, None, b"{}", time.time())]
+        [NewDelivery("slow", "issues", "opened", installation, None, OPENED, time.time())]
     )
     await _until_not_processing(stack, "slow")
     delivery = await stack.ctx.store.get_delivery("slow")
@@ -135,7 +140,7 @@ async def test_a_delivery_that_keeps_failing_is_listed_and_can_be_replayed(
     ) as stack:
         sandbox.faults.add("GET", f"^{REPO}$", status=500, times=1000)
         await stack.ctx.store.insert_deliveries(
-            [NewDelivery("doomed", "issues", "opened", installation, None, b"{}", time.time())]
+            [NewDelivery("doomed", "issues", "opened", installation, None, OPENED, time.time())]
         )
         for _ in range(3):
             await _until_not_processing(stack, "doomed")

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from app.features.setup.manifest import build_manifest
+from app.platform.metrics import EVENTS
 from app.wiring import WIRING
 from sandbox.manifests import manifest_problems
 
@@ -32,6 +33,10 @@ def routed_events() -> set[str]:
 
 def test_the_manifest_subscribes_to_exactly_the_events_the_routers_handle() -> None:
     assert set(manifest()["default_events"]) == routed_events() - ALWAYS_SENT
+
+
+def test_the_metrics_event_labels_are_the_events_warden_can_receive() -> None:
+    assert set(EVENTS) == set(manifest()["default_events"]) | ALWAYS_SENT
 
 
 def test_every_subscribed_event_is_one_github_sends() -> None:
