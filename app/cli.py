@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from app.platform.errors import SettingsError, WardenError
 from app.platform.logs import configure_logging
 from app.platform.settings import Settings, load_settings
+from app.scheduler import JobRun
 from app.startup import describe_database, require_existing_database
 from app.wiring import WIRING
 
@@ -47,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     tick.add_argument("job", nargs="?", choices=[job.name for job in WIRING.jobs], metavar="JOB")
     deliveries = sub.add_parser("deliveries", help="list recent and failed deliveries")
     deliveries.add_argument("--failed", action="store_true", help="only failed deliveries")
+    deliveries.add_argument(
+        "--stuck",
+        action="store_true",
+        help="only deliveries processing past their lease (their worker died or could not "
+        "record the outcome; a running worker claims them again)",
+    )
     deliveries.add_argument(
         "--limit", type=_limit, default=20, help=f"how many, 1 to {MAX_LIMIT} (default 20)"
     )
@@ -129,13 +136,15 @@ async def _run_async(args: argparse.Namespace, settings: Settings) -> int:
 
             scheduler = Scheduler(ctx, ctx.wiring.jobs, settings.tick_seconds)
             if args.job:
-                ok = await scheduler.run_job(args.job)
-                print(f"{args.job}: {'done' if ok else 'failed (the log says why)'}")
-                return 0 if ok else 1
-            ran = await scheduler.run_due()
-            print("ran: " + (", ".join(ran) if ran else "nothing was due"))
-            return 0
+                run = await scheduler.run_job(args.job)
+                print(f"{args.job}: {'done' if run else run.outcome}")
+                return _report_runs([run])
+            ran = await scheduler.run_due_jobs()
+            print("ran: " + (", ".join(r.name for r in ran) if ran else "nothing was due"))
+            return _report_runs(ran)
         if args.command == "deliveries":
+            if args.stuck:
+                return await _list_stuck(ctx.store, ctx.clock.time(), args.limit)
             return await _list_deliveries(ctx.store, args.failed, args.limit, settings)
         if args.command == "replay":
             return await _replay(ctx, args.delivery_id)
@@ -148,6 +157,14 @@ async def _run_async(args: argparse.Namespace, settings: Settings) -> int:
 
             return await check_command(ctx, args.org)
     return 2
+
+
+def _report_runs(runs: Sequence[JobRun]) -> int:
+    """Print each failed run, with which installation failed and why; 1 if any failed."""
+    for run in runs:
+        if not run:
+            print(f"warden: job {run.name}: {run.outcome}: {run.error}", file=sys.stderr)
+    return 0 if all(runs) else 1
 
 
 async def _list_deliveries(store: object, failed: bool, limit: int, settings: Settings) -> int:
@@ -165,6 +182,22 @@ async def _list_deliveries(store: object, failed: bool, limit: int, settings: Se
         when = datetime.fromtimestamp(d.received_at, UTC).strftime("%Y-%m-%d %H:%M:%S")
         error = (d.last_error or "")[:60]
         print(f"{d.id:<38} {name:<28} {d.status:<10} {d.attempts:>5}  {when}  {error}")
+    return 0
+
+
+async def _list_stuck(store: object, now: float, limit: int) -> int:
+    from app.store import Store
+
+    assert isinstance(store, Store)
+    rows = await store.stuck_deliveries(now, limit)
+    if not rows:
+        print("no stuck deliveries")
+        return 0
+    print(f"{'DELIVERY':<38} {'EVENT':<28} {'LEASE EXPIRED':>13}  CLAIMED BY")
+    for d in rows:
+        name = d.event + (f".{d.action}" if d.action else "")
+        late = f"{now - (d.lease_until or now):.0f}s ago"
+        print(f"{d.id:<38} {name:<28} {late:>13}  {d.claimed_by or ''}")
     return 0
 
 

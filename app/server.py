@@ -57,7 +57,9 @@ def create_app(
     max_inline_wait: float = 10.0,
 ) -> web.Application:
     """Build the app; resources are opened on startup and closed on cleanup."""
-    app = web.Application()
+    # Never inflate a request body: a compressed webhook is refused unread (415), so a gzip
+    # bomb costs nothing (aiohttp would otherwise inflate it even while draining it).
+    app = web.Application(handler_args={"auto_decompress": False})
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
     app[RUNNING] = running = Running()
@@ -175,10 +177,11 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
+    """Ready when the database takes a write (a read alone misses a full disk)."""
     ctx = request.app[RUNNING].ctx
-    if ctx is not None and await ctx.store.ping():
+    if ctx is not None and await ctx.store.probe_write(ctx.clock.time()):
         return web.json_response({"status": "ready"})
-    return web.json_response({"status": "database unavailable"}, status=503)
+    return web.json_response({"status": "database cannot take a write"}, status=503)
 
 
 async def metrics_view(request: web.Request) -> web.Response:
@@ -187,6 +190,7 @@ async def metrics_view(request: web.Request) -> web.Response:
     if ctx is not None:
         counts = await ctx.store.count_deliveries()
         metrics.queue_depth.set(counts.get("queued", 0) + counts.get("processing", 0))
+        metrics.stuck.set(await ctx.store.count_stuck(ctx.clock.time()))
     return web.Response(body=metrics.render(), content_type="text/plain", charset="utf-8")
 
 

@@ -189,6 +189,7 @@ class Advisory:
     cve_requested: bool = False
     cwe_ids: list[str] = field(default_factory=list)
     vulnerabilities: list[dict[str, object]] = field(default_factory=list)
+    cvss_vector_string: str | None = None
 
 
 @dataclass

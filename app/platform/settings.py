@@ -53,6 +53,10 @@ class Settings:
     tick_seconds: float = 60.0
     workers: int = 4
     max_attempts: int = 5
+    cve_api_url: str = "https://cveawg.mitre.org/api"
+    cve_api_org: str | None = None
+    cve_api_user: str | None = None
+    cve_api_key: Secret | None = None
     public_url: str | None = None
     #: Where the manifest flow writes the app's credentials (the .env file settings read).
     env_file: str = ".env"
@@ -115,6 +119,10 @@ def load_settings(
         tick_seconds=_float(env, "WARDEN_TICK_SECONDS", 60.0),
         workers=_int(env, "WARDEN_WORKERS", 4),
         max_attempts=_int(env, "WARDEN_MAX_ATTEMPTS", 5),
+        cve_api_url=env.get("CVE_API_URL", "https://cveawg.mitre.org/api").rstrip("/"),
+        cve_api_org=_opt(env, "CVE_API_ORG"),
+        cve_api_user=_opt(env, "CVE_API_USER"),
+        cve_api_key=_secret(env, "CVE_API_KEY"),
         public_url=(_opt(env, "PUBLIC_URL") or "").rstrip("/") or None,
         env_file=str(dotenv) if dotenv is not None else ".env",
     )
