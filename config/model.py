@@ -78,6 +78,8 @@ class RosterConfig:
     via: Literal["pull_request", "commit"]
     format: Literal["csv", "markdown"]
     enforce: bool
+    emeritus_note: str = ""
+    """Added to a leaver's own notes on the emeritus list; ``{date}`` is the day they left."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ class VoteRule:
     strict: bool
     voters: TeamSlug
     veto: VetoRule
+    min_open: MayBeZero | None = None
+    """The earliest a decided vote may close; None: not before its deadline."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,12 @@ class VoteRules:
 
     nomination: VoteRule
     removal: VoteRule
+
+
+MonthDay = Annotated[
+    str, Text(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", "a month and day, MM-DD", "01-15")
+]
+ActivityKind = Literal["advisories", "nominations", "votes"]
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,8 @@ class InactivityConfig:
     grace: MayBeZero
     exempt_teams: tuple[TeamSlug, ...]
     action: Literal["report", "remove"]
+    count: tuple[ActivityKind, ...] = ("advisories",)
+    day: MonthDay = "01-15"
 
 
 @dataclass(frozen=True)
@@ -183,6 +195,8 @@ class OnboardingConfig:
     """The issue opened for a newly admitted member."""
 
     checklist: tuple[Line, ...]
+    venues: tuple[Line, ...] = ()
+    """Where admins add a new member and remove a leaver (PEP 811: mailing list, chat)."""
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,9 @@ def vote_words(config: WardenConfig, rule: VoteRule) -> str:
         parts.append(f"voters: {rule.voters}")
     if rule.veto.team is not None:
         parts.append(f"veto by {rule.veto.team} within {_words(rule.veto.window)}")
+    if rule.min_open is not None and rule.min_open < rule.duration:
+        early = f" after {duration_words(rule.min_open)}" if rule.min_open else ""
+        parts.append(f"closes early once decided{early}")
     return ", ".join(parts)
 
 
@@ -85,7 +88,9 @@ def _inactivity(config: WardenConfig) -> str:
     parts = [f"after {duration_words(rule.period)} without activity"]
     if rule.action == "remove":
         parts.append(f"warned, then removed after {_words(rule.grace)} without a reply")
-    parts.append("no report" if rule.report == "never" else f"{rule.report} report")
+    parts.append("no report" if rule.report == "never" else f"{rule.report} report ({rule.day})")
+    if tuple(rule.count) != ("advisories",):
+        parts.append(f"counting {', '.join(rule.count)}")
     if rule.exempt_teams:
         parts.append(f"exempt: {', '.join(rule.exempt_teams)}")
     return "; ".join(parts)

@@ -147,8 +147,9 @@ async def _nomination_scenes(demo: Demo) -> list[tuple[bool, str]]:
         for user, content in (*votes.items(), ("frank", "eyes")):
             sb.react(ORG, GOV, comment_id, user, content)
         demo.say("  Members react on the vote comment: 4 👍, 1 👎, 1 👀 (GitHub sends no webhook).")
-        demo.clock.advance(3 * DAY)
-        demo.say("  Three days later the `votes` sweep counts them:")
+        demo.clock.advance(7 * DAY)
+        demo.say("  The vote stays open its whole week (PEP 811); at the close the `votes` sweep")
+        demo.say("  counts them:")
         await demo.scheduler().run_job("votes")
 
     await demo.act("6. The team votes", vote)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sandbox import actions_issues as act
@@ -70,6 +71,30 @@ def update_issue(ctx: Ctx) -> Reply:
         changes["labels"] = [_label_name(v) for v in changes["labels"] or []]
     act.edit_issue(ctx.core, repo, issue, ctx.actor, changes)
     return Reply(200, ctx.core.render.issue(repo, issue))
+
+
+def _parse_time(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise Unprocessable(f"since: {text!r} is not an ISO 8601 time") from exc
+
+
+@route("GET /repos/{owner}/{repo}/issues/comments")
+def list_repo_comments(ctx: Ctx) -> Reply:
+    """Comments on every issue of a repo, oldest first; ``since`` keeps those updated at or
+    after a time (ISO 8601), as GitHub does."""
+    repo = ctx.repo()
+    since = ctx.query.get("since")
+    found = [
+        c
+        for c in sorted(ctx.core.world.comments.values(), key=lambda c: c.id)
+        if c.repo.lower() == repo.full_name.lower()
+        and (since is None or c.updated_at >= _parse_time(since))
+    ]
+    if ctx.query.get("direction") == "desc":
+        found.reverse()
+    return ctx.paginate([ctx.core.render.comment(repo, c) for c in found])
 
 
 @route("GET /repos/{owner}/{repo}/issues/{issue_number}/comments")

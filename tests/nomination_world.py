@@ -14,8 +14,11 @@ from tests.harness import Stack
 
 ORG, GOV = "python", "psrt-governance"
 MEMBERS = ("alice", "bob", "carol", "dave", "erin", "frank")
-CONFIG = "team: psrt\ngovernance_repo: psrt-governance\n"
-VETO_CONFIG = CONFIG + ("votes:\n  nomination:\n    veto: {team: steering-council, window: 7d}\n")
+PLAIN_CONFIG = "team: psrt\ngovernance_repo: psrt-governance\n"
+#: Most tests watch votes close as soon as they are decided (``min_open: 0s``); the default,
+#: open for the whole duration, has its own tests.
+CONFIG = PLAIN_CONFIG + "votes:\n  nomination:\n    min_open: 0s\n"
+VETO_CONFIG = CONFIG + "    veto: {team: steering-council, window: 7d}\n"
 DAY = 86400.0
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from app.features.orgconfig import CONFIG_PATH
 from app.features.roster import templates as t
-from app.features.roster.listfile import Row, render_list
+from app.features.roster.listfile import Row, parse_list, render_list
 from sandbox import Sandbox
 from tests.harness import Stack
 
@@ -34,7 +34,9 @@ MEMBERS = ("bob", "carol", "dave", "erin", "frank", "heidi")
 RELEASE_MANAGERS = ("carol",)
 
 
-def config_text(via: str = "commit", enforce: bool = False, extra: str = "") -> str:
+def config_text(
+    via: str = "commit", enforce: bool = False, extra: str = "", note: str = "Left {date}"
+) -> str:
     return (
         "team: psrt\n"
         f"governance_repo: {GOVERNANCE}\n"
@@ -45,6 +47,7 @@ def config_text(via: str = "commit", enforce: bool = False, extra: str = "") -> 
         f"  path: {PUBLIC}\n"
         f"  emeritus_path: {EMERITUS}\n"
         f"  via: {via}\n"
+        f'  emeritus_note: "{note}"\n'
         f"  enforce: {'true' if enforce else 'false'}\n" + extra
     )
 
@@ -94,7 +97,8 @@ def file_text(sb: Sandbox, path: str, branch: str = "main") -> str:
 
 
 def logins_in(text: str) -> list[str]:
-    return [line.split(",")[1] for line in text.splitlines()[1:]]
+    """The logins a CSV list names, in file order (its header, if any, left out)."""
+    return [row.login for row in parse_list(text, "csv")]
 
 
 def alerts(sb: Sandbox, state: str = "open") -> list[Any]:

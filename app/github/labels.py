@@ -32,7 +32,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     VETOED: ("b60205", "The admission was vetoed"),
     REMOVAL: ("e99695", "A vote to remove a member"),
     ADVISORY: ("b60205", "Tracks a private vulnerability report (repository security advisory)"),
-    ONBOARDING: ("1d76db", "Onboarding checklist of a new member"),
+    ONBOARDING: ("1d76db", "Onboarding or offboarding checklist of a member"),
     INACTIVITY: ("c5def5", "The yearly inactivity review"),
     CONFIG_ERROR: ("d73a4a", "Warden cannot apply .github/warden.yml"),
     ROSTER_ALERT: ("d93f0b", "Warden: something about the team needs an admin"),

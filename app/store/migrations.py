@@ -270,6 +270,26 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             "CREATE TABLE write_probes (name TEXT PRIMARY KEY, at {float} NOT NULL)",
         ],
     ),
+    (
+        13,
+        "offboarding: inactivity reviews (the window they covered, who was warned, when)",
+        [
+            """CREATE TABLE inactivity_reviews (
+                id {id},
+                installation_id BIGINT NOT NULL,
+                org TEXT NOT NULL,
+                repo TEXT NOT NULL,
+                issue_number INTEGER NOT NULL,
+                opened_at {float} NOT NULL,
+                since {float} NOT NULL,
+                action TEXT NOT NULL,
+                warned TEXT NOT NULL,
+                remove_after {float},
+                state TEXT NOT NULL,
+                UNIQUE (installation_id, repo, issue_number)
+            )""",
+        ],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {

@@ -141,7 +141,12 @@ async def test_vote_closes_early_once_the_remaining_voters_cannot_change_it(
             i for i in sandbox.repo(ORG, GOV).issues.values() if t.ONBOARDING in i.labels
         ]
         items = [line for line in (onboarding.body or "").splitlines() if line.startswith("- [")]
-        assert items == ["- [ ] Read PEP 811", "- [ ] Say hello on discuss.python.org"]
+        assert items == [
+            "- [ ] Read PEP 811",
+            "- [ ] Say hello on discuss.python.org",
+            "- [ ] Add @grace to the team's mailing list",  # onboarding.venues, for the admins
+            "- [ ] Add @grace to the team's chat",
+        ]
 
 
 async def test_veto_in_the_window_by_a_veto_team_member_stops_the_admission(

@@ -22,7 +22,7 @@ SPEC_SUMMARY = """\
 - Votes:
   - nomination: 2/3 of votes cast, 7 days, veto by steering-council within 7 days
   - removal: more than 1/2 of votes cast, 7 days, voters: steering-council
-- Inactivity: after 365 days without activity; yearly report; exempt: release-managers, \
+- Inactivity: after 365 days without activity; yearly report (01-15); exempt: release-managers, \
 steering-council
 - Advisories: all repositories; `psrt` added to each advisory; tracking issues; coordinator \
 assigned after 3 days (never from release-managers, steering-council); deadline 90 days \

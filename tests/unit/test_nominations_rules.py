@@ -125,7 +125,10 @@ def test_failed_result_matches_golden() -> None:
 
 
 def test_onboarding_issue_matches_golden() -> None:
-    title, body = t.onboarding_issue(sample_vote(), CONFIG.onboarding.checklist, invited=True)
+    onboarding = CONFIG.onboarding
+    title, body = t.onboarding_issue(
+        sample_vote(), onboarding.checklist, invited=True, venues=onboarding.venues
+    )
     assert title == "Onboarding @grace"
     assert_golden("vote-onboarding.md", body)
 
@@ -216,3 +219,33 @@ def test_cancelled_and_vetoed_results_match_golden() -> None:
         ]
     )
     assert_golden("vote-stopped.md", text)
+
+
+def test_decided_vote_under_the_default_rule_stays_open_and_says_so_golden() -> None:
+    vote = sample_vote()
+    now = OPENED + timedelta(days=2)
+    opened = datetime.fromtimestamp(vote.opened_at, UTC)
+    args = (vote.rule, vote.voters, REACTIONS)
+    result = tally(*args, deadline=vote.deadline_at, now=now, opened_at=opened)
+    assert (result.outcome, result.decided, result.closable) == ("passed", True, False)
+    assert_golden("vote-open-decided.md", t.open_comment(vote, result, now, "psrt"))
+
+
+def test_removal_vote_comment_and_result_name_the_removal_golden() -> None:
+    rule = engine_rule(CONFIG.votes.removal)
+    vote = sample_vote(kind="removal", nominee="dave", rule=rule, veto_team=None, veto_window=0.0)
+    now = OPENED + timedelta(hours=1)
+    result = tally(vote.rule, vote.voters, [], deadline=vote.deadline_at, now=now)
+    body = t.open_comment(vote, result, now, "steering-council")
+    closed = t.result_comment(vote.but(state="passed"), result, "Closed at its deadline.")
+    assert_golden("vote-removal.md", body + "\n---\n\n" + closed)
+
+
+def test_a_vote_keeps_the_min_open_it_opened_with() -> None:
+    from app.features.votes.records import _rule, rule_json
+
+    stored = rule_json(sample_vote())
+    assert _rule(stored)[0].min_open is None  # the default: open until the deadline
+    before_min_open = stored.replace(', "min_open": null', "")
+    assert "min_open" not in before_min_open
+    assert _rule(before_min_open)[0].min_open == timedelta(0)  # closed once decided, still

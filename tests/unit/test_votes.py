@@ -391,3 +391,29 @@ def test_an_extra_vote_for_never_turns_a_pass_into_a_fail(
     eligible = n_for + n_against + n_abstain + 1
     if passes(rule, n_for, n_against, n_abstain, eligible):
         assert passes(rule, n_for + 1, n_against, n_abstain, eligible)
+
+
+def test_min_open_holds_a_decided_vote_open_until_it_has_passed() -> None:
+    rule = VoteRule(threshold=Fraction(2, 3), min_open=timedelta(days=3))
+    ballots = votes(alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
+
+    def at(now: datetime) -> Tally:
+        return tally(rule, MEMBERS, ballots, deadline=DEADLINE, now=now, opened_at=OPENED)
+
+    early = at(OPENED + timedelta(days=1))
+    assert (early.outcome, early.decided, early.closable) == ("passed", True, False)
+    later = at(OPENED + timedelta(days=3))
+    assert (later.outcome, later.closable) == ("passed", True)
+
+
+def test_without_min_open_a_decided_vote_closes_only_at_its_deadline() -> None:
+    ballots = votes(alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
+
+    def at(now: datetime) -> Tally:
+        return tally(
+            NOMINATION_RULE, MEMBERS, ballots, deadline=DEADLINE, now=now, opened_at=OPENED
+        )
+
+    before = at(DEADLINE - timedelta(seconds=1))
+    assert (before.decided, before.closable) == (True, False)
+    assert at(DEADLINE).closable

@@ -78,7 +78,7 @@ async def plan(
     left_on: Mapping[str, date] | None = None,
 ) -> RosterUpdate:
     """The new list texts (display names are asked of GitHub only for new members)."""
-    fmt = config.roster.format
+    fmt, note = config.roster.format, config.roster.emeritus_note
 
     def run(names: dict[str, str]) -> RosterUpdate:
         return reconcile(
@@ -91,9 +91,10 @@ async def plan(
             today=ctx.clock.now().date(),
             fmt=fmt,
             names=names,
-            left_on={**left_dates(lists.emeritus.text, fmt), **(left_on or {})},
+            left_on={**left_dates(lists.emeritus.text, fmt, note), **(left_on or {})},
             renamed=team.renamed,
             listed=team.listed,
+            emeritus_note=note,
         )
 
     first = run({})
@@ -122,7 +123,7 @@ async def plan_pull_request(
         if declined is not None:
             ref = str(declined["head"]["sha"])
             branch = await read_file(gh, org, lists.repo, lists.emeritus.path, ref)
-    dates = left_dates(branch.text, config.roster.format)
+    dates = left_dates(branch.text, config.roster.format, config.roster.emeritus_note)
     return await plan(gh, config, team, lists, ctx, dates) if dates else update
 
 

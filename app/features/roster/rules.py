@@ -1,8 +1,9 @@
 """The reconcile rules: the public and emeritus lists the team calls for.
 
 Names and unmanaged notes in the files are kept; ``Admin`` and the ``notes`` notes are
-Warden's to add and drop. Leavers move to the emeritus list with the note ``Left
-YYYY-MM-DD``; a member who rejoins is taken off it. Invitees still pending are not added,
+Warden's to add and drop. Leavers move to the emeritus list with their notes (``Admin``
+aside: it is a role in the team), plus ``emeritus_note`` (e.g. ``Left {date}``) when one is
+configured; a member who rejoins is taken off it. Invitees still pending are not added,
 and if already listed they are left alone (not moved to emeritus). A list whose rows do
 not change is returned byte for byte as it was.
 """
@@ -10,11 +11,11 @@ not change is returned byte for byte as it was.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from app.features.roster.listfile import LEFT_NOTE, Format, Row, parse_list, render_list, sort_key
+from app.features.roster.listfile import Format, Row, parse_list, render_list, sort_key
 from app.features.roster.listfile import login_key as _key
 
 Role = Literal["member", "maintainer"]
@@ -213,18 +214,30 @@ def _newcomers(team: _Team, listed: set[str], emeritus: dict[str, Row]) -> list[
     return rows
 
 
-def _update_emeritus(
-    team: _Team, rows: list[Row], leavers: list[Row], today: date, left_on: Mapping[str, date]
-) -> list[Row]:
-    """The emeritus rows: rejoined members out, leavers in with the date they left."""
+@dataclass(frozen=True)
+class Leaving:
+    """How leavers are written to the emeritus list."""
+
+    today: date
+    note: str = ""
+    """``roster.emeritus_note``: a note added to a leaver's own, ``{date}`` the leave date."""
+    left_on: Mapping[str, date] = field(default_factory=dict)
+
+    def notes(self, row: Row) -> tuple[str, ...]:
+        """A leaver's notes: their own (``Admin`` aside), then the configured note."""
+        kept = tuple(note for note in row.notes if note.casefold() != ADMIN_NOTE.casefold())
+        if not self.note:
+            return kept
+        dates = {_key(login): when for login, when in self.left_on.items()}
+        when = dates.get(_key(row.login), self.today).isoformat()
+        return (*kept, self.note.format(date=when))
+
+
+def _update_emeritus(team: _Team, rows: list[Row], leavers: list[Row], how: Leaving) -> list[Row]:
+    """The emeritus rows: rejoined members out, leavers in (a stale row of theirs replaced)."""
     gone = {_key(row.login) for row in leavers}
     kept = [row for row in rows if _key(row.login) not in team.members.keys() | gone]
-    dates = {_key(login): when for login, when in left_on.items()}
-
-    def left(row: Row) -> tuple[str]:
-        return (LEFT_NOTE.format(date=dates.get(_key(row.login), today).isoformat()),)
-
-    return kept + [Row(row.name, row.login, left(row)) for row in leavers]
+    return kept + [Row(row.name, row.login, how.notes(row)) for row in leavers]
 
 
 def _rename(
@@ -239,13 +252,6 @@ def _rename(
             row = Row(row.name, new, row.notes)
         renamed.append(row)
     return renamed
-
-
-def _render_if_changed(old: list[Row], new: list[Row], fmt: Format, text: str) -> str:
-    """``text`` itself when its rows are unchanged (no churn), else a fresh render."""
-    if sorted(old, key=sort_key) == sorted(new, key=sort_key) and old == _dedupe(old):
-        return text
-    return render_list(new, fmt, text)
 
 
 def _diff(
@@ -280,12 +286,14 @@ def reconcile(
     left_on: Mapping[str, date] | None = None,
     renamed: Mapping[str, str] | None = None,
     listed: Iterable[str] | None = None,
+    emeritus_note: str = "",
 ) -> RosterUpdate:
     """Bring the public and emeritus lists in line with the team (rules: module docstring).
 
     ``notes`` maps a note (``Release Manager``) to the logins that get it; ``names`` gives
-    display names (from GitHub profiles) for new members. ``left_on`` gives leave dates
-    already recorded elsewhere (a pending pull request), so they do not move to today.
+    display names (from GitHub profiles) for new members. ``emeritus_note`` is added to a
+    leaver's notes (``{date}``: the day they left); ``left_on`` gives leave dates already
+    recorded elsewhere (a pending pull request), so they do not move to today.
     ``renamed`` maps an old login to the new one of the same GitHub account: its rows are
     renamed in place (name, notes and leave date kept), not moved to the emeritus list.
     ``listed``: the members the public list held at the last reconcile; a row outside the
@@ -302,10 +310,11 @@ def reconcile(
     staying = sorted_out.staying
     former = {_key(row.login): row for row in _dedupe(emeritus) if row.login}
     added = sorted(_newcomers(team, {_key(row.login) for row in staying}, former), key=sort_key)
-    gone = _update_emeritus(team, _dedupe(emeritus), sorted_out.leavers, today, left_on or {})
+    how = Leaving(today, emeritus_note, left_on or {})
+    gone = _update_emeritus(team, _dedupe(emeritus), sorted_out.leavers, how)
     return RosterUpdate(
-        public=_render_if_changed(as_read[0], staying + added, fmt, public_text),
-        emeritus=_render_if_changed(as_read[1], gone, fmt, emeritus_text),
+        public=render_list(staying + added, fmt, public_text),
+        emeritus=render_list(gone, fmt, emeritus_text),
         diff=_diff(team, added, sorted_out, former, found),
         pending=tuple({_key(x): x for x in invited if _key(x) not in team.members}.values()),
         dropped=tuple(sorted(sorted_out.dropped, key=sort_key)),

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from app.context import Context
+from app.features.offboarding.offboard import offboard
 from app.features.orgconfig import current_config
 from app.features.votes import issues as gh_issues
 from app.features.votes import records
@@ -18,7 +19,7 @@ from app.features.votes.records import Vote
 from app.features.votes.tally import Reaction, Tally, tally
 from app.github.client import GitHubAPI
 from app.github.teams import expect_membership, membership_state
-from app.org import Installation
+from app.org import Installation, Org
 from app.scheduler import Failures
 from app.store.base import AuditEntry
 
@@ -38,6 +39,7 @@ def count(vote: Vote, reactions: list[Reaction], now: datetime) -> Tally:
         excluded=frozenset({vote.nominee}),
         deadline=vote.deadline_at,
         now=now,
+        opened_at=datetime.fromtimestamp(vote.opened_at, UTC),
     )
 
 
@@ -104,8 +106,8 @@ async def _refresh(ctx: Context, gh: GitHubAPI, vote: Vote, *, force: bool = Fal
         return await finish(ctx, gh, vote)
     if vote.state == "veto" and ctx.clock.time() >= (vote.veto_until or 0):
         return await _veto_window_over(ctx, gh, vote)
-    if vote.state == "passed" and vote.kind == "nomination" and vote.onboarding_issue is None:
-        return await admit(ctx, gh, vote)  # an admission that failed half-way
+    if vote.state == "passed" and vote.onboarding_issue is None:
+        return await _carry_out(ctx, gh, vote)  # an admission or removal that failed half-way
     if vote.state != "open":
         return vote
     if vote.comment_id is None:  # the opening was interrupted before the comment was stored
@@ -114,7 +116,7 @@ async def _refresh(ctx: Context, gh: GitHubAPI, vote: Vote, *, force: bool = Fal
     if reactions is None:
         vote, reactions = await repost(ctx, gh, vote), []
     result = count(vote, reactions, now_of(ctx))
-    if result.decided:
+    if result.closable:
         return await close(ctx, gh, vote, result)
     if force or digest(result) != vote.tally:
         body = t.open_comment(vote, result, now_of(ctx), vote.voters_team)
@@ -250,9 +252,31 @@ async def finish(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
     done = vote.but(pending=None)
     if not await records.update(ctx.store, vote, done):
         return await _stored(ctx, vote)
-    if done.state == "passed" and done.kind == "nomination":
-        return await admit(ctx, gh, done)
+    if done.state == "passed":
+        return await _carry_out(ctx, gh, done)
     return done
+
+
+async def _carry_out(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
+    """What a passed vote decided: admit the nominee, or remove the member."""
+    if vote.kind == "removal":
+        return await remove(ctx, gh, vote)
+    return await admit(ctx, gh, vote)
+
+
+async def remove(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
+    """The removal passed: take the member off the team, open the offboarding issue, close
+    the removal issue. Safe to run again; the offboarding issue's number marks it done."""
+    config = await current_config(Installation(ctx, gh, vote.installation_id, vote.org))
+    if config is None:
+        return vote  # not set up any more: nothing is done there
+    org = Org(ctx, gh, vote.installation_id, vote.org, config)
+    how = f"removed by the vote in #{vote.issue_number}"
+    number = await offboard(org, vote.nominee, how, vote.subject)
+    await audit_once(ctx, vote, "removal.done", offboarding_issue=number)
+    await gh_issues.close_issue(gh, vote)
+    removed = vote.but(onboarding_issue=number)
+    return removed if await records.update(ctx.store, vote, removed) else await _stored(ctx, vote)
 
 
 async def _show(ctx: Context, gh: GitHubAPI, vote: Vote, body: str) -> Vote:
@@ -282,7 +306,8 @@ async def admit(ctx: Context, gh: GitHubAPI, vote: Vote) -> Vote:
         state = str(added.get("state"))
     config = await current_config(Installation(ctx, gh, vote.installation_id, vote.org))
     checklist = config.onboarding.checklist if config is not None else ()
-    title, body = t.onboarding_issue(vote, checklist, invited=state == "pending")
+    venues = config.onboarding.venues if config is not None else ()
+    title, body = t.onboarding_issue(vote, checklist, invited=state == "pending", venues=venues)
     number = await gh_issues.open_onboarding_issue(gh, vote, title, body)
     await audit_once(ctx, vote, "nomination.admitted", membership=state, onboarding_issue=number)
     await gh_issues.close_issue(gh, vote)

@@ -26,6 +26,7 @@ def engine_rule(rule: Any) -> VoteRule:
         quorum=rule.quorum,
         strict=rule.strict,
         duration=rule.duration,
+        min_open=rule.min_open,
     )
 
 
@@ -52,19 +53,28 @@ async def open_nomination(org: Org, issue: dict[str, Any]) -> Vote | None:
 
 
 async def _start(org: Org, issue: dict[str, Any], nominee: str) -> Vote | None:
-    rule = org.config.votes.nomination
+    opener = issue["user"]["login"]
+    return await start_vote(org, int(issue["number"]), nominee, opener)
+
+
+async def start_vote(
+    org: Org, number: int, subject: str, proposer: str, kind: str = "nomination"
+) -> Vote | None:
+    """Open a vote of ``kind`` (``nomination`` or ``removal``) about ``subject`` on issue
+    ``number`` of the governance repository, with the rule and voters of that kind now."""
+    rule = org.config.votes.removal if kind == "removal" else org.config.votes.nomination
     voters_team = org.config.voters_team(rule)
     members = await team_logins(org.gh, org.login, voters_team)
-    voters = frozenset(m for m in members if m.lower() != nominee.lower())
+    voters = frozenset(m for m in members if m.lower() != subject.lower())
     now = org.ctx.clock.time()
     vote = Vote(
         installation_id=org.id,
         org=org.login,
         repo=org.config.governance_repo,
-        issue_number=int(issue["number"]),
-        kind="nomination",
-        nominee=nominee,
-        nominator=issue["user"]["login"],
+        issue_number=number,
+        kind=kind,
+        nominee=subject,
+        nominator=proposer,
         team=org.config.team,
         rule=engine_rule(rule),
         voters=voters,

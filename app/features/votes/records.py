@@ -43,6 +43,7 @@ class Vote:
     outcome: str | None = None
     closed_at: float | None = None
     onboarding_issue: int | None = None
+    """The issue that follows a passed vote: onboarding (nomination), offboarding (removal)."""
     #: The vote comment's text once the vote is closed (put back if a late count overwrote it).
     result: str | None = None
     #: What the last state change still owes GitHub and the audit log (JSON), until done.
@@ -74,11 +75,20 @@ def rule_json(vote: Vote) -> str:
             "quorum": rule.quorum,
             "strict": rule.strict,
             "duration": rule.duration.total_seconds(),
+            "min_open": None if rule.min_open is None else rule.min_open.total_seconds(),
             "veto_window": vote.veto_window,
             "voters_team": vote.voters_team,
         },
         sort_keys=True,
     )
+
+
+def _min_open(data: dict[str, Any]) -> timedelta | None:
+    """A vote keeps the rule it opened with: one stored before ``min_open`` existed closed
+    as soon as it was decided, so it still does (0); null is "until the deadline"."""
+    if "min_open" not in data:
+        return timedelta(0)
+    return None if data["min_open"] is None else timedelta(seconds=float(data["min_open"]))
 
 
 def _rule(text: str) -> tuple[VoteRule, float, str]:
@@ -89,6 +99,7 @@ def _rule(text: str) -> tuple[VoteRule, float, str]:
         quorum=int(data["quorum"]),
         strict=bool(data["strict"]),
         duration=timedelta(seconds=float(data["duration"])),
+        min_open=_min_open(data),
     )
     return rule, float(data.get("veto_window", 0.0)), str(data.get("voters_team", ""))
 
@@ -211,18 +222,22 @@ async def find(store: Store, installation_id: int, repo: str, number: int) -> Vo
 async def live_votes(store: Store) -> list[Vote]:
     """Every vote still open or in its veto window, every vote whose last state change was
     not carried out in full, and every passed nomination whose admission did not finish
-    (a crash or a failure half-way is finished by the next sweep), oldest first."""
+    (a crash or a failure half-way is finished by the next sweep), and likewise every passed
+    removal whose offboarding did not finish, oldest first."""
     rows = await store.fetch(
         "SELECT * FROM votes WHERE state IN (?, ?) OR pending IS NOT NULL "
-        "OR (state = ? AND kind = ? AND onboarding_issue IS NULL) ORDER BY id",
+        "OR (state = ? AND kind IN (?, ?) AND onboarding_issue IS NULL) ORDER BY id",
         *LIVE_STATES,
         "passed",
         "nomination",
+        "removal",
     )
     return [_from_row(row) for row in rows]
 
 
-async def live_for_nominee(store: Store, installation_id: int, nominee: str) -> list[Vote]:
+async def live_for_nominee(
+    store: Store, installation_id: int, nominee: str, kind: str = "nomination"
+) -> list[Vote]:
     rows = await store.fetch(
         "SELECT * FROM votes WHERE installation_id = ? AND LOWER(nominee) = ? "
         "AND state IN (?, ?) "
@@ -230,6 +245,6 @@ async def live_for_nominee(store: Store, installation_id: int, nominee: str) -> 
         installation_id,
         nominee.lower(),
         *LIVE_STATES,
-        "nomination",
+        kind,
     )
     return [_from_row(row) for row in rows]

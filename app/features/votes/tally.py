@@ -24,7 +24,9 @@ class VoteRule:
     counts every binding voter. ``quorum`` is the number of binding votes
     (for, against *and* abstain: PEP 811 speaks of "votes", and an abstention
     is a vote that was cast) needed for the result to stand. With ``strict``,
-    a result exactly at the threshold fails ("more than half").
+    a result exactly at the threshold fails ("more than half"). ``min_open`` is the
+    earliest a decided vote may close, counted from its opening; None (the default) keeps
+    every vote open until its deadline (PEP 811: "open for one week").
     """
 
     threshold: Fraction
@@ -32,6 +34,7 @@ class VoteRule:
     quorum: int = 0
     strict: bool = False
     duration: timedelta = timedelta(days=7)
+    min_open: timedelta | None = None
 
     def __post_init__(self) -> None:
         if not 0 < self.threshold <= 1:
@@ -42,10 +45,18 @@ class VoteRule:
             raise ValueError(f"quorum cannot be negative, not {self.quorum}")
         if self.duration <= timedelta(0):
             raise ValueError(f"duration must be positive, not {self.duration}")
+        if self.min_open is not None and self.min_open < timedelta(0):
+            raise ValueError(f"min_open cannot be negative, not {self.min_open}")
 
     def deadline_from(self, opened_at: datetime) -> datetime:
         """When a vote opened at ``opened_at`` closes."""
         return opened_at + self.duration
+
+    def earliest_close(self, opened_at: datetime, deadline: datetime) -> datetime:
+        """The earliest a decided vote opened at ``opened_at`` may close."""
+        if self.min_open is None:
+            return deadline
+        return min(opened_at + self.min_open, deadline)
 
 
 #: PEP 811 admission: at least two-thirds of the votes cast, open one week.
@@ -102,6 +113,10 @@ class Tally:
     outcome: Outcome
     decided: bool
     closes_at: datetime
+    closable: bool = False
+    """Decided (or due) and past ``min_open``: the vote closes now."""
+    earliest_close: datetime | None = None
+    """When a decided vote may close (``min_open`` after opening, at most the deadline)."""
 
     def summary(self) -> str:
         """A one-line account of the tally, e.g. for a status line."""
@@ -162,6 +177,20 @@ def _decide(rule: VoteRule, counts: tuple[int, int, int], free: int, eligible: i
     return "open"
 
 
+def _ballots(
+    chosen: Mapping[str, set[str]], spelling: Mapping[str, str]
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Binding choices by vote content, and the voters whose vote is invalid (several)."""
+    by_content: dict[str, list[str]] = {content: [] for content in VOTE_CONTENTS}
+    invalid: list[str] = []
+    for key, contents in chosen.items():
+        if len(contents) > 1:
+            invalid.append(spelling[key])
+        else:
+            by_content[next(iter(contents))].append(spelling[key])
+    return by_content, invalid
+
+
 def tally(
     rule: VoteRule,
     voters: frozenset[str],
@@ -170,6 +199,7 @@ def tally(
     excluded: frozenset[str] = frozenset(),
     deadline: datetime,
     now: datetime,
+    opened_at: datetime | None = None,
 ) -> Tally:
     """Count the reactions on a vote comment against ``rule``.
 
@@ -184,19 +214,18 @@ def tally(
     and who may still fix it) can change the result. Valid votes already cast
     are treated as final, as gitvote and PEP 811's admins count them, even
     though GitHub would let a voter swap a reaction until the close.
+
+    A decided vote is ``closable`` only from ``rule.min_open`` after ``opened_at``
+    (without ``opened_at``: at once); until then the tally says the outcome but the vote
+    stays open.
     """
     left_out = {_key(login) for login in excluded}
     binding = {_key(v): v for v in voters if _key(v) not in left_out}
     chosen, others, spelling = _choices(binding, reactions)
-    by_content: dict[str, list[str]] = {content: [] for content in VOTE_CONTENTS}
-    invalid: list[str] = []
-    for key, contents in chosen.items():
-        if len(contents) > 1:
-            invalid.append(spelling[key])
-        else:
-            by_content[next(iter(contents))].append(spelling[key])
+    by_content, invalid = _ballots(chosen, spelling)
     counts = (len(by_content[FOR]), len(by_content[AGAINST]), len(by_content[ABSTAIN]))
     eligible = len(binding)
+    earliest = deadline if opened_at is None else rule.earliest_close(opened_at, deadline)
     if now >= deadline:
         outcome: Outcome = "passed" if passes(rule, *counts, eligible) else "failed"
     else:
@@ -213,4 +242,6 @@ def tally(
         outcome=outcome,
         decided=outcome != "open",
         closes_at=deadline,
+        closable=outcome != "open" and (opened_at is None or now >= earliest),
+        earliest_close=earliest,
     )

@@ -80,12 +80,62 @@ def veto_text(vote: Vote) -> str:
     )
 
 
+#: What a vote is about, by its kind: the title, who started it, the result headlines.
+KIND_WORDS = {
+    "nomination": {
+        "title": "admit @{nominee} to @{org}/{team}",
+        "started": "@{nominator} nominated @{nominee}.",
+        "excluded": "the nominee excluded",
+        "about": "Vote on admitting @{nominee} to @{org}/{team}, nominated by @{nominator}.",
+        "passed": "passed: @{nominee} is admitted",
+        "failed": "failed: @{nominee} is not admitted",
+    },
+    "removal": {
+        "title": "remove @{nominee} from @{org}/{team}",
+        "started": "@{nominator} proposed removing @{nominee} from the team.",
+        "excluded": "@{nominee} excluded",
+        "about": "Vote on removing @{nominee} from @{org}/{team}, proposed by @{nominator}.",
+        "passed": "passed: @{nominee} is removed from the team",
+        "failed": "failed: @{nominee} stays a member",
+    },
+}
+
+
+def kind_words(vote: Vote, key: str) -> str:
+    words = KIND_WORDS.get(vote.kind, KIND_WORDS["nomination"])[key]
+    return words.format(
+        nominee=vote.nominee, nominator=vote.nominator, org=vote.org, team=vote.team
+    )
+
+
+def closes_text(vote: Vote, tally: Tally, now: datetime) -> str:
+    """When the vote closes: its deadline, and whether (and from when) it may close early."""
+    deadline = f"{when(vote.deadline_at)} ({relative(vote.deadline_at - now)})"
+    early = tally.earliest_close
+    if early is None or early >= vote.deadline_at:
+        return f"{deadline}. It stays open until then, even once the result can no longer change."
+    if early <= datetime.fromtimestamp(vote.opened_at, UTC):
+        return f"{deadline}, or earlier as soon as the result can no longer change."
+    return f"{deadline}, or from {when(early)} on, once the result can no longer change."
+
+
+def decided_note(vote: Vote, tally: Tally) -> str:
+    """Said under the tally of a decided vote that may not close yet."""
+    if not tally.decided or tally.closable:
+        return ""
+    until = min(tally.earliest_close or vote.deadline_at, vote.deadline_at)
+    return (
+        f"\n**Decided:** the remaining votes can no longer change the result ({tally.outcome}), "
+        f"but the vote stays open until {when(until)}; nothing is applied before then.\n"
+    )
+
+
 OPEN = """\
 {marker}
-## Vote: admit @{nominee} to @{org}/{team}
+## Vote: {title}
 
-@{nominator} nominated @{nominee}. The {eligible} members of @{org}/{voters_team} when the \
-vote opened vote (the nominee excluded); joining or leaving the team later changes nothing.
+{started} The {eligible} members of @{org}/{voters_team} when the \
+vote opened vote ({excluded}); joining or leaving the team later changes nothing.
 
 **How to vote:** react to this comment with 👍 for, 👎 against or 👀 to abstain. Use one of \
 the three only: a voter with more than one has an invalid vote. Reactions from anyone else \
@@ -93,11 +143,11 @@ are shown as non-binding.
 
 **Rule:** {rule} {veto}
 
-**Closes:** {deadline} ({relative}), or earlier as soon as the result can no longer change.
+**Closes:** {closes}
 
 ### Tally (counted {counted})
 
-{table}
+{table}{decided}
 `/vote status` refreshes this count now.
 """
 
@@ -106,18 +156,18 @@ def open_comment(vote: Vote, tally: Tally, now: datetime, voters_team: str) -> s
     """The vote comment while the vote is open, with the current tally."""
     return OPEN.format(
         marker=vote_marker(vote.issue_number),
-        nominee=vote.nominee,
-        nominator=vote.nominator,
+        title=kind_words(vote, "title"),
+        started=kind_words(vote, "started"),
+        excluded=kind_words(vote, "excluded"),
         org=vote.org,
-        team=vote.team,
         voters_team=voters_team,
         eligible=tally.eligible,
         rule=pass_rule_text(vote.rule),
         veto=veto_text(vote),
-        deadline=when(vote.deadline_at),
-        relative=relative(vote.deadline_at - now),
+        closes=closes_text(vote, tally, now),
         counted=when(now),
         table=tally_table(tally),
+        decided=decided_note(vote, tally),
     )
 
 
@@ -133,7 +183,7 @@ RESULT = """\
 {marker}
 ## Vote {headline}
 
-Vote on admitting @{nominee} to @{org}/{team}, nominated by @{nominator}. {closed}
+{about} {closed}
 
 **Rule:** {rule}
 
@@ -145,15 +195,15 @@ Vote on admitting @{nominee} to @{org}/{team}, nominated by @{nominator}. {close
 def result_comment(vote: Vote, tally: Tally | None, closed: str, note: str = "") -> str:
     """The vote comment once the vote is closed: the outcome and who voted how."""
     veto_until = when(datetime.fromtimestamp(vote.veto_until or 0, UTC))
-    headline = HEADLINES[vote.state].format(nominee=vote.nominee, veto_until=veto_until)
+    if vote.state in ("passed", "failed"):
+        headline = kind_words(vote, vote.state)
+    else:
+        headline = HEADLINES[vote.state].format(nominee=vote.nominee, veto_until=veto_until)
     table = tally_table(tally) if tally is not None else "No votes were counted.\n"
     return RESULT.format(
         marker=vote_marker(vote.issue_number),
         headline=headline,
-        nominee=vote.nominee,
-        org=vote.org,
-        team=vote.team,
-        nominator=vote.nominator,
+        about=kind_words(vote, "about"),
         closed=closed,
         rule=pass_rule_text(vote.rule),
         table=table,
@@ -188,12 +238,14 @@ Welcome to @{org}/{team}, @{nominee}! The vote in #{number} admitted you. {invit
 
 Please work through this checklist and tick each item when done:
 
-{checklist}
+{checklist}{venues}
 Ask in this issue if anything is unclear; close it once every item is ticked.
 """
 
 
-def onboarding_issue(vote: Vote, checklist: Sequence[str], invited: bool) -> tuple[str, str]:
+def onboarding_issue(
+    vote: Vote, checklist: Sequence[str], invited: bool, venues: Sequence[str] = ()
+) -> tuple[str, str]:
     """(title, body) of the onboarding issue for a newly admitted member."""
     note = (
         "GitHub sent you an invitation to the organisation: accept it to join the team."
@@ -201,7 +253,11 @@ def onboarding_issue(vote: Vote, checklist: Sequence[str], invited: bool) -> tup
         else "You are now a member of the team."
     )
     items = "".join(f"- [ ] {item}\n" for item in checklist)
+    admins = "".join(f"- [ ] Add @{vote.nominee} to {venue}\n" for venue in venues)
     body = ONBOARDING_BODY.format(
+        venues=f"\nFor the admins, the member venues to keep in sync:\n\n{admins}"
+        if admins
+        else "",
         marker=onboarding_marker(vote.issue_number),
         org=vote.org,
         team=vote.team,

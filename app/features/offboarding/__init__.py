@@ -1,0 +1,1 @@
+"""Offboarding and inactivity (PEP 811): `/resign`, `/removal`, the inactivity review."""

@@ -1,0 +1,87 @@
+"""`/resign` (a member leaves) and `/removal @login [reason]` (the removal voters ask for a
+vote). Rights are checked through the API, never taken from the payload."""
+
+from __future__ import annotations
+
+import re
+
+from app.features.offboarding import templates as t
+from app.features.offboarding.offboard import audit, offboard
+from app.features.votes import records as votes
+from app.features.votes.opening import start_vote
+from app.github import labels, marked_issues
+from app.github.client import GitHubAPI
+from app.github.teams import is_member
+from app.intake.commands import Invocation
+
+LOGIN = re.compile(r"^@?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$")
+
+
+async def _reply(gh: GitHubAPI, call: Invocation, key: str, **values: object) -> None:
+    await gh.post(call.issue["comments_url"], data={"body": t.reply(call.sender, key, **values)})
+
+
+def _subject(call: Invocation) -> str:
+    return f"{call.org.login}/{call.repo}#{call.issue['number']}"
+
+
+async def on_resign(call: Invocation) -> None:
+    """A member leaves the team at once; anyone else is told they cannot."""
+    org, gh = call.org, call.org.gh
+    if call.repo != org.config.governance_repo:
+        return  # elsewhere the line is prose, and a reply could say too much
+    team = org.config.team
+    if not await is_member(gh, org.login, team, call.sender):
+        await _reply(gh, call, "resign_denied", org=org.login, team=team)
+        return
+    how = f"resigned with `/resign` in #{call.issue['number']}"
+    subject = _subject(call)
+    number = await offboard(org, call.sender, how, subject)
+    await audit(org, "member.resigned", subject, login=call.sender)
+    await _reply(gh, call, "resigned", org=org.login, team=team, issue=number)
+
+
+async def on_removal(call: Invocation) -> None:
+    """Open a removal vote on a member, for the removal voters only."""
+    org, gh = call.org, call.org.gh
+    config = org.config
+    if call.repo != config.governance_repo:
+        return
+    voters = config.voters_team(config.votes.removal)
+    if not await is_member(gh, org.login, voters, call.sender):
+        await _reply(gh, call, "removal_denied", org=org.login, voters=voters)
+        return
+    match = LOGIN.match(call.command.args[0]) if call.command.args else None
+    if match is None:
+        await _reply(gh, call, "removal_usage")
+        return
+    login = match.group(1)
+    if not await is_member(gh, org.login, config.team, login):
+        await _reply(gh, call, "removal_not_member", login=login, org=org.login, team=config.team)
+        return
+    live = await votes.live_for_nominee(org.ctx.store, org.id, login, "removal")
+    if live:
+        await _reply(gh, call, "removal_exists", login=login, issue=live[0].issue_number)
+        return
+    number = await _open_removal(call, login)
+    await _reply(gh, call, "removal_opened", login=login, issue=number)
+
+
+async def _open_removal(call: Invocation, login: str) -> int:
+    """The removal issue (found again by its marker after a crash) and its vote."""
+    org = call.org
+    reason = " ".join(call.command.args[1:])
+    source = int(call.issue["number"])
+    title, body = t.removal_issue(login, call.sender, reason, source)
+    marker = f"<!-- warden:removal login={login.lower()} from={source} -->"
+    number = await marked_issues.upsert(
+        org.gh,
+        org.login,
+        org.config.governance_repo,
+        label=labels.REMOVAL,
+        marker=marker,
+        title=title,
+        body=f"{marker}\n{body}",
+    )
+    await start_vote(org, number, login, call.sender, "removal")
+    return number

@@ -1,0 +1,54 @@
+"""Take a member off the team (a resignation, a passed removal vote, an inactivity review):
+remove them on GitHub, open the offboarding issue, write the audit log. The roster feature
+then moves their row to the emeritus list, as for anyone who leaves the team."""
+
+from __future__ import annotations
+
+import logging
+
+from app.features.offboarding import templates as t
+from app.github import marked_issues
+from app.github.teams import expect_membership, membership_state
+from app.org import Installation, Org
+from app.store.base import AuditEntry
+
+log = logging.getLogger(__name__)
+
+MEMBERSHIP_URL = "/orgs/{org}/teams/{team_slug}/memberships/{username}"
+
+
+async def audit(org: Installation, kind: str, subject: str, **detail: object) -> None:
+    """Append to the audit log, with the delivery that caused it (none for a job)."""
+    entry = AuditEntry(
+        at=org.ctx.clock.time(),
+        kind=kind,
+        subject=subject,
+        detail=dict(detail),
+        installation_id=org.id,
+        delivery_id=org.ctx.delivery_id,
+    )
+    await org.ctx.store.append_audit(entry)
+
+
+async def offboard(org: Org, login: str, how: str, cause: str) -> int:
+    """Remove ``login`` from the team and open (or find) their offboarding issue; returns
+    its number. ``how`` says why in words, ``cause`` names what caused it (an issue, a
+    review). Safe to run again: someone already off the team is not removed twice, and the
+    open offboarding issue is found by its marker."""
+    team, gh = org.config.team, org.gh
+    if await membership_state(gh, org.login, team, login) is not None:
+        await expect_membership(org.ctx, org.id, org.login, team, login, "removed", cause)
+        await gh.delete(MEMBERSHIP_URL, {"org": org.login, "team_slug": team, "username": login})
+        await audit(org, "member.removed", cause, login=login, how=how)
+        log.info("%s: removed %s from %s (%s)", org.login, login, team, how)
+    venues = org.config.onboarding.venues
+    title, body = t.offboarding_issue(org.login, team, login, how, venues)
+    return await marked_issues.upsert(
+        gh,
+        org.login,
+        org.config.governance_repo,
+        label=t.OFFBOARDING,
+        marker=t.offboarding_marker(login),
+        title=title,
+        body=body,
+    )
