@@ -1,5 +1,6 @@
-"""The status page as a person sees it: Debian's chromium, headless, driven by Playwright
-(never a browser download), at a desktop width and a phone's, with screenshots kept."""
+"""The status page (and the setup form) as a person sees it: Debian's chromium, headless,
+driven by Playwright (never a browser download), at a desktop width and a phone's, with
+screenshots kept."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestServer
 
 from app.platform.clock import Clock
+from app.platform.settings import Settings
+from app.server import create_app
 from sandbox import Sandbox
 from tests import artefacts
 from tests.harness import Stack, running
@@ -113,3 +117,21 @@ async def test_the_status_page_in_a_real_browser_on_a_desktop_and_a_phone(
         await phone.screenshot(path=shot, full_page=True)
         assert shot.stat().st_size > 1000
         print(f"status page screenshot: {shot}")
+
+
+async def test_the_setup_form_in_a_real_browser_on_a_phone(tmp_path: Path, browser: Open) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    server = TestServer(create_app(settings, run_scheduler=False))
+    await server.start_server()
+    try:
+        phone = await browser(
+            str(server.make_url("/setup")), viewport=PHONE, is_mobile=True, device_scale_factor=2
+        )
+        assert await phone.get_by_role("heading", name="Set up Warden").is_visible()
+        assert await phone.get_by_label("Organisation login").is_visible()
+        assert await phone.get_by_role("button", name="Continue to GitHub").is_visible()
+        width = await phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"]
+        await phone.screenshot(path=artefacts.keep("setup-page-390px.png"), full_page=True)
+    finally:
+        await server.close()

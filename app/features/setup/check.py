@@ -37,8 +37,9 @@ class CheckResult:
 
 
 async def check_installation(inst: Installation, *, reload: bool = False) -> CheckResult:
-    """Check one installation now; open, update or close its setup issue. ``reload`` reads
-    the config afresh (else the load this delivery's config handler just did is used)."""
+    """Check one installation now; open, update or close its setup issue. ``reload`` loads
+    the config from GitHub first (a new installation, ``check ORG``); otherwise the load
+    stored last is used."""
     org = inst.login
     config, found = await _read_config(inst, reload)
     found = await _gather(inst, found, config)
