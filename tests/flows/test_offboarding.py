@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.cli import _replay
 from app.features.offboarding import templates as t
 from app.features.votes import records as votes
 from app.features.votes import templates as vt
@@ -56,6 +57,17 @@ async def test_a_member_who_resigns_leaves_the_team_and_moves_to_the_emeritus_li
         kinds = [e.kind for e in await stack.ctx.store.audit_entries(f"{ORG}/{GOV}#{number}")]
         assert {"member.removed", "member.resigned"} <= set(kinds)
         assert installation_id
+
+        [typed] = [
+            d
+            for d in sandbox.deliveries
+            if d.event == "issue_comment" and "/resign" in d.payload["comment"]["body"]
+        ]
+        assert await _replay(stack.ctx, typed.guid) == 0  # the replay changes nothing
+        assert len(bot_replies(sandbox, number, "carol")) == 1
+        again = [e.kind for e in await stack.ctx.store.audit_entries(f"{ORG}/{GOV}#{number}")]
+        assert again == kinds
+        assert len(issues_labelled(sandbox, t.OFFBOARDING)) == 1
 
 
 async def test_resign_and_removal_are_refused_to_those_without_the_right(
@@ -132,9 +144,7 @@ async def test_removal_vote_passed_by_the_steering_council_removes_the_member(
         assert vt.PASSED in sandbox.world.issue(sandbox.repo(ORG, GOV), removal.number).labels
         assert "dave" not in team(sandbox)
         assert "Dave Diaz,dave," in rw.file_text(sandbox, rw.EMERITUS).splitlines()
-        assert [i.title for i in issues_labelled(sandbox, t.OFFBOARDING)] == [
-            "Offboarding @dave"
-        ]
+        assert [i.title for i in issues_labelled(sandbox, t.OFFBOARDING)] == ["Offboarding @dave"]
 
 
 async def test_warn_then_remove_keeps_who_replies_in_time_and_removes_who_does_not(

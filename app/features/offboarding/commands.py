@@ -18,9 +18,7 @@ LOGIN = re.compile(r"^@?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$")
 
 
 async def _reply(gh: GitHubAPI, call: Invocation, key: str, **values: object) -> None:
-    await gh.post(
-        call.issue["comments_url"], data={"body": t.reply(call.sender, key, **values)}
-    )
+    await gh.post(call.issue["comments_url"], data={"body": t.reply(call.sender, key, **values)})
 
 
 def _subject(call: Invocation) -> str:
@@ -33,6 +31,8 @@ async def on_resign(call: Invocation) -> None:
     if call.repo != org.config.governance_repo:
         return  # elsewhere the line is prose, and a reply could say too much
     team = org.config.team
+    if await _resigned_here(call):
+        return  # a redelivery or replay of a resignation already carried out
     if not await is_member(gh, org.login, team, call.sender):
         await _reply(gh, call, "resign_denied", org=org.login, team=team)
         return
@@ -41,6 +41,14 @@ async def on_resign(call: Invocation) -> None:
     number = await offboard(org, call.sender, how, subject)
     await audit(org, "member.resigned", subject, login=call.sender)
     await _reply(gh, call, "resigned", org=org.login, team=team, issue=number)
+
+
+async def _resigned_here(call: Invocation) -> bool:
+    """Whether the audit log already holds this sender's resignation on this issue."""
+    for entry in await call.org.ctx.store.audit_entries(_subject(call)):
+        if entry.kind == "member.resigned" and entry.detail.get("login") == call.sender:
+            return entry.installation_id == call.org.id
+    return False
 
 
 async def on_removal(call: Invocation) -> None:
