@@ -133,6 +133,14 @@ async def test_removal_vote_passed_by_the_steering_council_removes_the_member(
         )
         vote = await votes.find(stack.ctx.store, installation_id, GOV, removal.number)
         assert vote is not None and (vote.kind, sorted(vote.voters)) == ("removal", ["guido"])
+        [typed] = [
+            d
+            for d in sandbox.deliveries
+            if d.event == "issue_comment" and "/removal" in d.payload["comment"]["body"]
+        ]
+        assert await _replay(stack.ctx, typed.guid) == 0  # no second issue, vote or reply
+        assert len(issues_labelled(sandbox, labels.REMOVAL)) == 1
+        assert len(bot_replies(sandbox, report, "guido")) == 1
         comment = sandbox.world.comments[vote.comment_id or 0]
         assert "## Vote: remove @dave from @python/psrt" in comment.body
         sandbox.react(ORG, GOV, comment.id, "guido", "+1")

@@ -71,10 +71,19 @@ async def on_removal(call: Invocation) -> None:
         return
     live = await votes.live_for_nominee(org.ctx.store, org.id, login, "removal")
     if live:
-        await _reply(gh, call, "removal_exists", login=login, issue=live[0].issue_number)
+        mine = await marked_issues.find(
+            gh, org.login, config.governance_repo, labels.REMOVAL, _marker(call, login)
+        )
+        if mine is None or int(mine["number"]) != live[0].issue_number:  # else: a replay
+            await _reply(gh, call, "removal_exists", login=login, issue=live[0].issue_number)
         return
     number = await _open_removal(call, login)
     await _reply(gh, call, "removal_opened", login=login, issue=number)
+
+
+def _marker(call: Invocation, login: str) -> str:
+    """The removal issue's marker: who, and the issue the `/removal` was typed on."""
+    return f"<!-- warden:removal login={login.lower()} from={call.issue['number']} -->"
 
 
 async def _open_removal(call: Invocation, login: str) -> int:
@@ -83,7 +92,7 @@ async def _open_removal(call: Invocation, login: str) -> int:
     reason = " ".join(call.command.args[1:])
     source = int(call.issue["number"])
     title, body = t.removal_issue(login, call.sender, reason, source)
-    marker = f"<!-- warden:removal login={login.lower()} from={source} -->"
+    marker = _marker(call, login)
     number = await marked_issues.upsert(
         org.gh,
         org.login,
