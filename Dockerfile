@@ -13,6 +13,8 @@ FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 warden \
     && mkdir -p /data && chown warden:warden /data
 COPY --from=build /opt/warden /opt/warden
+# /setup registers the app from this manifest and writes its credentials to ./.env
+COPY --chown=warden:warden app.yml /home/warden/app.yml
 ENV PATH="/opt/warden/bin:$PATH" \
     PYTHONUNBUFFERED=1 \
     HOST=0.0.0.0 \

@@ -32,18 +32,29 @@ async def open_runtime(
     timeout = aiohttp.ClientTimeout(total=30, connect=10)
     session = aiohttp.ClientSession(timeout=timeout)
     try:
-        github = None
-        if settings.app_id is not None and settings.private_key is not None:
-            github = GitHubApp(
-                session,
-                app_id=settings.app_id,
-                private_key=settings.private_key.reveal(),
-                base_url=settings.api_url,
-                metrics=metrics,
-                clock=clock,
-                max_inline_wait=max_inline_wait,
-            )
+        github = build_github(settings, session, metrics, clock, max_inline_wait)
         yield Context(settings, store, clock, metrics, github, wiring)
     finally:
         await session.close()
         await store.close()
+
+
+def build_github(
+    settings: Settings,
+    session: aiohttp.ClientSession,
+    metrics: Metrics,
+    clock: Clock,
+    max_inline_wait: float = 10.0,
+) -> GitHubApp | None:
+    """The app's client, or ``None`` in setup mode (no app id or key yet)."""
+    if settings.app_id is None or settings.private_key is None:
+        return None
+    return GitHubApp(
+        session,
+        app_id=settings.app_id,
+        private_key=settings.private_key.reveal(),
+        base_url=settings.api_url,
+        metrics=metrics,
+        clock=clock,
+        max_inline_wait=max_inline_wait,
+    )

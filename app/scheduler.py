@@ -4,12 +4,63 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from app.context import Context
+from app.github.client import describe_error
+from app.platform.errors import WardenError
 
 log = logging.getLogger(__name__)
+
+
+class JobFailed(WardenError):
+    """Some of a job's subjects (installations, votes) failed; the message names each and
+    why. Raised after the others were done."""
+
+    def __init__(self, failures: Sequence[str], succeeded: int) -> None:
+        self.failures = list(failures)
+        self.succeeded = succeeded
+        super().__init__(
+            f"{len(self.failures)} failed, {succeeded} done: " + "; ".join(self.failures)
+        )
+
+
+class Failures:
+    """A job's failures, one subject at a time: a broken installation does not stop the
+    others, and the run still ends failed, naming it."""
+
+    def __init__(self) -> None:
+        self.failures: list[str] = []
+        self.succeeded = 0
+
+    @contextmanager
+    def each(self, subject: str) -> Iterator[None]:
+        """``with failures.each("acme (installation 7)"):`` one subject's work."""
+        try:
+            yield
+        except Exception as exc:
+            log.warning("%s failed: %s", subject, describe_error(exc), exc_info=exc)
+            self.failures.append(f"{subject}: {describe_error(exc)[:300]}")
+        else:
+            self.succeeded += 1
+
+    def raise_if_any(self) -> None:
+        if self.failures:
+            raise JobFailed(self.failures, self.succeeded)
+
+
+@dataclass(frozen=True)
+class JobRun:
+    """How one run of a job ended: ``ok``, ``partial`` (some subjects failed) or ``error``."""
+
+    name: str
+    outcome: str
+    error: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.outcome == "ok"
 
 
 @dataclass(frozen=True)
@@ -44,28 +95,35 @@ class Scheduler:
 
     async def run_due(self) -> list[str]:
         """Run every job that is due now; return their names."""
+        return [run.name for run in await self.run_due_jobs()]
+
+    async def run_due_jobs(self) -> list[JobRun]:
+        """Run every job that is due now; return how each ended."""
         ran = []
         for job in self.jobs.values():
             now = self.ctx.clock.time()
             await self.ctx.store.ensure_job(job.name, now if job.at_start else now + job.every)
             state = await self.ctx.store.job_state(job.name)
             if state is not None and state.next_due_at <= now:
-                await self.run_job(job.name)
-                ran.append(job.name)
+                ran.append(await self.run_job(job.name))
         return ran
 
-    async def run_job(self, name: str) -> bool:
-        """Run one job now, whether due or not; True when it succeeded."""
+    async def run_job(self, name: str) -> JobRun:
+        """Run one job now, whether due or not; its outcome is recorded and counted."""
         job = self.jobs[name]
         started = self.ctx.clock.time()
         await self.ctx.store.ensure_job(name, started)
-        error: str | None = None
         try:
             await job.run(self.ctx)
+        except JobFailed as exc:
+            log.error("job %s: %s", name, exc)
+            run = JobRun(name, "partial" if exc.succeeded else "error", str(exc))
         except Exception as exc:
             log.exception("job %s failed", name)
-            error = f"{type(exc).__name__}: {exc}"
+            run = JobRun(name, "error", describe_error(exc))
+        else:
+            run = JobRun(name, "ok")
         finished = self.ctx.clock.time()
-        await self.ctx.store.record_job_run(name, started, finished, started + job.every, error)
-        self.ctx.metrics.jobs.labels(job=name, outcome="failed" if error else "ok").inc()
-        return error is None
+        await self.ctx.store.record_job_run(name, started, finished, started + job.every, run.error)
+        self.ctx.metrics.jobs.labels(job=name, outcome=run.outcome).inc()
+        return run

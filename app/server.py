@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import aiohttp
 from aiohttp import web
 
-from app import __version__
 from app.context import Context
 from app.feature import Wiring
+from app.features.setup import web as setup_web
 from app.features.status.page import StatusPage
 from app.intake.inbox import Inbox, Intake
 from app.intake.webhook import WebhookView
+from app.pages import page
 from app.platform.clock import SYSTEM_CLOCK, Clock
 from app.platform.metrics import Metrics
 from app.platform.settings import Settings
-from app.runtime import open_runtime
+from app.runtime import build_github, open_runtime
 from app.scheduler import Scheduler
+from app.startup import StartupFacts, gather_facts
 from app.wiring import WIRING
 
 log = logging.getLogger(__name__)
+HTTP_TIMEOUT = aiohttp.ClientTimeout(total=30, connect=10)
 
 
 @dataclass
@@ -35,6 +38,7 @@ class Running:
     inbox: Inbox | None = None
     scheduler: Scheduler | None = None
     webhook: WebhookView | None = None
+    facts: StartupFacts | None = None
 
 
 RUNNING = web.AppKey("running", Running)
@@ -53,7 +57,9 @@ def create_app(
     max_inline_wait: float = 10.0,
 ) -> web.Application:
     """Build the app; resources are opened on startup and closed on cleanup."""
-    app = web.Application()
+    # Never inflate a request body: a compressed webhook is refused unread (415), so a gzip
+    # bomb costs nothing (aiohttp would otherwise inflate it even while draining it).
+    app = web.Application(handler_args={"auto_decompress": False})
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
     app[RUNNING] = running = Running()
@@ -61,8 +67,9 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_view)
-    app.router.add_get("/setup", setup_page)
     app.router.add_get("/", status_page)
+    app.router.add_post("/webhook", _deferred_webhook)
+    setup_web.add_routes(app, settings, app[METRICS], clock)
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
@@ -76,14 +83,52 @@ def create_app(
                 )
             )
             running.ctx = ctx
+
+            async def start(new: Settings) -> None:
+                fresh = await _leave_setup_mode(running, stack, new, max_inline_wait)
+                await _start_processing(running, stack, fresh, run_workers, run_scheduler)
+
+            app[setup_web.SETUP].activate = start  # the manifest flow's last step
             if not settings.setup_mode:
                 await _start_processing(running, stack, ctx, run_workers, run_scheduler)
+            running.facts = await _facts(ctx)
             yield
 
     app.cleanup_ctx.append(lifecycle)
-    if not settings.setup_mode:
-        app.router.add_post("/webhook", _deferred_webhook)
     return app
+
+
+async def _facts(ctx: Context) -> StartupFacts:
+    """What the start-up line says, read once the database is open."""
+    settings = ctx.settings
+    return await gather_facts(
+        ctx.store,
+        settings.listen_url(),
+        settings.database_url,
+        ctx.wiring.jobs,
+        settings.setup_mode,
+        ctx.clock.time(),
+    )
+
+
+def announce(app: web.Application) -> None:
+    """Say once, when the server listens, where, in which mode, on which database."""
+    facts = app[RUNNING].facts
+    if facts is not None:
+        facts.announce()
+
+
+async def _leave_setup_mode(
+    running: Running, stack: AsyncExitStack, settings: Settings, max_inline_wait: float
+) -> Context:
+    """Swap the setup-mode context for one with the new app's credentials."""
+    old = running.ctx
+    assert old is not None and old.github is None
+    session = await stack.enter_async_context(aiohttp.ClientSession(timeout=HTTP_TIMEOUT))
+    github = build_github(settings, session, old.metrics, old.clock, max_inline_wait)
+    running.ctx = replace(old, settings=settings, github=github)
+    log.info("left setup mode: GitHub App %s, receiving webhooks at /webhook", settings.app_id)
+    return running.ctx
 
 
 async def _start_processing(
@@ -118,10 +163,13 @@ async def _start_processing(
 
 
 async def _deferred_webhook(request: web.Request) -> web.StreamResponse:
-    view = request.app[RUNNING].webhook
-    if view is None:
-        return web.json_response({"message": "starting up"}, status=503)
-    return await view(request)
+    running = request.app[RUNNING]
+    if running.webhook is not None:
+        return await running.webhook(request)
+    if running.ctx is not None and running.ctx.github is None:
+        message = "Warden is in setup mode: register the GitHub App at /setup first"
+        return web.json_response({"message": message}, status=404)
+    return web.json_response({"message": "starting up"}, status=503)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -129,10 +177,11 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
+    """Ready when the database takes a write (a read alone misses a full disk)."""
     ctx = request.app[RUNNING].ctx
-    if ctx is not None and await ctx.store.ping():
+    if ctx is not None and await ctx.store.probe_write(ctx.clock.time()):
         return web.json_response({"status": "ready"})
-    return web.json_response({"status": "database unavailable"}, status=503)
+    return web.json_response({"status": "database cannot take a write"}, status=503)
 
 
 async def metrics_view(request: web.Request) -> web.Response:
@@ -141,41 +190,17 @@ async def metrics_view(request: web.Request) -> web.Response:
     if ctx is not None:
         counts = await ctx.store.count_deliveries()
         metrics.queue_depth.set(counts.get("queued", 0) + counts.get("processing", 0))
+        metrics.stuck.set(await ctx.store.count_stuck(ctx.clock.time()))
     return web.Response(body=metrics.render(), content_type="text/plain", charset="utf-8")
 
 
 def _page(title: str, body: str) -> web.Response:
-    text = (
-        "<!doctype html><html lang=en><head><meta charset=utf-8>"
-        f"<title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
-        f"{body}<footer><small>Warden {__version__}</small></footer></body></html>"
-    )
-    return web.Response(text=text, content_type="text/html")
-
-
-async def setup_page(request: web.Request) -> web.Response:
-    settings = request.app[SETTINGS]
-    if not settings.setup_mode:
-        return _page(
-            "Warden is configured",
-            f"<p>GitHub App {html.escape(settings.app_id or '')} on "
-            f"{html.escape(settings.api_url)}. Webhooks are received at <code>/webhook</code>.</p>",
-        )
-    return _page(
-        "Set up Warden",
-        "<p>Warden is running in setup mode: it has no GitHub App credentials yet, so it "
-        "serves only this page and the health routes.</p><ol>"
-        "<li>Register a GitHub App from <code>app.yml</code> (events and permissions).</li>"
-        "<li>Set <code>GITHUB_APP_ID</code>, <code>GITHUB_PRIVATE_KEY_FILE</code> (or "
-        "<code>GITHUB_PRIVATE_KEY</code>) and <code>GITHUB_WEBHOOK_SECRET</code> in the "
-        "environment or in <code>.env</code>.</li>"
-        "<li>Restart Warden and install the app on your organisation.</li></ol>",
-    )
+    return web.Response(text=page(title, body), content_type="text/html")
 
 
 async def status_page(request: web.Request) -> web.Response:
     """Public information only: never anything embargoed (see app/status.py)."""
     ctx = request.app[RUNNING].ctx
-    if request.app[SETTINGS].setup_mode or ctx is None or ctx.github is None:
+    if ctx is None or ctx.github is None:
         return _page("Warden", "<p>Status: setup mode (no GitHub App configured).</p>")
     return _page("Warden", await request.app[STATUS].body(ctx))

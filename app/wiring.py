@@ -12,7 +12,8 @@ from app.features.advisories.entry import FEATURE as ADVISORIES
 from app.features.offboarding.entry import FEATURE as OFFBOARDING
 from app.features.orgconfig.entry import FEATURE as ORGCONFIG
 from app.features.roster.entry import FEATURE as ROSTER
+from app.features.setup.entry import FEATURE as SETUP
 from app.features.votes.entry import FEATURE as VOTES
 from app.intake.entry import FEATURE as INTAKE
 
-WIRING = Wiring.of(INTAKE, ORGCONFIG, VOTES, ADVISORIES, ROSTER, OFFBOARDING)
+WIRING = Wiring.of(INTAKE, ORGCONFIG, VOTES, ADVISORIES, ROSTER, SETUP, OFFBOARDING)

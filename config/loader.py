@@ -69,7 +69,8 @@ def merge(base: object, override: object) -> object:
 
 
 def cross_checks(config: WardenConfig, lines: dict[str, int]) -> list[ConfigIssue]:
-    """Rules between keys: reminders must come in order and before the deadline."""
+    """Rules between keys: reminders must come in order and before the deadline; `cve: cna`
+    needs the CNA's short name."""
     reminders, issues = config.advisories.reminders, []
     pairs = [
         ("urgent_before", reminders.urgent_before, "warn_before", reminders.warn_before),
@@ -87,4 +88,9 @@ def cross_checks(config: WardenConfig, lines: dict[str, int]) -> list[ConfigIssu
             f"make {name} shorter or {other} longer."
         )
         issues.append(ConfigIssue(path, lines.get(path, lines.get(other_path)), message))
+    advisories = config.advisories
+    if advisories.cve == "cna" and advisories.cna.short_name is None:
+        path = "advisories.cna.short_name"
+        message = "`cve: cna` needs the CNA's short name; add it, like short_name: PSF."
+        issues.append(ConfigIssue(path, lines.get(path, lines.get("advisories.cve")), message))
     return issues

@@ -30,6 +30,8 @@ TEAM_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,99}$"
 REPO_PATTERN = r"^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$"
 LOGIN_PATTERN = r"^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"
 ORG_TEAM_PATTERN = r"^@[A-Za-z0-9][A-Za-z0-9-]{0,38}/[a-z0-9][a-z0-9._-]{0,99}$"
+FULL_REPO_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$"
+CNA_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
 
 TeamSlug = Annotated[
     str, Text(TEAM_PATTERN, "a team slug (the last part of the team's URL)", "psrt")
@@ -41,6 +43,10 @@ FilePath = Annotated[str, Text(FILE_PATTERN, "a path inside the repository", "se
 Expert = Annotated[
     str, Text(f"{LOGIN_PATTERN}|{ORG_TEAM_PATTERN}", "a login or @org/team", "alice")
 ]
+FullRepo = Annotated[
+    str, Text(FULL_REPO_PATTERN, "a repository as owner/name", "acme/distro-security")
+]
+CnaName = Annotated[str, Text(CNA_PATTERN, "a CNA short name (CVE Services)", "PSF")]
 Line = Annotated[str, Text(r"^\S.*$", "a line of text", "Read the security policy")]
 Glob = Annotated[str, Text(r"^\S+$", "a file glob", "Lib/ssl.py")]
 MayBeZero = Annotated[timedelta, Span(timedelta(0))]
@@ -144,6 +150,30 @@ class ReminderConfig:
 
 
 @dataclass(frozen=True)
+class CnaConfig:
+    """The organisation's own CVE Numbering Authority (with `cve: cna`)."""
+
+    short_name: CnaName | None
+    repos: Literal["all"] | tuple[RepoName, ...]
+
+
+@dataclass(frozen=True)
+class OsvTarget:
+    """Where published advisories' OSV records go (a pull request into that repository)."""
+
+    repo: RepoName
+    path: FilePath
+
+
+@dataclass(frozen=True)
+class PublishConfig:
+    """What Warden does when an advisory is published."""
+
+    osv: OsvTarget | None
+    downstream: tuple[FullRepo, ...]
+
+
+@dataclass(frozen=True)
 class AdvisoryConfig:
     """How vulnerability reports (repository security advisories) are handled."""
 
@@ -155,7 +185,9 @@ class AdvisoryConfig:
     reminders: ReminderConfig
     experts: Mapping[Glob, tuple[Expert, ...]]
     codeowners: bool
-    cve: Literal["github", "none"]
+    cve: Literal["github", "cna", "none"]
+    cna: CnaConfig
+    publish: PublishConfig
 
 
 @dataclass(frozen=True)

@@ -98,3 +98,7 @@ def repo_references(config: WardenConfig) -> Iterator[tuple[str, str]]:
         yield "roster.repo", config.roster.repo
     if isinstance(config.advisories.repos, tuple):
         yield from _listed("advisories.repos", config.advisories.repos)
+    if isinstance(config.advisories.cna.repos, tuple):
+        yield from _listed("advisories.cna.repos", config.advisories.cna.repos)
+    if config.advisories.publish.osv is not None:
+        yield "advisories.publish.osv.repo", config.advisories.publish.osv.repo

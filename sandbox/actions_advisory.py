@@ -6,6 +6,7 @@ from typing import Any
 
 from sandbox.core import Core
 from sandbox.errors import Unprocessable
+from sandbox.scores import cvss_score
 from sandbox.state import Advisory, Repo
 
 GHSA_ALPHABET = "23456789cfghjmpqrvwx"
@@ -15,7 +16,15 @@ TRANSITIONS = {
     "closed": {"draft"},
     "published": set(),
 }
-PLAIN_FIELDS = ("summary", "description", "severity", "cve_id", "cwe_ids", "vulnerabilities")
+PLAIN_FIELDS = (
+    "summary",
+    "description",
+    "severity",
+    "cve_id",
+    "cwe_ids",
+    "vulnerabilities",
+    "cvss_vector_string",
+)
 
 
 def ghsa_id(number: int) -> str:
@@ -55,6 +64,8 @@ def report(
 def update(core: Core, repo: Repo, adv: Advisory, changes: dict[str, Any], sender: str) -> None:
     """``PATCH`` an advisory. Only publication sends a webhook, as on GitHub."""
     _check_people(core, repo, changes)
+    if changes.get("cvss_vector_string") is not None:
+        cvss_score(str(changes["cvss_vector_string"]))  # GitHub refuses an invalid vector
     target = changes.get("state")
     if target and target != adv.state and target not in TRANSITIONS[adv.state]:
         raise Unprocessable(f"Invalid state transition from `{adv.state}` to `{target}`.")

@@ -8,7 +8,7 @@ from typing import Any
 from sandbox.core import Core
 from sandbox.errors import NotFound, Unprocessable
 from sandbox.render import iso
-from sandbox.state import Installation, Invitation, Org, Team, TeamRole, User, UserType
+from sandbox.state import Installation, Invitation, Org, Repo, Team, TeamRole, User, UserType
 
 
 def add_user(core: Core, login: str, name: str | None = None, type: UserType = "User") -> User:
@@ -49,16 +49,7 @@ def install(core: Core, account: str, notify: bool = False) -> Installation:
     core.world.installations[inst.id] = inst
     if notify:
         repos = [r for r in core.world.repos.values() if r.owner.lower() == login.lower()]
-        listed = [
-            {
-                "id": r.id,
-                "node_id": f"R_{r.id}",
-                "name": r.name,
-                "full_name": r.full_name,
-                "private": r.private,
-            }
-            for r in repos
-        ]
+        listed = [_listed(r) for r in repos]
         full = core.render.installation(inst, core.app.id, core.app.slug)
         core.emit(
             "installation",
@@ -70,6 +61,36 @@ def install(core: Core, account: str, notify: bool = False) -> Installation:
             requester=None,
         )
     return inst
+
+
+def _listed(repo: Repo) -> dict[str, Any]:
+    """A repository as installation payloads list it."""
+    return {
+        "id": repo.id,
+        "node_id": f"R_{repo.id}",
+        "name": repo.name,
+        "full_name": repo.full_name,
+        "private": repo.private,
+    }
+
+
+def add_installation_repos(core: Core, account: str, names: list[str]) -> None:
+    """Repositories newly covered by the installation: ``installation_repositories.added``."""
+    inst = core.world.installation_for(account)
+    if inst is None:
+        raise ValueError(f"the app is not installed on {account}")
+    repos = [core.world.repo(inst.account, name) for name in names]
+    core.emit(
+        "installation_repositories",
+        "added",
+        sender=_admin(core, inst.account),
+        account=inst.account,
+        installation=core.render.installation(inst, core.app.id, core.app.slug),
+        repositories_added=[_listed(r) for r in repos],
+        repositories_removed=[],
+        repository_selection="all",
+        requester=None,
+    )
 
 
 def _admin(core: Core, org: str) -> str:

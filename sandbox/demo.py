@@ -6,138 +6,33 @@ import asyncio
 import re
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TextIO
 
-from aiohttp import web
-
 from app.features.orgconfig import CONFIG_PATH
 from app.features.votes.templates import NOMINATION, ONBOARDING, PASSED
-from app.platform.clock import Clock
-from app.platform.settings import Secret, Settings
-from app.scheduler import Scheduler
-from app.server import RUNNING, create_app
 from sandbox import Sandbox
+from sandbox.demo_timeline import Demo
 
 ORG, GOV = "python", "psrt-governance"
 MEMBERS = ("alice", "bob", "carol", "dave", "erin", "frank")
 DAY = 86400.0
-GOOD_CONFIG = (
+CONFIG = (
     "team: psrt\ngovernance_repo: psrt-governance\n"
-    "votes:\n  nomination:\n    veto: {team: steering-council, window: 7d}\n"
+    "votes:\n  nomination:\n    threshold: {threshold}\n"
+    "    veto: {{team: steering-council, window: 7d}}\n"
 )
-BROKEN_CONFIG = GOOD_CONFIG + "votes:\n  nomination:\n    threshold: two thirds\n"
-
-# What Warden's requests mean, for the timeline (method, path pattern, words).
-_WORDS: list[tuple[str, str, str]] = [
-    ("POST", r"/app/hook/deliveries/\d+/attempts$", "asked GitHub to redeliver a failed delivery"),
-    ("POST", r"/repos/[^/]+/[^/]+/issues$", "opened an issue"),
-    ("PATCH", r"/repos/[^/]+/[^/]+/issues/\d+$", "edited an issue"),
-    ("POST", r"/repos/[^/]+/[^/]+/issues/\d+/comments$", "commented on an issue"),
-    ("POST", r"/repos/[^/]+/[^/]+/labels$", "created a label"),
-    ("POST", r"/repos/[^/]+/[^/]+/issues/\d+/labels$", "labelled an issue"),
-    ("POST", r"/repos/[^/]+/[^/]+/check-runs$", "posted a check run"),
-    ("PATCH", r"/repos/[^/]+/[^/]+/check-runs/\d+$", "updated a check run"),
-    ("PATCH", r"/repos/[^/]+/[^/]+/issues/comments/\d+$", "edited its comment"),
-    ("DELETE", r"/repos/[^/]+/[^/]+/issues/\d+/labels/.+$", "removed a label"),
-    ("PUT", r"/orgs/[^/]+/teams/[^/]+/memberships/.+$", "added someone to a team"),
-    ("PATCH", r"/repos/[^/]+/[^/]+/security-advisories/[^/]+$", "updated an advisory"),
-    ("POST", r"/security-advisories/[^/]+/forks$", "created the advisory's private fork"),
-    ("POST", r"/security-advisories/[^/]+/cve$", "requested a CVE"),
-    ("PUT", r"/repos/[^/]+/[^/]+/contents/.+$", "committed a file"),
-    ("POST", r"/repos/[^/]+/[^/]+/pulls$", "opened a pull request"),
-    ("POST", r"/repos/[^/]+/[^/]+/git/refs$", "created a branch"),
-]
-
-
-def _describe(method: str, path: str) -> str:
-    for verb, pattern, words in _WORDS:
-        if method == verb and re.search(pattern, path):
-            return f"{words} ({method} {path})"
-    return f"{method} {path}"
-
-
-class Demo:
-    """The sandbox, Warden served on loopback, and a printer for what happens."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-        self.clock = Clock()
-        self.sb = Sandbox(clock=self.clock)
-        self.runner: web.AppRunner | None = None
-        self._seen_requests = 0
-        self._seen_deliveries = 0
-
-    def scheduler(self) -> Scheduler:
-        assert self.runner is not None
-        scheduler = self.runner.app[RUNNING].scheduler
-        assert scheduler is not None
-        return scheduler
-
-    def say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
-
-    async def start_warden(self, data: Path) -> None:
-        settings = Settings(
-            app_id=str(self.sb.app_id),
-            private_key=Secret(self.sb.private_key_pem),
-            webhook_secret=Secret(self.sb.webhook_secret),
-            api_url=self.sb.url,
-            database_url=f"sqlite:///{data / 'warden.sqlite3'}",
-            tick_seconds=3600.0,
-        )
-        app = create_app(settings, clock=self.clock, run_scheduler=False, max_inline_wait=2.0)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self.runner.addresses[0][:2]
-        self.sb.webhook_url = f"http://{host}:{port}/webhook"
-        self.say(f"  Warden is up at http://{host}:{port} (SQLite in a temporary folder)")
-
-    async def idle(self) -> None:
-        """Wait until every delivery was sent and processed."""
-        if self.runner is None:
-            await self.sb.settle()
-            return
-        ctx = self.runner.app[RUNNING].ctx
-        assert ctx is not None
-        async with asyncio.timeout(30):
-            while True:
-                sent = len(self.sb.deliveries)
-                await self.sb.settle()
-                counts = await ctx.store.count_deliveries()
-                busy = counts.get("queued", 0) + counts.get("processing", 0)
-                if not busy and len(self.sb.deliveries) == sent:
-                    return
-                await asyncio.sleep(0.05)
-
-    def report(self) -> None:
-        """Print the deliveries and Warden's writes since the last report, in the order
-        they happened (a webhook that Warden's own write caused comes after it)."""
-        lines: list[tuple[int, str]] = []
-        for delivery in self.sb.deliveries[self._seen_deliveries :]:
-            name = delivery.event + (f".{delivery.action}" if delivery.action else "")
-            outcome = f"answered {delivery.status_code}" if delivery.status_code else "failed"
-            again = " (redelivery)" if delivery.redelivery else ""
-            lines.append((delivery.seq, f"    GitHub → Warden: {name}{again}, {outcome}"))
-        self._seen_deliveries = len(self.sb.deliveries)
-        for record in self.sb.requests[self._seen_requests :]:
-            if record.method in ("GET", "HEAD") or record.path.endswith("/access_tokens"):
-                continue
-            lines.append(
-                (record.seq, f"    Warden → GitHub: {_describe(record.method, record.path)}")
-            )
-        self._seen_requests = len(self.sb.requests)
-        for _, line in sorted(lines, key=lambda pair: pair[0]):
-            self.say(line)
-
-    async def act(self, title: str, play: Callable[[], Awaitable[None]]) -> None:
-        self.say(f"\n{title}")
-        await play()
-        await self.idle()
-        self.report()
+BROKEN_CONFIG = CONFIG.format(threshold="two thirds")  # line 5: not a fraction
+GOOD_CONFIG = CONFIG.format(threshold="2/3")
+NEXT_STEPS = """
+Next, on your own GitHub:
+  make run                                        start Warden; open http://127.0.0.1:3000/setup
+                                                  to register the app on your organisation
+  python -m app check-config .github/warden.yml   check a config before you push it
+  python -m app check ORG                         check an installation: config, teams, repos,
+                                                  permissions (what /setup's install triggers)
+  python -m app tick --help                       the scheduled jobs and what each does
+  python -m app deliveries                        what GitHub sent and how it went"""
 
 
 async def run_demo(out: TextIO = sys.stdout) -> int:
@@ -166,10 +61,13 @@ async def _play(demo: Demo, data: Path) -> int:
     failures = [text for ok, text in checks if not ok]
     failures += [f"a request that breaks GitHub's REST contract: {v}" for v in sb.violations]
     failures += [f"webhook payload outside the schema: {p}" for p in sb.payload_problems]
-    demo.say("\nDone." if not failures else "")
     for text in failures:
         demo.say(f"FAILED: {text}")
-    return 1 if failures else 0
+    if failures:
+        return 1
+    demo.say("\nDone. Every scene did what it should.")
+    demo.say(NEXT_STEPS)
+    return 0
 
 
 def _seed(sb: Sandbox) -> None:
@@ -208,16 +106,24 @@ async def _config_scenes(demo: Demo) -> list[tuple[bool, str]]:
     sb = demo.sb
 
     async def broken_config() -> None:
+        demo.say("  alice pushes .github/warden.yml with line 5 `    threshold: two thirds`:")
         await sb.push(ORG, ".github", "main", {CONFIG_PATH: BROKEN_CONFIG}, "alice", "Configure")
 
     await demo.act("3. An admin pushes a config with a mistake", broken_config)
     opened = _config_error_issues(sb, "open")
+    for number in opened:
+        demo.say(f"  Warden applies nothing of it and explains in python/.github#{number}:")
+        for problem in _problems(sb, number):
+            demo.say(f"    {problem}")
 
     async def fixed_config() -> None:
+        demo.say("  alice writes `threshold: 2/3` instead:")
         await sb.push(ORG, ".github", "main", {CONFIG_PATH: GOOD_CONFIG}, "alice", "Fix it")
 
     await demo.act("4. The admin fixes it", fixed_config)
     closed = _config_error_issues(sb, "closed")
+    if closed == opened:
+        demo.say("  The file is valid: Warden applies it and closes the issue with a comment.")
     return [
         (len(opened) == 1, "the config error was not reported in one issue"),
         (closed == opened, "the config error issue was not closed once fixed"),
@@ -248,6 +154,8 @@ async def _nomination_scenes(demo: Demo) -> list[tuple[bool, str]]:
 
     await demo.act("6. The team votes", vote)
     passed = PASSED in _labels(sb, GOV, number)
+    for line in _vote_in_words(sb, number):
+        demo.say(f"  {line}")
 
     async def admit() -> None:
         demo.clock.advance(7 * DAY)
@@ -255,6 +163,7 @@ async def _nomination_scenes(demo: Demo) -> list[tuple[bool, str]]:
         await demo.scheduler().run_job("votes")
 
     await demo.act("7. No veto: grace is invited to the team and onboarded", admit)
+    demo.say(f"  {_vote_in_words(sb, number)[-1]}")
     invited = "grace" in sb.world.team(ORG, "psrt").invitations
     onboarding = [i for i in sb.repo(ORG, GOV).issues.values() if ONBOARDING in i.labels]
     return [
@@ -316,3 +225,27 @@ def _config_error_issues(sb: Sandbox, state: str) -> list[int]:
 
 def main() -> int:
     return asyncio.run(run_demo())
+
+
+def _problems(sb: Sandbox, number: int) -> list[str]:
+    """The problems a config error issue lists, without their Markdown links."""
+    body = sb.world.issue(sb.repo(ORG, ".github"), number).body or ""
+    found = re.findall(r"^- \[(line \d+)\]\([^)]*\), (.*)$", body, flags=re.M)
+    return [f"{where}, {what}" for where, what in found]
+
+
+def _vote_in_words(sb: Sandbox, number: int) -> list[str]:
+    """The result as Warden's vote comment states it: the heading, the counts, the rule."""
+    body = sb.world.comments[_vote_comment_id(sb, number)].body
+    heading = re.search(r"^## (.+)$", body, flags=re.M)
+    rule = re.search(r"^\*\*Rule:\*\* (.+)$", body, flags=re.M)
+    counts = dict(re.findall(r"^\| \S+ (for|against|abstain) \| (\d+) \|", body, flags=re.M))
+    if not heading or not rule or len(counts) != 3:
+        return ["Warden's vote comment does not state the result."]
+    tally = ", ".join(f"{counts[k]} {k}" for k in ("for", "against", "abstain"))
+    cast = int(counts["for"]) + int(counts["against"])
+    return [
+        f"Warden's tally: {tally}; {counts['for']} of {cast} votes cast are for.",
+        f"Rule: {rule.group(1)}",
+        f"Result, as Warden's vote comment now says: {heading.group(1)}.",
+    ]

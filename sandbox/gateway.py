@@ -12,14 +12,20 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from sandbox import routes_app, routes_issues, routes_orgs, routes_repos  # noqa: F401
+from sandbox import (  # noqa: F401  (the modules register their routes)
+    manifests,
+    routes_app,
+    routes_issues,
+    routes_orgs,
+    routes_repos,
+)
 from sandbox.auth import Caller, authenticate
 from sandbox.contract import Contract, Operation
 from sandbox.core import Core
 from sandbox.errors import GitHubError, NotFound, Unprocessable
 from sandbox.limits import Faults, RateLimits
 from sandbox.recorder import Recorder, RequestRecord, Violation, safe_headers
-from sandbox.routing import JWT_ROUTES, ROUTES, Ctx, Reply
+from sandbox.routing import JWT_ROUTES, OPEN_ROUTES, ROUTES, Ctx, Reply
 
 NO_BODY = object()
 
@@ -96,9 +102,12 @@ class Gateway:
         op, params = matched[0], {k: unquote(v) for k, v in matched[1].items()}
         answer = Answer(Reply(), operation=op)
         try:
-            answer.caller = authenticate(
-                self.core, request.headers.get("Authorization"), op.key in JWT_ROUTES
-            )
+            if op.key in OPEN_ROUTES:
+                answer.caller = Caller(None)  # counted against the app's own limit
+            else:
+                answer.caller = authenticate(
+                    self.core, request.headers.get("Authorization"), op.key in JWT_ROUTES
+                )
             answer.limited = self._exhausted(answer.caller)
             if answer.limited:
                 raise GitHubError(403, f"API rate limit exceeded for {self._name(answer.caller)}.")

@@ -274,7 +274,7 @@ class Renderer:
             "access_tokens_url": f"{self.urls.api}/app/installations/{inst.id}/access_tokens",
             "repositories_url": f"{self.urls.api}/installation/repositories",
             "html_url": f"{self.urls.web}/settings/installations/{inst.id}",
-            "permissions": dict(APP_PERMISSIONS),
+            "permissions": dict(inst.permissions or APP_PERMISSIONS),
             "events": list(APP_EVENTS),
             "single_file_name": None,
             "has_multiple_single_files": False,
@@ -292,7 +292,7 @@ APP_PERMISSIONS = {
     "members": "write",
     "metadata": "read",
     "repository_advisories": "write",
-    "pull_requests": "read",
+    "pull_requests": "write",
     "checks": "write",
 }
 APP_EVENTS = (

@@ -12,6 +12,7 @@ from sandbox.gitdata import blob_sha
 from sandbox.render import iso
 from sandbox.render_issues import IssueRenderer
 from sandbox.schema_util import DATA_DIR
+from sandbox.scores import cvss_score
 from sandbox.state import Advisory, CheckRun, Repo
 
 
@@ -78,8 +79,11 @@ class RepoRenderer(IssueRenderer):
                 "closed_at": iso(adv.closed_at),
                 "withdrawn_at": None,
                 "submission": {"accepted": adv.state != "triage"},
-                "cvss": None,
-                "cvss_severities": None,
+                "cvss": _cvss(adv.cvss_vector_string, "CVSS:3"),
+                "cvss_severities": {
+                    "cvss_v3": _cvss(adv.cvss_vector_string, "CVSS:3"),
+                    "cvss_v4": _cvss(adv.cvss_vector_string, "CVSS:4"),
+                },
                 "cwes": [{"cwe_id": c, "name": c} for c in adv.cwe_ids],
                 "cwe_ids": list(adv.cwe_ids),
                 "vulnerabilities": list(adv.vulnerabilities),
@@ -197,3 +201,10 @@ class RepoRenderer(IssueRenderer):
                 "verified_at": None,
             },
         }
+
+
+def _cvss(vector: str | None, version: str) -> dict[str, Any] | None:
+    """``{vector_string, score}`` when the advisory's vector is of ``version``."""
+    if vector is None or not vector.startswith(version):
+        return None
+    return {"vector_string": vector, "score": cvss_score(vector)}

@@ -74,7 +74,7 @@ def create_token(ctx: Ctx) -> Reply:
         {
             "token": token.value,
             "expires_at": iso(expires),
-            "permissions": dict(APP_PERMISSIONS),
+            "permissions": dict(inst.permissions or APP_PERMISSIONS),
             "repository_selection": "all",
         },
     )

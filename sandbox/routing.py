@@ -117,15 +117,19 @@ class Ctx:
 Handler = Callable[[Ctx], Reply]
 ROUTES: dict[str, Handler] = {}
 JWT_ROUTES: set[str] = set()
+#: Routes GitHub answers without credentials (the manifest code exchange).
+OPEN_ROUTES: set[str] = set()
 
 
-def route(key: str, jwt: bool = False) -> Callable[[Handler], Handler]:
+def route(key: str, jwt: bool = False, open_: bool = False) -> Callable[[Handler], Handler]:
     """Register a handler for ``METHOD /template`` (a key of the REST description)."""
 
     def register(handler: Handler) -> Handler:
         ROUTES[key] = handler
         if jwt:
             JWT_ROUTES.add(key)
+        if open_:
+            OPEN_ROUTES.add(key)
         return handler
 
     return register

@@ -81,6 +81,11 @@ class Scenario:
         """Install the app on an account; ``notify`` sends ``installation.created``."""
         return actions_org.install(self.core, account, notify).id
 
+    async def add_installation_repos(self, account: str, names: list[str]) -> None:
+        """Repositories join the installation (``installation_repositories.added``)."""
+        actions_org.add_installation_repos(self.core, account, names)
+        await self.settle()
+
     def repo(self, owner: str, name: str) -> Repo:
         """A repository's state."""
         return self.core.world.repo(owner, name)

@@ -10,6 +10,7 @@ from sandbox.contract import load_contract
 from sandbox.core import AppIdentity, Core
 from sandbox.gateway import Gateway
 from sandbox.limits import Faults
+from sandbox.manifests import ManifestPages
 from sandbox.recorder import RequestRecord, Violation
 from sandbox.render import Urls
 from sandbox.scenario import Scenario
@@ -37,11 +38,13 @@ class Sandbox(Scenario):
         self.gateway = Gateway(self.core, load_contract(), "http://127.0.0.1")
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.web_url = ""
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self, port: int = 0) -> None:
         """Serve on 127.0.0.1 (a free port unless ``port``) and start sending webhooks."""
         app = web.Application(client_max_size=30 * 1024 * 1024)
+        ManifestPages(self.core).add_routes(app)  # github.com pages, before the REST catch-all
         app.router.add_route("*", "/{tail:.*}", self.gateway.handle)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -51,6 +54,7 @@ class Sandbox(Scenario):
         self.url = f"http://127.0.0.1:{bound}"
         self.gateway.base_url = self.url
         self.core.render.urls = Urls(api=self.url)
+        self.web_url = self.url  # the github.com pages (the manifest flow) live here too
         await self.core.outbox.start()
 
     async def stop(self) -> None:

@@ -27,6 +27,7 @@ OPERATIONS = (
     "GET /app/installations",
     "GET /app/installations/{installation_id}",
     "POST /app/installations/{installation_id}/access_tokens",
+    "POST /app-manifests/{code}/conversions",
     "GET /app/hook/deliveries",
     "GET /app/hook/deliveries/{delivery_id}",
     "POST /app/hook/deliveries/{delivery_id}/attempts",
@@ -112,6 +113,7 @@ WEBHOOKS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("pull_request", "closed"): ("pull_request", "closed"),
     ("pull_request", "reopened"): ("pull_request", "reopened"),
     ("installation", "created"): ("installation", "created"),
+    ("installation_repositories", "added"): ("installation_repositories", "added"),
 }
 ADVISORY_ACTIONS = ("reported", "published")
 # Always kept although no operation references it: repository_advisory payloads use it.

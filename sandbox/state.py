@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sandbox.errors import Gone, NotFound
 
@@ -189,6 +189,7 @@ class Advisory:
     cve_requested: bool = False
     cwe_ids: list[str] = field(default_factory=list)
     vulnerabilities: list[dict[str, object]] = field(default_factory=list)
+    cvss_vector_string: str | None = None
 
 
 @dataclass
@@ -238,6 +239,19 @@ class Installation:
     account: str
     account_type: Literal["Organization", "User"]
     created_at: datetime
+    #: What the account's admin granted; ``None``: all the app asks for (``APP_PERMISSIONS``).
+    permissions: dict[str, str] | None = None
+
+
+@dataclass
+class Registration:
+    """An app registered from a manifest, waiting for its code to be exchanged (once)."""
+
+    code: str
+    manifest: dict[str, Any]
+    owner: str  # the org or user it was registered on
+    created_at: float
+    converted: bool = False
 
 
 @dataclass
@@ -258,6 +272,7 @@ class World:
     repos: dict[str, Repo] = field(default_factory=dict)
     installations: dict[int, Installation] = field(default_factory=dict)
     tokens: dict[str, Token] = field(default_factory=dict)
+    registrations: dict[str, Registration] = field(default_factory=dict)
     comments: dict[int, Comment] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
 

@@ -123,3 +123,11 @@ def example_payload(name: str, installation_id: int = 42) -> dict[str, Any]:
 
 
 pytest_plugins = ["pytester", "tests.sandbox_fixtures", "tests.harness"]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print where the artefacts tests kept are (the status page screenshots)."""
+    from tests import artefacts
+
+    for path in artefacts.KEPT:
+        terminalreporter.write_line(f"test artefact: {path}")

@@ -8,6 +8,9 @@ import pytest
 
 from app.platform.clock import Clock
 from sandbox import Sandbox
+from sandbox.cve_services import CveServices
+
+CNA, CNA_USER, CNA_KEY = "PSF", "psrt-bot@python.org", "cna-key-0123"
 
 
 @pytest.fixture
@@ -30,3 +33,19 @@ async def sandbox(clock: Clock) -> AsyncIterator[Sandbox]:
     problems = [str(v) for v in sb.violations] + sb.payload_problems
     if problems:
         pytest.fail("GitHub contract problems:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+async def cve_services(clock: Clock) -> AsyncIterator[CveServices]:
+    """A started CVE Services with the CNA ``PSF`` (user ``CNA_USER``, key ``CNA_KEY``); the
+    test fails at teardown on any request that breaks CVE Services' description."""
+    cs = CveServices(clock)
+    cs.add_cna(CNA, CNA_USER, CNA_KEY)
+    await cs.start()
+    try:
+        yield cs
+    finally:
+        await cs.stop()
+    problems = cs.violations + cs.bad_answers
+    if problems:
+        pytest.fail("CVE Services contract problems:\n" + "\n".join(problems), pytrace=False)

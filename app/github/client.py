@@ -142,7 +142,8 @@ class GitHubAPI(gh_aiohttp.GitHubAPI):
     async def _request(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""
     ) -> tuple[int, Mapping[str, str], bytes]:
-        request_headers = {**headers, "authorization": await self._auth()}
+        authorization = await self._auth()  # empty: an endpoint that takes no credentials
+        request_headers = {**headers, "authorization": authorization} if authorization else headers
         for attempt in range(1, self.max_attempts + 1):
             try:
                 status, response_headers, data = await super()._request(

@@ -19,6 +19,7 @@ ONBOARDING = "warden/onboarding"
 INACTIVITY = "warden/inactivity"
 CONFIG_ERROR = "warden/config-error"
 ROSTER_ALERT = "warden/roster-alert"
+SETUP = "warden/setup"
 
 #: Name -> (colour, description). GitHub would create a label named on an issue
 #: by itself, but grey and unexplained; Warden creates it with these first.
@@ -35,6 +36,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     INACTIVITY: ("c5def5", "The yearly inactivity review"),
     CONFIG_ERROR: ("d73a4a", "Warden cannot apply .github/warden.yml"),
     ROSTER_ALERT: ("d93f0b", "Warden: something about the team needs an admin"),
+    SETUP: ("d93f0b", "Warden's installation check: what is missing and how to fix it"),
 }
 
 LABELS_URL = "/repos/{owner}/{repo}/labels"

@@ -10,40 +10,49 @@ import os
 import socket
 import traceback
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from gidgethub import routing, sansio
 
 from app.context import Context
 from app.github.client import describe_error, retry_after_of
+from app.intake.shapes import check_shape
 from app.platform.batch import Batcher
 from app.platform.logs import log_context
+from app.platform.metrics import event_label
 from app.store import Delivery, NewDelivery, Store
 
 log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 30.0
 POLL_SECONDS = 0.5
+#: Waits between tries to write a delivery's outcome (a full disk, a lost connection);
+#: after the last one the delivery is left to its lease, which expires, and runs again.
+RECORD_RETRIES = (0.05, 0.2, 0.5, 1.0, 2.0, 4.0)
 
 
-def ordering_key(event: str, data: Any) -> str | None:
+def _field(data: Mapping[str, Any], name: str, key: str) -> object:
+    """``data[name][key]`` when ``data[name]`` is an object, else None (never raises)."""
+    value = data.get(name)
+    return value.get(key) if isinstance(value, dict) else None
+
+
+def ordering_key(event: str, data: Mapping[str, Any]) -> str | None:
     """Deliveries with the same key are processed in the order they arrived."""
-    if not isinstance(data, dict):
-        return None
-    repo = (data.get("repository") or {}).get("id")
+    repo = _field(data, "repository", "id")
     if event in ("issues", "issue_comment") and isinstance(data.get("issue"), dict):
-        return f"issue:{repo}:{data['issue'].get('number')}"
+        return f"issue:{repo}:{_field(data, 'issue', 'number')}"
     if event == "repository_advisory" and isinstance(data.get("repository_advisory"), dict):
-        return f"advisory:{data['repository_advisory'].get('ghsa_id')}"
+        return f"advisory:{_field(data, 'repository_advisory', 'ghsa_id')}"
     if event in ("membership", "team") and isinstance(data.get("team"), dict):
-        return f"team:{data['team'].get('id')}"
+        return f"team:{_field(data, 'team', 'id')}"
     if event == "pull_request" and isinstance(data.get("pull_request"), dict):
-        return f"pull:{repo}:{data['pull_request'].get('number')}"
+        return f"pull:{repo}:{_field(data, 'pull_request', 'number')}"
     if event == "push":
         return f"push:{repo}:{data.get('ref')}"
     if event in ("installation", "organization") and isinstance(data.get("installation"), dict):
-        return f"installation:{data['installation'].get('id')}"
+        return f"installation:{_field(data, 'installation', 'id')}"
     return None
 
 
@@ -65,15 +74,26 @@ class Intake:
         """Return once the delivery is committed: True if new, False if already stored."""
         return await self._batcher.submit(delivery)
 
-    async def _write(self, batch: Sequence[NewDelivery]) -> list[bool]:
+    async def _write(self, batch: Sequence[NewDelivery]) -> list[bool | Exception]:
         # One id twice in a batch: only its first copy is new.
         unique = list({d.id: d for d in reversed(batch)}.values())
-        stored = dict(
-            zip((d.id for d in unique), await self._store.insert_deliveries(unique), strict=True)
-        )
+        try:
+            outcomes: list[bool | Exception] = list(await self._store.insert_deliveries(unique))
+        except Exception:
+            if len(unique) == 1:
+                raise
+            # One row the database refuses must not fail its neighbours: each alone.
+            outcomes = [await self._insert_alone(d) for d in unique]
+        stored = dict(zip((d.id for d in unique), outcomes, strict=True))
         results = [stored.pop(d.id, False) for d in batch]
         self._on_stored()
         return results
+
+    async def _insert_alone(self, delivery: NewDelivery) -> bool | Exception:
+        try:
+            return (await self._store.insert_deliveries([delivery]))[0]
+        except Exception as exc:
+            return exc
 
 
 Dispatch = Callable[[Delivery], Awaitable[None]]
@@ -82,11 +102,22 @@ Dispatch = Callable[[Delivery], Awaitable[None]]
 class Inbox:
     """Claims due deliveries and runs them through the router, retrying transient failures."""
 
-    def __init__(self, ctx: Context, router: routing.Router, *, workers: int, max_attempts: int):
+    def __init__(
+        self,
+        ctx: Context,
+        router: routing.Router,
+        *,
+        workers: int,
+        max_attempts: int,
+        lease_seconds: float = LEASE_SECONDS,
+    ):
         self.ctx = ctx
         self.router = router
         self.worker_count = workers
         self.max_attempts = max_attempts
+        self.lease_seconds = lease_seconds
+        self.record_retries = RECORD_RETRIES
+        self._active: set[str] = set()  # ids a task of this worker is running right now
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._wake = asyncio.Event()
         self._slot_freed = asyncio.Event()
@@ -118,14 +149,21 @@ class Inbox:
             log.warning("could not hand back claimed deliveries: %s", exc)
 
     async def _heartbeat(self) -> None:
+        """Renew the leases of running deliveries only; queue again those whose lease ran
+        out (here or on a dead replica); repair a key left without a ready head."""
         while True:
-            await asyncio.sleep(LEASE_SECONDS / 3)
+            await asyncio.sleep(self.lease_seconds / 3)
             now = self.ctx.clock.time()
+            store = self.ctx.store
             try:
-                await self.ctx.store.extend_leases(self.worker_id, now + LEASE_SECONDS)
-                await self.ctx.store.reap_expired_leases(now)
-            except Exception:
-                log.exception("could not renew leases; trying again shortly")
+                await store.extend_leases(
+                    self.worker_id, sorted(self._active), now + self.lease_seconds
+                )
+                await store.reap_expired_leases(now)
+                await store.repair_heads()
+            except Exception as exc:
+                log.warning("could not renew leases (%s); trying again shortly", exc)
+            self._wake.set()
 
     async def _feed(self) -> None:
         """Claim as many due deliveries as there are free workers, and start them."""
@@ -137,7 +175,7 @@ class Inbox:
                 continue
             try:
                 batch = await self.ctx.store.claim_deliveries(
-                    self.worker_id, self.ctx.clock.time(), LEASE_SECONDS, free
+                    self.worker_id, self.ctx.clock.time(), self.lease_seconds, free
                 )
             except Exception:
                 log.exception("could not claim deliveries; retrying shortly")
@@ -150,6 +188,7 @@ class Inbox:
                         await self._wake.wait()
                 continue
             for delivery in batch:
+                self._active.add(delivery.id)
                 task = asyncio.create_task(self.process(delivery), name=f"delivery-{delivery.id}")
                 self._running.add(task)
                 task.add_done_callback(self._finished)
@@ -164,33 +203,55 @@ class Inbox:
         return [None] * len(ids)
 
     async def process(self, delivery: Delivery) -> str:
-        """Run one claimed delivery; return its new status."""
+        """Run one claimed delivery; return its new status (``lost`` when it could not be
+        written: the lease then runs out and the delivery runs again)."""
         ctx = self.ctx.for_delivery(delivery.id)
         start = ctx.clock.time()
-        with log_context(
-            delivery=delivery.id, event=delivery.event, installation=delivery.installation_id
-        ):
-            try:
-                await self._dispatch(ctx, delivery)
-            except Exception as exc:
-                status = await self._failed(delivery, exc)
-            else:
-                await self._mark_done(delivery.id)
-                status = "done"
-        ctx.metrics.deliveries.labels(event=delivery.event, outcome=status).inc()
-        ctx.metrics.processing_seconds.labels(event=delivery.event).observe(
-            ctx.clock.time() - start
-        )
+        self._active.add(delivery.id)
+        try:
+            with log_context(
+                delivery=delivery.id, event=delivery.event, installation=delivery.installation_id
+            ):
+                status = await self._run(ctx, delivery)
+        finally:
+            self._active.discard(delivery.id)
+        event = event_label(delivery.event)
+        ctx.metrics.deliveries.labels(event=event, outcome=status).inc()
+        ctx.metrics.processing_seconds.labels(event=event).observe(ctx.clock.time() - start)
         return status
 
-    async def _mark_done(self, delivery_id: str) -> None:
+    async def _run(self, ctx: Context, delivery: Delivery) -> str:
+        try:
+            await self._dispatch(ctx, delivery)
+        except Exception as exc:
+            error = exc
+        else:
+            return await self._record(lambda: self._mark_done(delivery.id))
+        return await self._record(lambda: self._failed(delivery, error))
+
+    async def _record(self, write: Callable[[], Awaitable[str]]) -> str:
+        """Write an outcome, trying again while the store refuses; ``lost`` if it never took."""
+        for wait in (*self.record_retries, None):
+            try:
+                return await write()
+            except Exception as exc:
+                if wait is None:
+                    log.error("could not record the outcome (%s); its lease will expire", exc)
+                    return "lost"
+                log.warning("could not record the outcome (%s); trying again", exc)
+                await asyncio.sleep(wait)
+        return "lost"
+
+    async def _mark_done(self, delivery_id: str) -> str:
         if self._completer.running:
             await self._completer.submit(delivery_id)
         else:  # replay from the command line: no background tasks
             await self.ctx.store.complete_deliveries([delivery_id], self.ctx.clock.time())
+        return "done"
 
     async def _dispatch(self, ctx: Context, delivery: Delivery) -> None:
         data = json.loads(delivery.body)
+        check_shape(delivery.event, data)  # handlers never see a payload of the wrong shape
         event = sansio.Event(data, event=delivery.event, delivery_id=delivery.id)
         gh = None
         if ctx.github is not None and delivery.installation_id is not None:

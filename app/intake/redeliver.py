@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from app.context import Context
+from app.scheduler import JobFailed
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,8 @@ async def recover_failed_deliveries(ctx: Context) -> RedeliveryReport:
         if guid in stored:
             continue  # it reached us after all (GitHub saw a timeout); nothing is lost
         await _redeliver(ctx, guid, delivery_id, report)
+    if report.errors:  # the next pass asks again; this one still failed
+        raise JobFailed(report.errors, len(report.redelivered))
     return report
 
 

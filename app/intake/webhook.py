@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from aiohttp import web
 from gidgethub import ValidationFailure, sansio
@@ -16,6 +18,12 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
 CHUNK = 256 * 1024
+# Headers the signature does not cover: checked before anything is stored.
+DELIVERY_ID = re.compile(r"[\x21-\x7e]{1,100}")
+EVENT_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+#: The server never inflates a body (see ``create_app``): GitHub does not compress webhooks,
+#: and a compressed body is refused before a byte of it is read.
+IDENTITY = ("", "identity")
 
 
 def signature_ok(body: bytes, signature: str, secrets: Sequence[str]) -> bool:
@@ -43,6 +51,34 @@ async def _read_limited(request: web.Request) -> bytes | None:
     return b"".join(parts)
 
 
+def _refuse_before_reading(request: web.Request) -> web.Response | None:
+    """The answers the headers alone decide, given before any of the body is read."""
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return _reply(413, "payload larger than 25 MiB")
+    if request.headers.get("Content-Encoding", "").strip().lower() not in IDENTITY:
+        return _reply(415, "send webhooks uncompressed (no Content-Encoding)")
+    if request.content_type != "application/json":
+        return _reply(415, "send webhooks as application/json")
+    return None
+
+
+def parse_json(body: bytes) -> object:
+    """The parsed body, or None when it is not JSON Python can hold (bad UTF-8, bad syntax,
+    nesting deeper than the interpreter's recursion limit, an integer of thousands of digits)."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+
+
+def fits_int64(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
+
+
+def describe_store_error(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
 def _reply(status: int, message: str) -> web.Response:
     return web.json_response({"message": message}, status=status)
 
@@ -56,10 +92,9 @@ class WebhookView:
         self.now = now
 
     async def __call__(self, request: web.Request) -> web.Response:
-        if request.content_length is not None and request.content_length > MAX_BODY:
-            return _reply(413, "payload larger than 25 MiB")
-        if request.content_type != "application/json":
-            return _reply(415, "send webhooks as application/json")
+        refused = _refuse_before_reading(request)
+        if refused is not None:
+            return refused
         body = await _read_limited(request)
         if body is None:
             return _reply(413, "payload larger than 25 MiB")
@@ -68,34 +103,34 @@ class WebhookView:
             return _reply(401, "missing or invalid X-Hub-Signature-256")
         event = request.headers.get("X-GitHub-Event", "")
         delivery_id = request.headers.get("X-GitHub-Delivery", "")
-        if not event or not delivery_id or len(delivery_id) > 100:
-            return _reply(400, "missing X-GitHub-Event or X-GitHub-Delivery header")
-        try:
-            data = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return _reply(400, "body is not JSON")
+        if not EVENT_NAME.fullmatch(event) or not DELIVERY_ID.fullmatch(delivery_id):
+            return _reply(400, "missing or malformed X-GitHub-Event or X-GitHub-Delivery header")
+        data = parse_json(body)
+        if not isinstance(data, dict):
+            return _reply(400, "body is not a JSON object")
         if event == "ping":
             return _reply(200, "pong")
         return await self._store(event, delivery_id, data, body)
 
-    async def _store(self, event: str, delivery_id: str, data: object, body: bytes) -> web.Response:
-        payload = data if isinstance(data, dict) else {}
-        installation = payload.get("installation")
+    async def _store(
+        self, event: str, delivery_id: str, data: dict[str, Any], body: bytes
+    ) -> web.Response:
+        action = data.get("action")
+        installation = data.get("installation")
         installation_id = installation.get("id") if isinstance(installation, dict) else None
-        action = payload.get("action")
         delivery = NewDelivery(
             id=delivery_id,
             event=event,
             action=action if isinstance(action, str) else None,
-            installation_id=installation_id if isinstance(installation_id, int) else None,
-            ordering_key=ordering_key(event, payload),
+            installation_id=installation_id if fits_int64(installation_id) else None,
+            ordering_key=ordering_key(event, data),
             body=body,
             received_at=self.now(),
         )
         try:
             new = await self.intake.submit(delivery)
-        except Exception:
-            log.exception("could not store delivery %s", delivery_id)
+        except Exception as exc:
+            log.error("could not store delivery %s: %s", delivery_id, describe_store_error(exc))
             return _reply(503, "storage unavailable; GitHub's delivery will be retried")
         if not new:
             return _reply(200, "delivery already received")

@@ -13,9 +13,16 @@ MAX_BATCH = 256
 
 
 class Batcher(Generic[T, R]):
-    """Callers ``submit`` one item each; one task writes whatever has queued up meanwhile."""
+    """Callers ``submit`` one item each; one task writes whatever has queued up meanwhile.
 
-    def __init__(self, write: Callable[[Sequence[T]], Awaitable[Sequence[R]]], name: str) -> None:
+    ``write`` returns one result per item, in order; a result that is an exception is raised
+    to that item's caller alone (its neighbours still get theirs). An exception raised by
+    ``write`` itself goes to every caller of the batch.
+    """
+
+    def __init__(
+        self, write: Callable[[Sequence[T]], Awaitable[Sequence[R | Exception]]], name: str
+    ) -> None:
         self._write = write
         self._name = name
         self._pending: asyncio.Queue[tuple[T, asyncio.Future[R]]] = asyncio.Queue()
@@ -52,5 +59,9 @@ class Batcher(Generic[T, R]):
                         future.set_exception(exc)
                 continue
             for (_, future), result in zip(batch, results, strict=True):
-                if not future.done():
+                if future.done():
+                    continue
+                if isinstance(result, Exception):
+                    future.set_exception(result)
+                else:
                     future.set_result(result)

@@ -43,6 +43,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             **getattr(record, "warden", {}),
+            **getattr(record, "facts", {}),
         }
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

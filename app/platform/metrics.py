@@ -4,6 +4,27 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+#: The events app.yml subscribes to, and ``installation`` (always sent to an app): the only
+#: event label values, so a forged event name cannot grow the label set. Anything else is
+#: counted as ``other``.
+EVENTS = frozenset(
+    {
+        "installation",
+        "issue_comment",
+        "issues",
+        "membership",
+        "organization",
+        "pull_request",
+        "push",
+        "repository_advisory",
+        "team",
+    }
+)
+
+
+def event_label(event: str) -> str:
+    return event if event in EVENTS else "other"
+
 
 class Metrics:
     """The figures SPEC section 4 promises on ``/metrics``."""
@@ -18,6 +39,11 @@ class Metrics:
         )
         self.queue_depth = Gauge(
             "warden_queue_depth", "Deliveries waiting to be processed.", registry=self.registry
+        )
+        self.stuck = Gauge(
+            "warden_deliveries_stuck",
+            "Deliveries processing past their lease (their worker died or could not write).",
+            registry=self.registry,
         )
         self.processing_seconds = Histogram(
             "warden_processing_seconds",
@@ -39,7 +65,8 @@ class Metrics:
         )
         self.jobs = Counter(
             "warden_jobs_total",
-            "Scheduled job runs by job and outcome.",
+            "Scheduled job runs by job and outcome (ok, partial: some installations failed, "
+            "error).",
             ["job", "outcome"],
             registry=self.registry,
         )

@@ -53,12 +53,26 @@ class Settings:
     tick_seconds: float = 60.0
     workers: int = 4
     max_attempts: int = 5
+    cve_api_url: str = "https://cveawg.mitre.org/api"
+    cve_api_org: str | None = None
+    cve_api_user: str | None = None
+    cve_api_key: Secret | None = None
+    public_url: str | None = None
+    #: Where the manifest flow writes the app's credentials (the .env file settings read).
+    env_file: str = ".env"
     extra: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def setup_mode(self) -> bool:
         """No app id: only /setup and the health routes are served."""
         return self.app_id is None
+
+    def listen_url(self) -> str:
+        """Where the server can be reached: ``PUBLIC_URL``, else the listen address."""
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}"
 
     def webhook_secrets(self) -> list[str]:
         """The secrets a signature may be made with, current first."""
@@ -105,6 +119,12 @@ def load_settings(
         tick_seconds=_float(env, "WARDEN_TICK_SECONDS", 60.0),
         workers=_int(env, "WARDEN_WORKERS", 4),
         max_attempts=_int(env, "WARDEN_MAX_ATTEMPTS", 5),
+        cve_api_url=env.get("CVE_API_URL", "https://cveawg.mitre.org/api").rstrip("/"),
+        cve_api_org=_opt(env, "CVE_API_ORG"),
+        cve_api_user=_opt(env, "CVE_API_USER"),
+        cve_api_key=_secret(env, "CVE_API_KEY"),
+        public_url=(_opt(env, "PUBLIC_URL") or "").rstrip("/") or None,
+        env_file=str(dotenv) if dotenv is not None else ".env",
     )
     _check_consistency(settings)
     return settings

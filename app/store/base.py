@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from abc import abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
@@ -18,6 +20,8 @@ from app.store.deliveries import (
 from app.store.jobs import Jobs, JobState
 from app.store.migrations import MIGRATIONS, statements_for
 from app.store.sql import Row
+
+log = logging.getLogger(__name__)
 
 
 class Store(Deliveries, Jobs, AuditLog):
@@ -39,6 +43,20 @@ class Store(Deliveries, Jobs, AuditLog):
 
     @abstractmethod
     async def ping(self) -> bool: ...
+
+    async def probe_write(self, now: float) -> bool:
+        """True when the database takes a small write within two seconds."""
+        try:
+            async with asyncio.timeout(2.0):
+                await self.execute(
+                    "INSERT INTO write_probes (name, at) VALUES ('readyz', ?) "
+                    "ON CONFLICT (name) DO UPDATE SET at = excluded.at",
+                    now,
+                )
+        except Exception as exc:  # whatever the backend raises, the answer is "not ready"
+            log.warning("the database refused a write: %s: %s", type(exc).__name__, exc)
+            return False
+        return True
 
     @abstractmethod
     async def insert_deliveries(self, deliveries: Sequence[NewDelivery]) -> list[bool]:

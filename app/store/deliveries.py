@@ -10,12 +10,14 @@ from app.store.sql import SQL, Row
 
 QUEUED, PROCESSING, DONE, FAILED = "queued", "processing", "done", "failed"
 
-# A delivery is claimable when it is due and no earlier delivery about the same
-# subject (issue, advisory, team) is still waiting or running: that keeps
-# deliveries about one subject in order while the rest run concurrently.
+# Deliveries about one subject (issue, advisory, team: the ordering key) run one at a time,
+# in arrival order; the rest run concurrently. Of each key's waiting deliveries only the
+# head is marked ``ready``, so a claim reads heads alone, never the rows queued behind them.
+# The NOT EXISTS guards the one race the flag leaves on PostgreSQL: two replicas storing
+# the first deliveries of one key at the same instant both mark theirs ready.
 CLAIMABLE = """
     SELECT d.seq FROM deliveries d
-    WHERE d.status = 'queued' AND d.next_attempt_at <= ?
+    WHERE d.status = 'queued' AND d.ready = 1 AND d.next_attempt_at <= ?
       AND (d.ordering_key IS NULL OR NOT EXISTS (
             SELECT 1 FROM deliveries e
             WHERE e.ordering_key = d.ordering_key AND e.seq < d.seq
@@ -30,12 +32,27 @@ CLAIM = """
     RETURNING *
 """
 
-
+# A new delivery is ready unless its key already has one waiting or running.
 INSERT_DELIVERY = (
     "INSERT INTO deliveries (id, event, action, installation_id, ordering_key, body, "
-    "received_at, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?) "
+    "received_at, status, next_attempt_at, ready) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, "
+    "CASE WHEN EXISTS (SELECT 1 FROM deliveries WHERE ordering_key = ? "
+    "AND status IN ('queued', 'processing')) THEN 0 ELSE 1 END) "
     "ON CONFLICT (id) DO NOTHING RETURNING seq"
 )
+
+# The next head of each key in ``{keys}`` that has none (its head just finished), or of
+# every key when ``{keys}`` is all of them (the heartbeat's repair of a head lost to a race).
+PROMOTE = """
+    UPDATE deliveries SET ready = 1
+    WHERE ready = 0 AND seq IN (
+        SELECT MIN(w.seq) FROM deliveries w
+        WHERE w.status = 'queued' AND w.ordering_key IN ({keys}) GROUP BY w.ordering_key)
+      AND NOT EXISTS (
+        SELECT 1 FROM deliveries h WHERE h.ordering_key = deliveries.ordering_key
+          AND (h.status = 'processing' OR (h.status = 'queued' AND h.ready = 1)))
+"""
+EVERY_KEY = "SELECT ordering_key FROM deliveries WHERE status = 'queued'"
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,7 @@ class NewDelivery:
             self.body,
             self.received_at,
             self.received_at,
+            self.ordering_key,
         )
 
 
@@ -81,6 +99,8 @@ class Delivery:
     next_attempt_at: float
     last_error: str | None
     finished_at: float | None
+    lease_until: float | None = None
+    claimed_by: str | None = None
 
     @classmethod
     def from_row(cls, row: Row) -> Delivery:
@@ -98,6 +118,8 @@ class Delivery:
             next_attempt_at=float(row["next_attempt_at"]),
             last_error=row["last_error"],
             finished_at=row["finished_at"],
+            lease_until=row.get("lease_until"),
+            claimed_by=row.get("claimed_by"),
         )
 
 
@@ -108,7 +130,7 @@ class Deliveries(SQL):
         await self.complete_deliveries([delivery_id], now)
 
     async def complete_deliveries(self, delivery_ids: Sequence[str], now: float) -> None:
-        """Mark deliveries done, in one statement."""
+        """Mark deliveries done, and make the next delivery of each of their keys ready."""
         if not delivery_ids:
             return
         marks = ", ".join("?" for _ in delivery_ids)
@@ -118,6 +140,17 @@ class Deliveries(SQL):
             now,
             *delivery_ids,
         )
+        await self._promote_after(delivery_ids)
+
+    async def _promote_after(self, delivery_ids: Sequence[str]) -> None:
+        marks = ", ".join("?" for _ in delivery_ids)
+        keys = f"SELECT ordering_key FROM deliveries WHERE id IN ({marks})"
+        await self.execute(PROMOTE.format(keys=keys), *delivery_ids)
+
+    async def repair_heads(self) -> None:
+        """Make ready the head of any key whose deliveries all wait (a head lost to a race
+        between replicas); a few milliseconds even with thousands waiting."""
+        await self.execute(PROMOTE.format(keys=EVERY_KEY))
 
     async def retry_delivery(self, delivery_id: str, error: str, next_attempt_at: float) -> None:
         await self.execute(
@@ -136,23 +169,53 @@ class Deliveries(SQL):
             now,
             delivery_id,
         )
+        await self._promote_after([delivery_id])
 
-    async def extend_leases(self, worker: str, until: float) -> None:
+    async def extend_leases(self, worker: str, delivery_ids: Sequence[str], until: float) -> None:
+        """Renew the leases of the deliveries a task of ``worker`` is running right now (and
+        of no other: one whose outcome could not be written must expire and be claimed
+        again)."""
+        if not delivery_ids:
+            return
+        marks = ", ".join("?" for _ in delivery_ids)
         await self.execute(
-            "UPDATE deliveries SET lease_until = ? WHERE status = 'processing' AND claimed_by = ?",
+            "UPDATE deliveries SET lease_until = ? WHERE status = 'processing' "
+            f"AND claimed_by = ? AND id IN ({marks})",
             until,
             worker,
+            *delivery_ids,
         )
 
     async def requeue_delivery(self, delivery_id: str, now: float) -> bool:
-        """Put a stored delivery back in the queue (replay); False if unknown."""
+        """Put a stored delivery back in the queue (replay), behind the deliveries of its key
+        already waiting; False if unknown."""
         row = await self.fetchrow(
             "UPDATE deliveries SET status = 'queued', attempts = 0, next_attempt_at = ?, "
-            "finished_at = NULL, lease_until = NULL WHERE id = ? RETURNING seq",
+            "finished_at = NULL, lease_until = NULL, "
+            "ready = CASE WHEN ordering_key IS NULL THEN 1 ELSE 0 END WHERE id = ? RETURNING seq",
             now,
             delivery_id,
         )
+        if row is not None:
+            await self._promote_after([delivery_id])
         return row is not None
+
+    async def stuck_deliveries(self, now: float, limit: int = 50) -> list[Delivery]:
+        """Deliveries processing past their lease: their worker died or could not write."""
+        rows = await self.fetch(
+            "SELECT * FROM deliveries WHERE status = 'processing' AND lease_until < ? "
+            "ORDER BY seq LIMIT ?",
+            now,
+            limit,
+        )
+        return [Delivery.from_row(r) for r in rows]
+
+    async def count_stuck(self, now: float) -> int:
+        row = await self.fetchrow(
+            "SELECT COUNT(*) AS n FROM deliveries WHERE status = 'processing' AND lease_until < ?",
+            now,
+        )
+        return int(row["n"]) if row else 0
 
     async def release_worker(self, worker: str, now: float) -> None:
         """Give back what a stopping worker had claimed, untouched."""

@@ -215,6 +215,63 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
     ),
     (
         11,
+        "advisories: CVE IDs reserved from the organisation's CNA, recorded before they are "
+        "written to the advisory (one per advisory, across crashes and replicas); the fix "
+        "pull requests of each advisory's private fork; what each publication did (announcement, "
+        "OSV pull request, downstream issues) and its figures for `report`",
+        [
+            """CREATE TABLE cve_reservations (
+                installation_id BIGINT NOT NULL,
+                ghsa_id TEXT NOT NULL,
+                repo TEXT NOT NULL,
+                short_name TEXT NOT NULL,
+                cve_id TEXT UNIQUE,
+                asked_at {float},
+                reserved_at {float},
+                written_at {float},
+                error_kind TEXT,
+                error_message TEXT,
+                error_at {float},
+                reported_kind TEXT,
+                PRIMARY KEY (installation_id, ghsa_id)
+            )""",
+            # The fix pull requests in the private fork: "number:merge sha" (no sha: open).
+            "ALTER TABLE advisories ADD COLUMN fixes TEXT",
+            """CREATE TABLE advisory_publications (
+                installation_id BIGINT NOT NULL,
+                ghsa_id TEXT NOT NULL,
+                org TEXT NOT NULL,
+                repo TEXT NOT NULL,
+                reported_at {float} NOT NULL,
+                published_at {float} NOT NULL,
+                cve_id TEXT,
+                severity TEXT,
+                credits TEXT NOT NULL,
+                announced_at {float},
+                osv_pull INTEGER,
+                downstream TEXT NOT NULL,
+                PRIMARY KEY (installation_id, ghsa_id)
+            )""",
+        ],
+    ),
+    (
+        12,
+        "inbox: the head of each ordering key is marked ready, so a claim never scans past "
+        "the deliveries waiting behind it; a row /readyz writes to prove the database writable",
+        [
+            "ALTER TABLE deliveries ADD COLUMN ready INTEGER NOT NULL DEFAULT 0",
+            "UPDATE deliveries SET ready = 1 WHERE ordering_key IS NULL OR seq IN ("
+            "SELECT MIN(seq) FROM deliveries WHERE status IN ('queued', 'processing') "
+            "GROUP BY ordering_key)",
+            "CREATE INDEX deliveries_ready ON deliveries (seq) "
+            "WHERE status = 'queued' AND ready = 1",
+            "CREATE INDEX deliveries_waiting ON deliveries (ordering_key, seq) "
+            "WHERE status = 'queued'",
+            "CREATE TABLE write_probes (name TEXT PRIMARY KEY, at {float} NOT NULL)",
+        ],
+    ),
+    (
+        13,
         "offboarding: inactivity reviews (the window they covered, who was warned, when)",
         [
             """CREATE TABLE inactivity_reviews (

@@ -52,23 +52,28 @@ def test_tick_rejects_an_unknown_job(tmp_path: Path) -> None:
     assert "invalid choice: 'nonsense'" in result.stderr
 
 
-def test_deliveries_on_an_empty_database(tmp_path: Path) -> None:
+def test_deliveries_on_an_empty_database_names_the_database(tmp_path: Path) -> None:
+    (tmp_path / "w.sqlite3").touch()
     result = warden(
         "deliveries", env={"DATABASE_URL": f"sqlite:///{tmp_path}/w.sqlite3"}, cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "no deliveries stored yet"
+    assert result.stdout.strip() == f"no deliveries stored in sqlite:///{tmp_path}/w.sqlite3"
 
 
-def test_replay_of_an_unknown_delivery_says_so(tmp_path: Path) -> None:
-    result = warden(
-        "replay",
-        "no-such-id",
-        env={"DATABASE_URL": f"sqlite:///{tmp_path}/w.sqlite3"},
-        cwd=tmp_path,
-    )
+def test_replay_of_an_unknown_delivery_says_which_database_it_looked_in(tmp_path: Path) -> None:
+    (tmp_path / "w.sqlite3").touch()
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path}/w.sqlite3",
+        "GITHUB_APP_ID": "1",
+        "GITHUB_PRIVATE_KEY": PEM,
+        "GITHUB_WEBHOOK_SECRET": "s",
+    }
+    result = warden("replay", "no-such-id", env=env, cwd=tmp_path)
     assert result.returncode == 1
-    assert "delivery no-such-id is not stored here" in result.stderr
+    assert result.stderr.strip() == (
+        f"warden: delivery no-such-id is not stored in sqlite:///{tmp_path}/w.sqlite3"
+    )
 
 
 @pytest.mark.parametrize("url", ["mysql://localhost/x"])
@@ -93,6 +98,24 @@ def test_demo_plays_against_the_sandbox_and_exits_0(tmp_path: Path) -> None:
     assert "requested a CVE (POST /repos/python/cpython/security-advisories/GHSA-" in out
     assert "embargoed" not in out.split("against python/cpython.")[1]
     assert "FAILED" not in out
+
+
+def test_demo_tells_the_story_in_words_and_ends_with_next_commands(tmp_path: Path) -> None:
+    out = warden("demo", cwd=tmp_path, timeout=120).stdout
+    assert "alice pushes .github/warden.yml with line 5 `    threshold: two thirds`:" in out
+    assert (
+        'line 5, `votes.nomination.threshold`: "two thirds" is not a fraction; write it like '
+        "2/3 or 66.7%." in out
+    )
+    assert "alice writes `threshold: 2/3` instead:" in out
+    assert "Warden's tally: 4 for, 1 against, 1 abstain; 4 of 5 votes cast are for." in out
+    assert "Result, as Warden's vote comment now says: Vote passed: @grace is admitted." in out
+    assert out.count("warden/vote-open, warden/passed, warden/failed") == 1
+    assert "created a label" not in out  # one line per repository names the labels
+    assert out.rstrip().endswith(
+        "python -m app deliveries                        what GitHub sent and how it went"
+    )
+    assert "make run" in out.split("Done.")[1] and "python -m app check ORG" in out
 
 
 def tracked_copy(target: Path) -> Path:

@@ -28,7 +28,11 @@ def cli_environment(monkeypatch: pytest.MonkeyPatch, sandbox: Sandbox, tmp_path:
 
 
 async def test_tick_reload_configs_runs_the_config_hooks_the_server_runs(
-    sandbox: Sandbox, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sandbox: Sandbox,
+    clock: Clock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     seed(sandbox)
     async with running(sandbox, clock, tmp_path) as stack:
@@ -42,6 +46,7 @@ async def test_tick_reload_configs_runs_the_config_hooks_the_server_runs(
     code = await asyncio.to_thread(cli.main, ["tick", "reload-configs"])
 
     assert code == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "reload-configs: done"  # not silent
     # The roster's config hook ran in this process: the public list follows the new notes.
     assert "Carol Chen,carol,RM" in file_text(sandbox, PUBLIC).splitlines()
 

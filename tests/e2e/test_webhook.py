@@ -170,11 +170,12 @@ async def test_setup_mode_serves_no_webhook_route(tmp_path: Any) -> None:
         assert (await client.get("/healthz")).status == 200
         assert (await client.get("/readyz")).status == 200
         setup = await client.get("/setup")
-        assert setup.status == 200 and "GITHUB_APP_ID" in await setup.text()
+        assert setup.status == 200 and "Continue to GitHub" in await setup.text()
         body = b"{}"
-        assert (await client.post("/webhook", data=body, headers=webhook_headers(body))).status in (
-            404,
-            405,
+        refused = await client.post("/webhook", data=body, headers=webhook_headers(body))
+        assert refused.status == 404
+        assert (await refused.json())["message"] == (
+            "Warden is in setup mode: register the GitHub App at /setup first"
         )
 
 

@@ -148,7 +148,7 @@ async def test_a_delivery_that_keeps_failing_is_listed_and_can_be_replayed(
 
         listing = io.StringIO()
         with redirect_stdout(listing):
-            await _list_deliveries(stack.ctx.store, failed=True, limit=20)
+            await _list_deliveries(stack.ctx.store, True, 20, stack.ctx.settings)
         assert "doomed" in listing.getvalue() and "failed" in listing.getvalue()
 
         sandbox.faults.clear()

@@ -21,6 +21,7 @@ SPEC_LABELS = [
     "warden/inactivity",
     "warden/config-error",
     "warden/roster-alert",
+    "warden/setup",
 ]
 
 

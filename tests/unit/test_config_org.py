@@ -10,7 +10,12 @@ from config.org import OrgFacts, check_against_org
 
 SPEC_EXAMPLE = (Path(__file__).parents[1] / "data" / "warden-spec-example.yml").read_text()
 ALL_TEAMS = frozenset({"psrt", "release-managers", "steering-council"})
-ALL_REPOS = {"psrt-governance": True, "devguide": False, "cpython": False}
+ALL_REPOS = {
+    "psrt-governance": True,
+    "devguide": False,
+    "cpython": False,
+    "advisory-database": False,
+}
 
 
 def test_an_org_with_every_named_team_and_repo_passes() -> None:
@@ -38,7 +43,7 @@ def test_missing_teams_are_reported_at_each_place_they_are_named() -> None:
 
 
 def test_missing_repositories_are_reported() -> None:
-    text = SPEC_EXAMPLE.replace("repos: all", "repos: [cpython, typeshed]")
+    text = SPEC_EXAMPLE.replace("repos: all", "repos: [cpython, typeshed]", 1)
     issues = check_against_org(
         load_config(text), OrgFacts(ALL_TEAMS, {"psrt-governance": True, "CPython": False})
     )
@@ -53,6 +58,12 @@ def test_missing_repositories_are_reported() -> None:
             "advisories.repos[1]",
             18,
             'Warden cannot see a repository "typeshed"; create it, or add it to the '
+            "repositories the app is installed on.",
+        ),
+        ConfigIssue(
+            "advisories.publish.osv.repo",
+            29,
+            'Warden cannot see a repository "advisory-database"; create it, or add it to the '
             "repositories the app is installed on.",
         ),
     ]

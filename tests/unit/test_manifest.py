@@ -8,7 +8,9 @@ from typing import Any
 
 import yaml
 
+from app.features.setup.manifest import build_manifest
 from app.wiring import WIRING
+from sandbox.manifests import manifest_problems
 
 ROOT = Path(__file__).parents[2]
 #: GitHub sends these to every app whether subscribed or not; a manifest cannot list them.
@@ -50,8 +52,20 @@ def test_permissions_are_githubs_and_never_administration() -> None:
     assert permissions["metadata"] == "read"
 
 
-def test_the_hook_points_at_the_webhook_route_and_setup_returns_to_setup() -> None:
+def test_the_hook_points_at_the_webhook_route_and_setup_returns_to_the_callback() -> None:
     data = manifest()
     assert data["hook_attributes"]["url"].endswith("/webhook")
-    assert data["redirect_url"].endswith("/setup")
+    assert data["redirect_url"].endswith("/setup/callback")
+    assert data["setup_url"].endswith("/setup")
     assert data["public"] is False
+
+
+def test_the_manifest_sent_to_github_points_at_this_server() -> None:
+    built = build_manifest(ROOT / "app.yml", "https://warden.example.net/", "Warden PSRT")
+    assert built["hook_attributes"] == {"url": "https://warden.example.net/webhook", "active": True}
+    assert built["redirect_url"] == "https://warden.example.net/setup/callback"
+    assert built["setup_url"] == "https://warden.example.net/setup"
+    assert built["name"] == "Warden PSRT"
+    assert built["default_events"] == manifest()["default_events"]
+    assert built["default_permissions"] == manifest()["default_permissions"]
+    assert manifest_problems(built) == []  # GitHub's side (the sandbox) accepts it

@@ -26,6 +26,8 @@ def test_defaults_match_the_spec_table(tmp_path: Path) -> None:
         "text",
         60.0,
     )
+    assert s.cve_api_url == "https://cveawg.mitre.org/api"
+    assert (s.cve_api_org, s.cve_api_user, s.cve_api_key) == (None, None, None)
 
 
 def test_secrets_never_appear_in_repr(tmp_path: Path) -> None:
@@ -41,6 +43,25 @@ def test_secrets_never_appear_in_repr(tmp_path: Path) -> None:
     text = repr(s) + str(s.webhook_secret)
     assert "hunter2" not in text and "hunter1" not in text and "MIIB" not in text
     assert s.webhook_secrets() == ["hunter2", "hunter1"]
+
+
+def test_the_cna_credentials_are_read_and_the_key_never_shows(tmp_path: Path) -> None:
+    s = load_settings(
+        {
+            "CVE_API_URL": "https://cveawg-test.mitre.org/api/",
+            "CVE_API_ORG": "PSF",
+            "CVE_API_USER": "psrt-bot@python.org",
+            "CVE_API_KEY": "cna-key-0123",
+        },
+        dotenv=tmp_path / ".env",
+    )
+    assert (s.cve_api_url, s.cve_api_org, s.cve_api_user) == (
+        "https://cveawg-test.mitre.org/api",
+        "PSF",
+        "psrt-bot@python.org",
+    )
+    assert s.cve_api_key is not None and s.cve_api_key.reveal() == "cna-key-0123"
+    assert "cna-key-0123" not in repr(s) + str(s.cve_api_key)
 
 
 def test_private_key_with_literal_newlines_is_accepted(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from gidgethub import BadRequest
 
 from app.features.advisories import templates as t
 from app.features.advisories.codeowners import CodeOwners, experts_for
+from app.features.advisories.fork import fork_pulls
 from app.features.advisories.model import Advisory, Wanted, is_bot, patch_for
 from app.features.advisories.once import post_once
 from app.features.advisories.records import Record
@@ -17,7 +18,6 @@ from app.features.advisories.writes import apply_patch
 
 log = logging.getLogger(__name__)
 
-PULLS_URL = "/repos/{owner}/{repo}/pulls{?state,per_page}"
 FILES_URL = "/repos/{owner}/{repo}/pulls/{pull_number}/files{?per_page}"
 GITHUB_FILES_CAP = 3000  # GitHub lists at most the first 3000 files of a pull request
 
@@ -26,10 +26,7 @@ async def changed_paths(scope: Scope, fork: str) -> list[str]:
     """Every path changed by a pull request (open or closed) in the private fork."""
     owner, _, name = fork.partition("/")
     paths: list[str] = []
-    pulls = scope.gh.getiter(
-        PULLS_URL, {"owner": owner, "repo": name, "state": "all", "per_page": 100}
-    )
-    async for pull in pulls:
+    for pull in await fork_pulls(scope, fork):
         variables = {"owner": owner, "repo": name, "pull_number": pull["number"], "per_page": 100}
         files = [f["filename"] async for f in scope.gh.getiter(FILES_URL, variables)]
         if len(files) >= GITHUB_FILES_CAP:

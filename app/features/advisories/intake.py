@@ -10,6 +10,7 @@ from gidgethub import BadRequest
 
 from app.features.advisories import once, records
 from app.features.advisories import templates as t
+from app.features.advisories.cna import reserve_from_cna
 from app.features.advisories.coordinator import announce, coordinator_wanted, decide
 from app.features.advisories.experts import add_experts
 from app.features.advisories.model import (
@@ -20,7 +21,9 @@ from app.features.advisories.model import (
     patch_for,
     triage_wanted,
 )
+from app.features.advisories.publish import publish
 from app.features.advisories.records import Record
+from app.features.advisories.remediation import remediation
 from app.features.advisories.reminders import remind
 from app.features.advisories.scope import ADVISORY_URL, Scope, open_scope
 from app.features.advisories.tracking import close_issue, close_tracking, ensure_tracking
@@ -79,13 +82,15 @@ async def _open(scope: Scope, adv: Advisory, record: Record, repo_private: bool)
         record = record.but(coordinator=chosen.login, assigned_at=scope.now)
     if record.coordinator is not None:
         wanted = combine(wanted, coordinator_wanted(record.coordinator))
-    adv = await apply_patch(scope, adv, patch_for(adv, wanted))
+    fixed, record = await remediation(scope, adv, record)
+    adv = await apply_patch(scope, adv, patch_for(adv, combine(wanted, fixed)))
     record = record.but(state=adv.state)
     if adv.state not in OPEN_STATES:
         return await finish(scope, adv, record)
     if adv.state == "draft":
         record = await _fork_and_cve(scope, adv, record, repo_private)
     record = await ensure_tracking(scope, adv, record)
+    adv, record = await reserve_from_cna(scope, adv, record)  # trouble is said in the issue
     if chosen is not None:
         record = await announce(scope, adv, record, chosen)
     record = await add_experts(scope, adv, record)
@@ -115,9 +120,12 @@ async def _fork_and_cve(scope: Scope, adv: Advisory, record: Record, repo_privat
 
 
 async def finish(scope: Scope, adv: Advisory, record: Record) -> Record:
-    """A closed or published advisory: its tracking issue is closed, reminders stop."""
+    """A closed or published advisory: what publication calls for is done (app/.../publish.py),
+    its tracking issue is closed, reminders stop."""
     if record.finished_at is not None:
         return record
+    if adv.state == "published":
+        record = await publish(scope, adv, record)
     record = await close_tracking(scope, adv, record.but(state=adv.state))
     body = t.finished(adv.ghsa_id, adv.state, scope.now)
     record = await once.post_once(scope, record, "finished", body, state=adv.state)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from app.features.advisories.cvss import vector_of
+
 OPEN_STATES = ("triage", "draft")
 CREDIT_TYPES = (
     "analyst",
@@ -46,6 +48,8 @@ class Advisory:
     teams: tuple[str, ...]
     private_fork: str | None
     cve_id: str | None
+    cvss_v4: str | None = None  # the CVSS v4 vector, as written (valid or not)
+    affected: tuple[str, ...] = ()  # "package: vulnerable range (patched: versions)"
 
     def credited(self, login: str) -> str | None:
         """The credit type ``login`` already has, if any."""
@@ -77,7 +81,16 @@ def parse_advisory(data: Mapping[str, Any], repo: str) -> Advisory:
         teams=tuple(str(t["slug"]) for t in data.get("collaborating_teams") or ()),
         private_fork=fork.get("full_name"),
         cve_id=data.get("cve_id"),
+        cvss_v4=vector_of(data),
+        affected=tuple(_affected(v) for v in data.get("vulnerabilities") or ()),
     )
+
+
+def _affected(vulnerability: Mapping[str, Any]) -> str:
+    package = (vulnerability.get("package") or {}).get("name") or "(no package)"
+    text = f"{package} {vulnerability.get('vulnerable_version_range') or '(versions not given)'}"
+    patched = vulnerability.get("patched_versions")
+    return f"{text} (patched: {patched})" if patched else text
 
 
 def _timestamp(text: str) -> float:
@@ -92,6 +105,13 @@ def title_target(summary: str, state: str) -> str | None:
     if state == "triage" and tags & set(ACCEPT_TAGS):
         return "draft"
     return None
+
+
+def without_tags(summary: str) -> str:
+    """The summary as the public sees it: Warden's title tags (``[ACCEPT]`` ...) taken out."""
+    known = {*ACCEPT_TAGS, *CLOSE_TAGS}
+    kept = _TAG.sub(lambda m: "" if m.group(1).upper() in known else m.group(0), summary)
+    return " ".join(kept.split())
 
 
 def is_bot(login: str) -> bool:

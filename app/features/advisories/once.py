@@ -33,7 +33,7 @@ _KEY = "installation_id = ? AND repo = ? AND ghsa_id = ?"
 class Intent:
     """A comment Warden set out to post in a tracking issue, and what it records."""
 
-    step: str  # reminder, coordinator, experts, finished, restored
+    step: str  # reminder, coordinator, experts, finished, restored, cna, announcement
     marker: str  # the comment's first line, a hidden HTML comment
     issue: int
     body: str
@@ -49,7 +49,7 @@ def applied(record: Record, intent: Intent) -> Record:
         return record.but(coordinator=intent.detail["login"], assigned_at=intent.at)
     if intent.step == "finished":  # posted once the tracking issue was closed
         return record.but(state=intent.detail["state"], finished_at=intent.at)
-    if intent.step == "restored":  # says why; what was put back is GitHub's to keep
+    if intent.step in ("restored", "cna", "announcement"):  # the rest is recorded elsewhere
         return record
     known = {e.casefold() for e in record.experts}
     new = tuple(e for e in intent.detail["experts"] if e.casefold() not in known)

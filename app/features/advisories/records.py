@@ -13,7 +13,7 @@ from app.store import Store
 COLUMNS = (
     "installation_id, org, repo, ghsa_id, reported_at, state, tracking_issue, tracking_digest, "
     "coordinator, assigned_at, fork_requested, cve_requested, experts, reminder_level, "
-    "reminded_at, finished_at"
+    "reminded_at, finished_at, fixes"
 )
 
 REFUSED = "!"  # in the experts column, marks an owner GitHub refused (kept, not asked again)
@@ -40,6 +40,7 @@ class Record:
     reminder_level: str | None = None
     reminded_at: float | None = None
     finished_at: float | None = None
+    fixes: tuple[tuple[int, str | None], ...] = ()  # fork pull requests: (number, merge sha)
 
     def but(self, **changes: Any) -> Record:
         """A copy with ``changes``."""
@@ -64,6 +65,10 @@ def _from_row(row: dict[str, Any]) -> Record:
     names = [e for e in str(values["experts"] or "").split(",") if e]
     values["experts"] = tuple(e for e in names if not e.startswith(REFUSED))
     values["refused"] = tuple(e[1:] for e in names if e.startswith(REFUSED))
+    values["fixes"] = tuple(
+        (int(number), sha or None)
+        for number, _, sha in (f.partition(":") for f in str(values["fixes"] or "").split(",") if f)
+    )
     return Record(**values)
 
 
@@ -139,6 +144,7 @@ async def save(store: Store, record: Record) -> None:
         record.reminder_level,
         record.reminded_at,
         record.finished_at,
+        ",".join(f"{number}:{sha or ''}" for number, sha in record.fixes),
     )
     updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS.replace(" ", "").split(",")[4:])
     await store.execute(

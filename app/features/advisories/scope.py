@@ -34,6 +34,8 @@ class Scope:
     _teams: dict[str, list[str]] = field(default_factory=dict)
     _codeowners: dict[str, CodeOwners | None] = field(default_factory=dict)
     _repos: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fork_pulls: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Private fork -> its pull requests, listed at most once a pass (app/.../fork.py)."""
     tracked: dict[str, int] | None = None
     """GHSA id -> tracking issue number as the governance repository shows them, listed at
     most once a pass (app/advisories/tracking.py)."""

@@ -16,6 +16,7 @@ from app.features.advisories.records import Record
 from app.features.advisories.scope import ADVISORY_URL, Scope, open_scope
 from app.features.orgconfig import current_config
 from app.org import Installation, each_installation
+from app.scheduler import Failures
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -28,11 +29,11 @@ SLACK = 60.0  # a job started a little early still sweeps
 async def sweep_all_advisories(ctx: Context) -> int:
     """Sweep every installation whose advisories are due; return how many advisories."""
     seen = 0
+    failures = Failures()  # one broken org must not stop the others, nor pass for a success
     async for installation in each_installation(ctx):
-        try:
+        with failures.each(f"advisories of {installation.login} (installation {installation.id})"):
             seen += await sweep_installation(installation)
-        except Exception:  # one broken org must not stop the others
-            log.exception("could not sweep the advisories of %s", installation.login)
+    failures.raise_if_any()
     return seen
 
 

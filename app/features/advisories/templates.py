@@ -47,7 +47,7 @@ The report itself stays in the advisory: do not copy its description here.
 | Coordinator | {coordinator} |
 | Experts | {experts} |
 | Deadline | {deadline} |
-
+{checklist}
 Team members can type, each on its own line:
 - `/coordinate`: become the coordinator;
 - `/expert @user` (or `@org/team`): add an expert as a collaborator on the advisory;
@@ -175,8 +175,10 @@ def tracking_body(
     experts: tuple[str, ...],
     deadline: str,
     types: tuple[str, ...],
+    checklist: str = "",
 ) -> str:
-    """The tracking issue's body; its second line is a digest of everything else."""
+    """The tracking issue's body (with ``checklist`` under the table, for a draft); its
+    second line is a digest of everything else."""
     fields = {
         "marker": marker(ghsa_id),
         "ghsa_id": ghsa_id,
@@ -192,6 +194,7 @@ def tracking_body(
         "experts": names(experts),
         "deadline": deadline,
         "types": ", ".join(f"`{t}`" for t in types),
+        "checklist": checklist,
     }
     text = BODY.format(digest="{digest}", **fields)
     return text.replace("{digest}", digest_line(text))

@@ -8,6 +8,8 @@ from typing import Any
 from gidgethub import BadRequest
 
 from app.features.advisories import templates as t
+from app.features.advisories.checklist import checklist
+from app.features.advisories.checklist import render as render_checklist
 from app.features.advisories.model import CREDIT_TYPES, OPEN_STATES, Advisory
 from app.features.advisories.records import Record, current_coordinator, forget_tracking_issues
 from app.features.advisories.rules import days_left, deadline_at
@@ -48,6 +50,7 @@ def render(scope: Scope, adv: Advisory, record: Record, archived: bool) -> tuple
         experts=record.experts,
         deadline=deadline_of(scope, record),
         types=CREDIT_TYPES,
+        checklist=render_checklist(checklist(adv, record.fixes)) if adv.state == "draft" else "",
     )
     return t.tracking_title(adv.ghsa_id, adv.summary), body
 

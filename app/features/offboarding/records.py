@@ -1,4 +1,4 @@
-"""Inactivity reviews in the database (migration 11): when each opened, the window it
+"""Inactivity reviews in the database (migration 13): when each opened, the window it
 covered, who it warned and when their grace ends."""
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Org config events: reload on a push to `.github`, check pull requests, load on install."""
+"""Org config events: reload on a push to `.github`, check pull requests. (A new
+installation's config is loaded by the setup feature's installation check, which needs it
+first: gidgethub calls an event's handlers in no fixed order.)"""
 
 from __future__ import annotations
 
@@ -47,11 +49,6 @@ async def on_pull_request(event: sansio.Event, inst: Installation) -> None:
     if event.data["repository"]["name"] != CONFIG_REPO:
         return
     await check_pull_request(inst, event.data["pull_request"])
-
-
-@handles(router, "installation", action="created")
-async def on_installed(event: sansio.Event, inst: Installation) -> None:
-    await reload_config(inst)
 
 
 FEATURE = Feature(

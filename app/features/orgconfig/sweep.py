@@ -7,18 +7,16 @@ import logging
 from app.context import Context
 from app.features.orgconfig.load import reload_config
 from app.org import each_installation
+from app.scheduler import Failures
 
 log = logging.getLogger(__name__)
 
 
 async def reload_all_configs(ctx: Context) -> int:
     """Reload the config of every organisation the app is installed on; return how many."""
-    loaded = 0
+    failures = Failures()  # one broken org must not stop the others, nor pass for a success
     async for installation in each_installation(ctx):
-        try:
+        with failures.each(f"config of {installation.login} (installation {installation.id})"):
             await reload_config(installation)
-        except Exception:  # one broken org must not stop the others
-            log.exception("could not reload the config of %s", installation.login)
-            continue
-        loaded += 1
-    return loaded
+    failures.raise_if_any()
+    return failures.succeeded

@@ -20,6 +20,7 @@ from app.features.votes.tally import Reaction, Tally, tally
 from app.github.client import GitHubAPI
 from app.github.teams import expect_membership, membership_state
 from app.org import Installation, Org
+from app.scheduler import Failures
 from app.store.base import AuditEntry
 
 log = logging.getLogger(__name__)
@@ -346,14 +347,15 @@ async def sweep_votes(ctx: Context) -> int:
     if ctx.github is None:
         return 0
     seen = 0
+    failures = Failures()  # one broken vote must not stop the others, nor pass for a success
     for vote in await records.live_votes(ctx.store):
         gh = ctx.github.installation_client(vote.installation_id)
-        try:
+        with failures.each(
+            f"vote {vote.subject} of {vote.org} (installation {vote.installation_id})"
+        ):
             if await current_config(Installation(ctx, gh, vote.installation_id, vote.org)) is None:
                 continue  # the org is not set up (any more): Warden acts on nothing there
             await refresh(ctx, gh, vote)
-        except Exception:  # one broken vote must not stop the others
-            log.exception("could not count the vote %s", vote.subject)
-            continue
-        seen += 1
+            seen += 1
+    failures.raise_if_any()
     return seen

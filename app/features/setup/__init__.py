@@ -1,0 +1,1 @@
+"""Setup: the manifest flow that registers the app, and the installation check."""
