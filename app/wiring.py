@@ -16,4 +16,4 @@ from app.features.setup.entry import FEATURE as SETUP
 from app.features.votes.entry import FEATURE as VOTES
 from app.intake.entry import FEATURE as INTAKE
 
-WIRING = Wiring.of(INTAKE, ORGCONFIG, VOTES, ADVISORIES, ROSTER, SETUP, OFFBOARDING)
+WIRING = Wiring.of(INTAKE, ORGCONFIG, VOTES, ADVISORIES, ROSTER, OFFBOARDING, SETUP)
