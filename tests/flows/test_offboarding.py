@@ -204,3 +204,23 @@ async def test_removal_without_a_member_to_remove_is_answered_and_opens_nothing(
             "@guido: name one member, as in `/removal @login reason`; nothing was done.",
         ]
         assert issues_labelled(sandbox, labels.REMOVAL) == []
+
+
+async def test_the_removal_label_taken_off_a_removal_vote_by_a_non_admin_is_put_back(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        await rw.install(stack)
+        number = await sandbox.open_issue(ORG, GOV, "guido", "Removals", "...")
+        await sandbox.comment(ORG, GOV, number, "guido", "/removal @dave")
+        await rw.settled(stack)
+        [removal] = issues_labelled(sandbox, labels.REMOVAL)
+        await sandbox.remove_label(ORG, GOV, removal.number, "bob", labels.REMOVAL)
+        await sandbox.add_labels(ORG, GOV, removal.number, "bob", [labels.NOMINATION])
+        await rw.settled(stack)
+
+        assert labels.REMOVAL in removal.labels and labels.NOMINATION not in removal.labels
+        said = [sandbox.world.comments[c].body for c in removal.comments]
+        assert sum("warden/removal` was put back" in body for body in said) == 1
+        assert sum("warden/nomination` was removed again" in body for body in said) == 1
