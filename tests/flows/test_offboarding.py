@@ -224,3 +224,24 @@ async def test_the_removal_label_taken_off_a_removal_vote_by_a_non_admin_is_put_
         said = [sandbox.world.comments[c].body for c in removal.comments]
         assert sum("warden/removal` was put back" in body for body in said) == 1
         assert sum("warden/nomination` was removed again" in body for body in said) == 1
+
+
+async def test_a_member_who_resigns_during_their_removal_vote_ends_it_as_cancelled(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        installation_id = await rw.install(stack)
+        number = await sandbox.open_issue(ORG, GOV, "guido", "Removals", "...")
+        await sandbox.comment(ORG, GOV, number, "guido", "/removal @dave")
+        await rw.settled(stack)
+        [removal] = issues_labelled(sandbox, labels.REMOVAL)
+        await sandbox.comment(ORG, GOV, removal.number, "dave", "/resign")
+        await rw.settled(stack)
+
+        vote = await votes.find(stack.ctx.store, installation_id, GOV, removal.number)
+        assert vote is not None and vote.state == "cancelled"
+        assert "dave" not in team(sandbox)
+        body = sandbox.world.comments[vote.comment_id or 0].body
+        assert "Cancelled: @dave resigned from the team during the vote" in body
+        assert removal.state == "closed"

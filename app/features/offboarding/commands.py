@@ -7,7 +7,9 @@ import re
 
 from app.features.offboarding import templates as t
 from app.features.offboarding.offboard import audit, offboard
+from app.features.votes import lifecycle
 from app.features.votes import records as votes
+from app.features.votes import templates as vt
 from app.features.votes.opening import start_vote
 from app.github import labels, marked_issues
 from app.github.client import GitHubAPI
@@ -40,6 +42,9 @@ async def on_resign(call: Invocation) -> None:
     subject = _subject(call)
     number = await offboard(org, call.sender, how, subject)
     await audit(org, "member.resigned", subject, login=call.sender)
+    for vote in await votes.live_for_nominee(org.ctx.store, org.id, call.sender, "removal"):
+        why = vt.closed_why("resigned", who=call.sender)
+        await lifecycle.stop(org.ctx, gh, vote, "cancelled", why)
     await _reply(gh, call, "resigned", org=org.login, team=team, issue=number)
 
 

@@ -304,6 +304,8 @@ CLOSED = {
     "issue_closed": "Cancelled: @{who} closed the issue while the vote was open.",
     "joined": "Cancelled: @{who} became a member of @{org}/{team} during the vote, without it, "
     "so there is nothing left to decide.",
+    "resigned": "Cancelled: @{who} resigned from the team during the vote, so there is nothing "
+    "left to decide.",
 }
 
 
