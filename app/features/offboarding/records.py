@@ -27,6 +27,11 @@ class Review:
     remove_after: float | None = None
     state: str = OPEN
 
+    @property
+    def subject(self) -> str:
+        """How the audit log names this review: ``org/repo#number``."""
+        return f"{self.org}/{self.repo}#{self.issue_number}"
+
     def but(self, **changes: Any) -> Review:
         return replace(self, **changes)
 
