@@ -3,7 +3,6 @@ with ``action: remove`` remove the warned members who neither replied nor were a
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,8 +24,8 @@ from app.features.orgconfig import configured
 from app.github import marked_issues
 from app.github.teams import team_logins
 from app.org import Org, each_installation
+from app.scheduler import Failures
 
-log = logging.getLogger(__name__)
 
 COMMENTS_URL = "/repos/{owner}/{repo}/issues/{issue_number}/comments{?per_page}"
 
@@ -34,13 +33,13 @@ COMMENTS_URL = "/repos/{owner}/{repo}/issues/{issue_number}/comments{?per_page}"
 async def review_all(ctx: Context) -> int:
     """The ``inactivity`` job: every organisation's review step; how many did something."""
     done = 0
+    failures = Failures()  # one broken org must not stop the others, nor pass for a success
     async for inst in each_installation(ctx):
-        try:
+        with failures.each(f"inactivity review of {inst.login} (installation {inst.id})"):
             org = await configured(inst)
             if org is not None and await review_org(org):
                 done += 1
-        except Exception:  # one broken org must not stop the others
-            log.exception("could not review the inactivity of %s", inst.login)
+    failures.raise_if_any()
     return done
 
 
