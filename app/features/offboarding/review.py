@@ -26,7 +26,6 @@ from app.github.teams import team_logins
 from app.org import Org, each_installation
 from app.scheduler import Failures
 
-
 COMMENTS_URL = "/repos/{owner}/{repo}/issues/{issue_number}/comments{?per_page}"
 
 
