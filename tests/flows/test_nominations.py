@@ -19,7 +19,6 @@ from tests.nomination_world import (
     VETO_CONFIG,
     command,
     comments,
-    failing_sweep,
     issue,
     nominate,
     react,
@@ -225,7 +224,7 @@ async def test_admission_that_fails_half_way_is_finished_by_the_next_sweep(
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
         sandbox.faults.add("PUT", r"/memberships/grace$", status=422)
-        await failing_sweep(stack)
+        await sweep(stack, failing=True)
         assert (await stored(stack, installation_id, number)).state == "passed"
         assert "grace" not in sandbox.world.team(ORG, "psrt").invitations
         await sweep(stack)

@@ -22,7 +22,6 @@ from tests.nomination_world import (
     VETO_CONFIG,
     command,
     comments,
-    failing_sweep,
     issue,
     nominate,
     react,
@@ -79,7 +78,7 @@ async def test_admission_cut_short_is_finished_by_the_next_sweep_without_doing_a
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
         crashed = crash_once(monkeypatch, CRASH_POINTS[point])
-        await failing_sweep(stack)  # decides, acts on GitHub, then "crashes" before recording
+        await sweep(stack, failing=True)  # decides, acts on GitHub, then "crashes" unrecorded
         assert crashed
         await sweep(stack)  # the next sweep finishes the job
         await sweep(stack)  # and one more changes nothing
@@ -110,7 +109,7 @@ async def test_failed_vote_whose_label_call_failed_is_finished_once_by_the_next_
         number = await nominate(stack)
         react(sandbox, number, alice="-1", bob="-1", carol="-1")
         sandbox.faults.add("POST", rf"/issues/{number}/labels$", status=502)
-        await failing_sweep(stack)  # result comment edited, then GitHub fails the label call
+        await sweep(stack, failing=True)  # result comment edited, then GitHub fails the label call
         vote = await stored(stack, installation_id, number)
         assert (vote.state, vote.pending is not None) == ("failed", True)
         assert issue(sandbox, number).state == "open"
@@ -225,7 +224,7 @@ async def test_onboarding_issue_refused_by_github_after_the_team_add_is_opened_o
         number = await nominate(stack)
         react(sandbox, number, alice="+1", bob="+1", carol="+1", dave="+1", erin="+1")
         sandbox.faults.add("POST", rf"/repos/{ORG}/{GOV}/issues$", status=502)
-        await failing_sweep(stack)
+        await sweep(stack, failing=True)
         assert "grace" in sandbox.world.team(ORG, "psrt").invitations  # added...
         assert onboarding_issues(sandbox) == []  # ...but not onboarded
         await sweep(stack)

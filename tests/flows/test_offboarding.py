@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.cli import _replay
 from app.features.offboarding import templates as t
 from app.features.votes import records as votes
 from app.features.votes import templates as vt
@@ -56,6 +57,17 @@ async def test_a_member_who_resigns_leaves_the_team_and_moves_to_the_emeritus_li
         kinds = [e.kind for e in await stack.ctx.store.audit_entries(f"{ORG}/{GOV}#{number}")]
         assert {"member.removed", "member.resigned"} <= set(kinds)
         assert installation_id
+
+        [typed] = [
+            d
+            for d in sandbox.deliveries
+            if d.event == "issue_comment" and "/resign" in d.payload["comment"]["body"]
+        ]
+        assert await _replay(stack.ctx, typed.guid) == 0  # the replay changes nothing
+        assert len(bot_replies(sandbox, number, "carol")) == 1
+        again = [e.kind for e in await stack.ctx.store.audit_entries(f"{ORG}/{GOV}#{number}")]
+        assert again == kinds
+        assert len(issues_labelled(sandbox, t.OFFBOARDING)) == 1
 
 
 async def test_resign_and_removal_are_refused_to_those_without_the_right(
@@ -121,6 +133,14 @@ async def test_removal_vote_passed_by_the_steering_council_removes_the_member(
         )
         vote = await votes.find(stack.ctx.store, installation_id, GOV, removal.number)
         assert vote is not None and (vote.kind, sorted(vote.voters)) == ("removal", ["guido"])
+        [typed] = [
+            d
+            for d in sandbox.deliveries
+            if d.event == "issue_comment" and "/removal" in d.payload["comment"]["body"]
+        ]
+        assert await _replay(stack.ctx, typed.guid) == 0  # no second issue, vote or reply
+        assert len(issues_labelled(sandbox, labels.REMOVAL)) == 1
+        assert len(bot_replies(sandbox, report, "guido")) == 1
         comment = sandbox.world.comments[vote.comment_id or 0]
         assert "## Vote: remove @dave from @python/psrt" in comment.body
         sandbox.react(ORG, GOV, comment.id, "guido", "+1")
@@ -184,3 +204,44 @@ async def test_removal_without_a_member_to_remove_is_answered_and_opens_nothing(
             "@guido: name one member, as in `/removal @login reason`; nothing was done.",
         ]
         assert issues_labelled(sandbox, labels.REMOVAL) == []
+
+
+async def test_the_removal_label_taken_off_a_removal_vote_by_a_non_admin_is_put_back(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        await rw.install(stack)
+        number = await sandbox.open_issue(ORG, GOV, "guido", "Removals", "...")
+        await sandbox.comment(ORG, GOV, number, "guido", "/removal @dave")
+        await rw.settled(stack)
+        [removal] = issues_labelled(sandbox, labels.REMOVAL)
+        await sandbox.remove_label(ORG, GOV, removal.number, "bob", labels.REMOVAL)
+        await sandbox.add_labels(ORG, GOV, removal.number, "bob", [labels.NOMINATION])
+        await rw.settled(stack)
+
+        assert labels.REMOVAL in removal.labels and labels.NOMINATION not in removal.labels
+        said = [sandbox.world.comments[c].body for c in removal.comments]
+        assert sum("warden/removal` was put back" in body for body in said) == 1
+        assert sum("warden/nomination` was removed again" in body for body in said) == 1
+
+
+async def test_a_member_who_resigns_during_their_removal_vote_ends_it_as_cancelled(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        installation_id = await rw.install(stack)
+        number = await sandbox.open_issue(ORG, GOV, "guido", "Removals", "...")
+        await sandbox.comment(ORG, GOV, number, "guido", "/removal @dave")
+        await rw.settled(stack)
+        [removal] = issues_labelled(sandbox, labels.REMOVAL)
+        await sandbox.comment(ORG, GOV, removal.number, "dave", "/resign")
+        await rw.settled(stack)
+
+        vote = await votes.find(stack.ctx.store, installation_id, GOV, removal.number)
+        assert vote is not None and vote.state == "cancelled"
+        assert "dave" not in team(sandbox)
+        body = sandbox.world.comments[vote.comment_id or 0].body
+        assert "Cancelled: @dave resigned from the team during the vote" in body
+        assert removal.state == "closed"

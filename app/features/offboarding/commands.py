@@ -7,7 +7,9 @@ import re
 
 from app.features.offboarding import templates as t
 from app.features.offboarding.offboard import audit, offboard
+from app.features.votes import lifecycle
 from app.features.votes import records as votes
+from app.features.votes import templates as vt
 from app.features.votes.opening import start_vote
 from app.github import labels, marked_issues
 from app.github.client import GitHubAPI
@@ -31,6 +33,8 @@ async def on_resign(call: Invocation) -> None:
     if call.repo != org.config.governance_repo:
         return  # elsewhere the line is prose, and a reply could say too much
     team = org.config.team
+    if await _resigned_here(call):
+        return  # a redelivery or replay of a resignation already carried out
     if not await is_member(gh, org.login, team, call.sender):
         await _reply(gh, call, "resign_denied", org=org.login, team=team)
         return
@@ -38,7 +42,18 @@ async def on_resign(call: Invocation) -> None:
     subject = _subject(call)
     number = await offboard(org, call.sender, how, subject)
     await audit(org, "member.resigned", subject, login=call.sender)
+    for vote in await votes.live_for_nominee(org.ctx.store, org.id, call.sender, "removal"):
+        why = vt.closed_why("resigned", who=call.sender)
+        await lifecycle.stop(org.ctx, gh, vote, "cancelled", why)
     await _reply(gh, call, "resigned", org=org.login, team=team, issue=number)
+
+
+async def _resigned_here(call: Invocation) -> bool:
+    """Whether the audit log already holds this sender's resignation on this issue."""
+    for entry in await call.org.ctx.store.audit_entries(_subject(call)):
+        if entry.kind == "member.resigned" and entry.detail.get("login") == call.sender:
+            return entry.installation_id == call.org.id
+    return False
 
 
 async def on_removal(call: Invocation) -> None:
@@ -61,10 +76,19 @@ async def on_removal(call: Invocation) -> None:
         return
     live = await votes.live_for_nominee(org.ctx.store, org.id, login, "removal")
     if live:
-        await _reply(gh, call, "removal_exists", login=login, issue=live[0].issue_number)
+        mine = await marked_issues.find(
+            gh, org.login, config.governance_repo, labels.REMOVAL, _marker(call, login)
+        )
+        if mine is None or int(mine["number"]) != live[0].issue_number:  # else: a replay
+            await _reply(gh, call, "removal_exists", login=login, issue=live[0].issue_number)
         return
     number = await _open_removal(call, login)
     await _reply(gh, call, "removal_opened", login=login, issue=number)
+
+
+def _marker(call: Invocation, login: str) -> str:
+    """The removal issue's marker: who, and the issue the `/removal` was typed on."""
+    return f"<!-- warden:removal login={login.lower()} from={call.issue['number']} -->"
 
 
 async def _open_removal(call: Invocation, login: str) -> int:
@@ -73,7 +97,7 @@ async def _open_removal(call: Invocation, login: str) -> int:
     reason = " ".join(call.command.args[1:])
     source = int(call.issue["number"])
     title, body = t.removal_issue(login, call.sender, reason, source)
-    marker = f"<!-- warden:removal login={login.lower()} from={source} -->"
+    marker = _marker(call, login)
     number = await marked_issues.upsert(
         org.gh,
         org.login,

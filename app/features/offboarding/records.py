@@ -1,4 +1,4 @@
-"""Inactivity reviews in the database (migration 11): when each opened, the window it
+"""Inactivity reviews in the database (migration 13): when each opened, the window it
 covered, who it warned and when their grace ends."""
 
 from __future__ import annotations
@@ -26,6 +26,11 @@ class Review:
     warned: tuple[str, ...] = ()
     remove_after: float | None = None
     state: str = OPEN
+
+    @property
+    def subject(self) -> str:
+        """How the audit log names this review: ``org/repo#number``."""
+        return f"{self.org}/{self.repo}#{self.issue_number}"
 
     def but(self, **changes: Any) -> Review:
         return replace(self, **changes)

@@ -3,7 +3,6 @@ with ``action: remove`` remove the warned members who neither replied nor were a
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,8 +24,7 @@ from app.features.orgconfig import configured
 from app.github import marked_issues
 from app.github.teams import team_logins
 from app.org import Org, each_installation
-
-log = logging.getLogger(__name__)
+from app.scheduler import Failures
 
 COMMENTS_URL = "/repos/{owner}/{repo}/issues/{issue_number}/comments{?per_page}"
 
@@ -34,13 +32,13 @@ COMMENTS_URL = "/repos/{owner}/{repo}/issues/{issue_number}/comments{?per_page}"
 async def review_all(ctx: Context) -> int:
     """The ``inactivity`` job: every organisation's review step; how many did something."""
     done = 0
+    failures = Failures()  # one broken org must not stop the others, nor pass for a success
     async for inst in each_installation(ctx):
-        try:
+        with failures.each(f"inactivity review of {inst.login} (installation {inst.id})"):
             org = await configured(inst)
             if org is not None and await review_org(org):
                 done += 1
-        except Exception:  # one broken org must not stop the others
-            log.exception("could not review the inactivity of %s", inst.login)
+    failures.raise_if_any()
     return done
 
 
@@ -103,28 +101,37 @@ async def open_review(org: Org, previous: Review | None) -> Review:
         warn=warn,
         remove_after=remove_after,
     )
-    number = await marked_issues.upsert(
-        org.gh,
-        org.login,
-        config.governance_repo,
-        label=t.INACTIVITY,
-        marker=t.review_marker(since),
-        title=t.review_title(org.login, config.team, now),
-        body=body,
-    )
+    number = await _post(org, since, now, body)
     made = Review(
-        org.id, org.login, config.governance_repo, number, now.timestamp(), since.timestamp(),
-        config.inactivity.action, tuple(warn), remove_after.timestamp() if remove_after else None,
-        records.OPEN if warn else records.DONE,
-    )  # fmt: skip
+        installation_id=org.id,
+        org=org.login,
+        repo=config.governance_repo,
+        issue_number=number,
+        opened_at=now.timestamp(),
+        since=since.timestamp(),
+        action=config.inactivity.action,
+        warned=tuple(warn),
+        remove_after=None if remove_after is None else remove_after.timestamp(),
+        state=records.OPEN if warn else records.DONE,
+    )
     await records.insert(org.ctx.store, made)
     inactive = [s.login for s in found if s.inactive]
-    subject = f"{org.login}/{config.governance_repo}#{number}"
-    await audit(
-        org, "inactivity.reported", subject,
-        inactive=inactive, proposed=proposed(found), warned=warn, members=len(found),
-    )  # fmt: skip
+    detail = {"inactive": inactive, "proposed": proposed(found), "warned": warn}
+    await audit(org, "inactivity.reported", made.subject, members=len(found), **detail)
     return made
+
+
+async def _post(org: Org, since: datetime, now: datetime, body: str) -> int:
+    """The review issue, opened (or found again by its marker after a crash)."""
+    return await marked_issues.upsert(
+        org.gh,
+        org.login,
+        org.config.governance_repo,
+        label=t.INACTIVITY,
+        marker=t.review_marker(since),
+        title=t.review_title(org.login, org.config.team, now),
+        body=body,
+    )
 
 
 async def _repliers(org: Org, review: Review) -> set[str]:
@@ -147,16 +154,13 @@ async def settle(org: Org, review: Review) -> None:
     members = await team_logins(org.gh, org.login, org.config.team)
     replied = await _repliers(org, review)
     result = to_remove(review.warned, replied, active, members, len(members))
-    subject = f"{org.login}/{review.repo}#{number}"
     how = f"removed after the inactivity review in #{number}: no reply within the grace period"
     for login in result.remove:
-        await offboard(org, login, how, subject)
+        await offboard(org, login, how, review.subject)
     removed = [x for x in review.warned if x not in result.kept] if result.held else result.remove
     if not await records.finish(org.ctx.store, review):
         return
-    await audit(
-        org, "inactivity.settled", subject,
-        removed=list(result.remove), kept=list(result.kept), held=result.held,
-    )  # fmt: skip
+    detail = {"removed": list(result.remove), "kept": list(result.kept)}
+    await audit(org, "inactivity.settled", review.subject, held=result.held, **detail)
     comment = t.review_outcome(removed, result.kept, result.held)
     await marked_issues.close(org.gh, org.login, review.repo, number, comment)

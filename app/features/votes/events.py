@@ -21,7 +21,7 @@ def wanted_labels(vote: Vote | None) -> set[str]:
     """The state labels the issue should carry (none when it has no vote)."""
     if vote is None:
         return set()
-    return {t.NOMINATION, gh_issues.LABEL_OF_STATE[vote.state]}
+    return {t.kind_label(vote.kind), gh_issues.LABEL_OF_STATE[vote.state]}
 
 
 async def restore_label(
@@ -33,13 +33,15 @@ async def restore_label(
 ) -> bool:
     """Put back a state label someone without the right added or removed; True if it did."""
     name, added = event["label"]["name"], event["action"] == "labeled"
-    warden_label = name in t.STATE_LABELS or name == t.NOMINATION
+    warden_label = name in t.STATE_LABELS or name in (t.NOMINATION, t.REMOVAL)
     if not warden_label or event["repository"]["name"] != config.governance_repo:
         return False
     issue, sender = event["issue"], event["sender"]
     vote = await records.find(ctx.store, installation_id, config.governance_repo, issue["number"])
-    if name == t.NOMINATION and (vote is None or added):
+    if name == t.NOMINATION and (vote is None or (added and vote.kind == "nomination")):
         return False  # anyone may propose; the opener is checked when the vote opens
+    if name == t.REMOVAL and vote is None:
+        return False  # only `/removal` opens removal votes: the label alone does nothing
     if added == (name in wanted_labels(vote)) or await authorship.is_warden(gh, sender):
         return False
     org = event["repository"]["owner"]["login"]

@@ -12,6 +12,7 @@ from app.github.markdown import inert
 from config.units import duration_words
 
 NOMINATION = labels.NOMINATION
+REMOVAL = labels.REMOVAL
 VOTE_OPEN = labels.VOTE_OPEN
 PASSED = labels.PASSED
 FAILED = labels.FAILED
@@ -23,6 +24,11 @@ STATE_LABELS = (VOTE_OPEN, PASSED, FAILED, CANCELLED, VETOED)
 LABELS = (NOMINATION, *STATE_LABELS, ONBOARDING)
 REFUSED_MARKER = "<!-- warden:nomination-refused -->"
 LABEL_MARKER = "<!-- warden:label-restored -->"
+
+
+def kind_label(kind: str) -> str:
+    """The label that says what a vote is about: `warden/nomination` or `warden/removal`."""
+    return REMOVAL if kind == "removal" else NOMINATION
 
 
 def vote_marker(number: int) -> str:
@@ -298,6 +304,8 @@ CLOSED = {
     "issue_closed": "Cancelled: @{who} closed the issue while the vote was open.",
     "joined": "Cancelled: @{who} became a member of @{org}/{team} during the vote, without it, "
     "so there is nothing left to decide.",
+    "resigned": "Cancelled: @{who} resigned from the team during the vote, so there is nothing "
+    "left to decide.",
 }
 
 
