@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from app.cli import _replay
+from app.features.advisories.report_reads import print_report
 from app.features.offboarding import templates as t
 from app.features.votes import records as votes
 from app.features.votes import templates as vt
@@ -156,7 +159,7 @@ async def test_removal_vote_passed_by_the_steering_council_removes_the_member(
 
 
 async def test_warn_then_remove_keeps_who_replies_in_time_and_removes_who_does_not(
-    sandbox: Sandbox, clock: Clock, tmp_path: Path
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     seed(sandbox, config(action="remove"))
     async with running(sandbox, clock, tmp_path) as stack:
@@ -184,6 +187,11 @@ async def test_warn_then_remove_keeps_who_replies_in_time_and_removes_who_does_n
             e for e in await stack.ctx.store.audit_entries() if e.kind == "inactivity.settled"
         ]
         assert [e.detail["removed"] for e in settled_entries] == [["heidi"]]
+
+        assert await print_report(stack.ctx, None, ORG, "text") == 0
+        report = capsys.readouterr().out
+        assert "members left: 1 (heidi)" in report
+        assert "inactivity reviews: 1 (3 inactive, 2 proposed for removal, 1 removed " in report
 
 
 async def test_removal_without_a_member_to_remove_is_answered_and_opens_nothing(

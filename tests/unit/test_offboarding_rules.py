@@ -110,3 +110,25 @@ def test_offboarding_issue_and_replies_match_golden() -> None:
     outcome = t.review_outcome(["heidi"], ["dave"], held=False)
     held = t.review_outcome(["a", "b", "c"], [], held=True)
     assert_golden("offboarding.md", "\n\n".join([title, body, *replies, outcome, held]) + "\n")
+
+
+def test_report_counts_the_years_inactivity_reviews_and_every_way_of_leaving_once() -> None:
+    from app.features.advisories.report import MemberChange, Review, as_text, figures
+
+    year = datetime(2026, 6, 1, tzinfo=UTC).timestamp()
+    changes = [
+        MemberChange("python", "dave", "removal", year),  # the passed removal vote
+        MemberChange("python", "dave", "removal", year + 60),  # ...its member.removed entry
+        MemberChange("python", "carol", "removal", year),  # a resignation
+    ]
+    reviews = [Review("python", year, 4, 3, 1), Review("python", year - 400 * 86400, 9, 9, 9)]
+    f = figures(2026, "python", [], changes, reviews)
+    assert (f.left, f.reviews, f.inactive, f.proposed, f.removed_inactive) == (
+        ("carol", "dave"),
+        1,
+        4,
+        3,
+        1,
+    )
+    text = as_text(f)
+    assert "inactivity reviews: 1 (4 inactive, 3 proposed for removal, 1 removed" in text

@@ -42,6 +42,17 @@ class MemberChange:
 
 
 @dataclass(frozen=True)
+class Review:
+    """One inactivity review: how many members it found inactive, proposed, then removed."""
+
+    org: str
+    at: float
+    inactive: int
+    proposed: int
+    removed: int = 0
+
+
+@dataclass(frozen=True)
 class RepoCount:
     repo: str  # org/name
     reported: int
@@ -63,6 +74,10 @@ class Figures:
     credits: tuple[tuple[str, int], ...]
     joined: tuple[str, ...]
     left: tuple[str, ...]
+    reviews: int = 0
+    inactive: int = 0
+    proposed: int = 0
+    removed_inactive: int = 0
 
 
 def year_of(timestamp: float) -> int:
@@ -70,7 +85,11 @@ def year_of(timestamp: float) -> int:
 
 
 def figures(
-    year: int, org: str | None, rows: Sequence[ReportRow], changes: Sequence[MemberChange]
+    year: int,
+    org: str | None,
+    rows: Sequence[ReportRow],
+    changes: Sequence[MemberChange],
+    reviews: Sequence[Review] = (),
 ) -> Figures:
     """``year``'s figures: reports by when they came in, publications by when they went out;
     a report is overdue when it finished after its deadline or is still open past it."""
@@ -92,6 +111,7 @@ def figures(
         for c in changes
         if year_of(c.at) == year and (org is None or c.org.lower() == org.lower())
     ]
+    held = [v for v in reviews if year_of(v.at) == year and (org is None or _same(v.org, org))]
     return Figures(
         year=year,
         org=org,
@@ -105,8 +125,16 @@ def figures(
         overdue=sum(_overdue(r, year) for r in rows),
         credits=tuple(sorted(credits.items(), key=lambda kv: (-kv[1], kv[0]))),
         joined=tuple(sorted(c.login for c in moved if c.kind == "nomination")),
-        left=tuple(sorted(c.login for c in moved if c.kind == "removal")),
+        left=tuple(sorted({c.login for c in moved if c.kind == "removal"}, key=str.lower)),
+        reviews=len(held),
+        inactive=sum(v.inactive for v in held),
+        proposed=sum(v.proposed for v in held),
+        removed_inactive=sum(v.removed for v in held),
     )
+
+
+def _same(one: str, other: str) -> bool:
+    return one.lower() == other.lower()
 
 
 def _overdue(r: ReportRow, year: int) -> bool:
@@ -142,6 +170,8 @@ def as_text(f: Figures) -> str:
         "credits given: " + (", ".join(f"{k} {n}" for k, n in f.credits) or "none"),
         f"members joined: {len(f.joined)}" + (f" ({', '.join(f.joined)})" if f.joined else ""),
         f"members left: {len(f.left)}" + (f" ({', '.join(f.left)})" if f.left else ""),
+        f"inactivity reviews: {f.reviews} ({f.inactive} inactive, {f.proposed} proposed for "
+        f"removal, {f.removed_inactive} removed after a warning)",
     ]
     return "\n".join(lines) + "\n"
 
@@ -167,6 +197,10 @@ def as_csv(f: Figures) -> str:
     writer.writerows([f.year, "credits", kind, n] for kind, n in f.credits)
     writer.writerow([f.year, "members", "joined", len(f.joined)])
     writer.writerow([f.year, "members", "left", len(f.left)])
+    writer.writerow([f.year, "inactivity", "reviews", f.reviews])
+    writer.writerow([f.year, "inactivity", "inactive", f.inactive])
+    writer.writerow([f.year, "inactivity", "proposed", f.proposed])
+    writer.writerow([f.year, "inactivity", "removed", f.removed_inactive])
     return out.getvalue()
 
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from typing import Any
 
 from app.context import Context
 from app.features.advisories.publications import all_publications
-from app.features.advisories.report import RENDER, MemberChange, ReportRow, figures, year_of
+from app.features.advisories.report import (
+    RENDER,
+    MemberChange,
+    ReportRow,
+    Review,
+    figures,
+    year_of,
+)
 from app.features.orgconfig.records import fetch_stored, parse_stored
 
 DEFAULT_DEADLINE = timedelta(days=90)  # SPEC 2: reports should be finished within 90 days
@@ -51,13 +60,44 @@ async def _deadline(ctx: Context, installation_id: int) -> float:
 
 
 async def member_changes(ctx: Context) -> list[MemberChange]:
-    """Passed nomination votes (joined) and passed removal votes (left)."""
+    """Passed nomination votes (joined); passed removal votes and every other removal Warden
+    made (a resignation, an inactivity review: `member.removed` in the audit log) (left)."""
     rows = await ctx.store.fetch(
         "SELECT org, nominee, kind, closed_at FROM votes WHERE state = 'passed' "
         "AND closed_at IS NOT NULL ORDER BY closed_at"
     )
-    return [
+    found = [
         MemberChange(str(r["org"]), str(r["nominee"]), str(r["kind"]), float(r["closed_at"]))
+        for r in rows
+    ]
+    for entry in await _audit(ctx, "member.removed"):
+        org = entry["subject"].partition("/")[0]
+        found.append(MemberChange(org, str(entry["detail"]["login"]), "removal", entry["at"]))
+    return found
+
+
+async def reviews(ctx: Context) -> list[Review]:
+    """The inactivity reviews (`inactivity.reported`) with the removals that settled them."""
+    settled = await _audit(ctx, "inactivity.settled")
+    removed = {e["subject"]: len(e["detail"].get("removed", [])) for e in settled}
+    return [
+        Review(
+            org=e["subject"].partition("/")[0],
+            at=e["at"],
+            inactive=len(e["detail"].get("inactive", [])),
+            proposed=len(e["detail"].get("proposed", [])),
+            removed=removed.get(e["subject"], 0),
+        )
+        for e in await _audit(ctx, "inactivity.reported")
+    ]
+
+
+async def _audit(ctx: Context, kind: str) -> list[dict[str, Any]]:
+    rows = await ctx.store.fetch(
+        "SELECT at, subject, detail FROM audit_log WHERE kind = ? ORDER BY seq", kind
+    )
+    return [
+        {"at": float(r["at"]), "subject": str(r["subject"]), "detail": json.loads(r["detail"])}
         for r in rows
     ]
 
@@ -65,6 +105,7 @@ async def member_changes(ctx: Context) -> list[MemberChange]:
 async def print_report(ctx: Context, year: int | None, org: str | None, form: str) -> int:
     """``python -m app report``: print the year's figures (text, json or csv)."""
     chosen = year if year is not None else year_of(ctx.clock.time())
-    found = figures(chosen, org, await report_rows(ctx), await member_changes(ctx))
+    rows, changes = await report_rows(ctx), await member_changes(ctx)
+    found = figures(chosen, org, rows, changes, await reviews(ctx))
     print(RENDER[form](found), end="")
     return 0
