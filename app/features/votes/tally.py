@@ -191,6 +191,13 @@ def _ballots(
     return by_content, invalid
 
 
+def _outcome(rule: VoteRule, counts: tuple[int, int, int], eligible: int, final: bool) -> Outcome:
+    """The result at the close (``final``), or before it: decided early, or still open."""
+    if final:
+        return "passed" if passes(rule, *counts, eligible) else "failed"
+    return _decide(rule, counts, eligible - sum(counts), eligible)
+
+
 def tally(
     rule: VoteRule,
     voters: frozenset[str],
@@ -215,9 +222,8 @@ def tally(
     are treated as final, as gitvote and PEP 811's admins count them, even
     though GitHub would let a voter swap a reaction until the close.
 
-    A decided vote is ``closable`` only from ``rule.min_open`` after ``opened_at``
-    (without ``opened_at``: at once); until then the tally says the outcome but the vote
-    stays open.
+    A decided vote is ``closable`` from ``rule.min_open`` after ``opened_at`` (at once
+    without ``opened_at``); until then the tally says the outcome but the vote stays open.
     """
     left_out = {_key(login) for login in excluded}
     binding = {_key(v): v for v in voters if _key(v) not in left_out}
@@ -226,10 +232,7 @@ def tally(
     counts = (len(by_content[FOR]), len(by_content[AGAINST]), len(by_content[ABSTAIN]))
     eligible = len(binding)
     earliest = deadline if opened_at is None else rule.earliest_close(opened_at, deadline)
-    if now >= deadline:
-        outcome: Outcome = "passed" if passes(rule, *counts, eligible) else "failed"
-    else:
-        outcome = _decide(rule, counts, eligible - sum(counts), eligible)
+    outcome = _outcome(rule, counts, eligible, final=now >= deadline)
     return Tally(
         rule=rule,
         eligible=eligible,
