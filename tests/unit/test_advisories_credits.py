@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.features.advisories.checklist import checklist, render
-from app.features.advisories.cna_texts import cna_problem
+from app.features.advisories.cna_templates import cna_problem
 from app.features.advisories.credits import Pull, parse_pull, remediation_credits
 from app.features.advisories.cvss import cvss_of, score
 from app.features.advisories.model import CREDIT_TYPES, merged_credits, parse_advisory

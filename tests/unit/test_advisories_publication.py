@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from app.features.advisories import publish_texts as t
+from app.features.advisories import publish_templates as t
 from app.features.advisories.model import without_tags
 from app.features.advisories.osv import Published, file_path, osv_id, osv_record
 from tests.unit.test_orgconfig_templates import assert_golden

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from app.features.advisories import cna_records
 from app.features.advisories.cna_client import CnaClient, CnaError, cna_client
 from app.features.advisories.cna_records import Reservation
-from app.features.advisories.cna_texts import cna_problem
+from app.features.advisories.cna_templates import cna_problem
 from app.features.advisories.model import Advisory
 from app.features.advisories.once import post_once
 from app.features.advisories.records import Record

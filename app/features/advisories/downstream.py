@@ -9,7 +9,7 @@ from gidgethub import BadRequest
 from gidgethub.abc import GitHubAPI
 
 from app.features.advisories import publications
-from app.features.advisories import publish_texts as t
+from app.features.advisories import publish_templates as t
 from app.features.advisories.osv import Published
 from app.features.advisories.publications import ASKED, NOT_INSTALLED, Publication
 from app.features.advisories.scope import Scope

@@ -9,7 +9,7 @@ import logging
 from gidgethub import BadRequest
 
 from app.features.advisories import publications
-from app.features.advisories import publish_texts as t
+from app.features.advisories import publish_templates as t
 from app.features.advisories.osv import Published, file_path, osv_id, osv_record
 from app.features.advisories.publications import Publication
 from app.features.advisories.scope import REPO_URL, Scope

@@ -17,7 +17,7 @@ from app.features.advisories.once import post_once
 from app.features.advisories.osv import Published
 from app.features.advisories.osv_pull import propose_osv
 from app.features.advisories.publications import Publication
-from app.features.advisories.publish_texts import announcement
+from app.features.advisories.publish_templates import announcement
 from app.features.advisories.records import Record
 from app.features.advisories.remediation import remediation
 from app.features.advisories.scope import ADVISORY_URL, Scope

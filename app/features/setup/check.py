@@ -14,7 +14,7 @@ from app.features.advisories import records as advisory_records
 from app.features.orgconfig import current_config, reload_config
 from app.features.orgconfig import records as stored
 from app.features.orgconfig.reads import CONFIG_REPO, read_config_file
-from app.features.setup import issue as texts
+from app.features.setup import issue as issue_templates
 from app.features.setup.rules import Findings, Problem, RepoFacts, problems
 from app.github import marked_issues
 from app.github.client import GitHubAPI
@@ -47,7 +47,7 @@ async def check_installation(inst: Installation, *, reload: bool = False) -> Che
     if not found.advisories_api:
         await _advisories_off(inst)
     number = await _report(inst.gh, org, missing, found.advisories_api)
-    log.info("installation check of %s: %s to fix", org, texts.things(len(missing)))
+    log.info("installation check of %s: %s to fix", org, issue_templates.things(len(missing)))
     return CheckResult(org, missing, found.advisories_api, number)
 
 
@@ -151,7 +151,7 @@ async def _advisories_off(inst: Installation) -> None:
     store, now = inst.ctx.store, inst.ctx.clock.time()
     last = await advisory_records.last_sweep(store, inst.id)
     if last is None or last[1] is None:
-        log.warning("%s: %s", inst.login, texts.NO_ADVISORIES)
+        log.warning("%s: %s", inst.login, issue_templates.NO_ADVISORIES)
     await advisory_records.mark_swept(store, inst.id, now, now)
 
 
@@ -163,16 +163,18 @@ async def _report(
             gh,
             org,
             CONFIG_REPO,
-            label=texts.LABEL,
-            marker=texts.MARKER,
-            title=texts.TITLE,
-            body=texts.body(org, missing, advisories_api),
+            label=issue_templates.LABEL,
+            marker=issue_templates.MARKER,
+            title=issue_templates.TITLE,
+            body=issue_templates.body(org, missing, advisories_api),
         )
-    current = await marked_issues.find(gh, org, CONFIG_REPO, texts.LABEL, texts.MARKER)
+    current = await marked_issues.find(
+        gh, org, CONFIG_REPO, issue_templates.LABEL, issue_templates.MARKER
+    )
     if current is None:
         return None
     number = int(current["number"])
-    await marked_issues.close(gh, org, CONFIG_REPO, number, texts.fixed_comment())
+    await marked_issues.close(gh, org, CONFIG_REPO, number, issue_templates.fixed_comment())
     return number
 
 
@@ -182,7 +184,9 @@ async def check_command(ctx: Context, org: str) -> int:
         if inst.login.lower() != org.lower():
             continue
         result = await check_installation(inst, reload=True)
-        print("\n".join(texts.summary(inst.login, result.problems, result.advisories_api)))
+        print(
+            "\n".join(issue_templates.summary(inst.login, result.problems, result.advisories_api))
+        )
         return 1 if result.problems else 0
     print(
         f"warden: the app is not installed on {org}; install it from the app's page first.",

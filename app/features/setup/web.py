@@ -14,7 +14,7 @@ import aiohttp
 from aiohttp import web
 from gidgethub import GitHubException
 
-from app.features.setup import texts
+from app.features.setup import templates
 from app.features.setup.credentials import exchange_code, write_env
 from app.features.setup.manifest import (
     build_manifest,
@@ -74,35 +74,35 @@ def _html(text: str, status: int = 200) -> web.Response:
 async def setup_form(request: web.Request) -> web.Response:
     settings = request.app[SETUP].settings
     if not settings.setup_mode:
-        return _html(texts.configured(settings.app_id or "", settings.api_url))
-    return _html(texts.form(settings.web_url))
+        return _html(templates.configured(settings.app_id or "", settings.api_url))
+    return _html(templates.form(settings.web_url))
 
 
 async def hand_off(request: web.Request) -> web.Response:
     flow = request.app[SETUP]
     if not flow.settings.setup_mode:
-        return _html(texts.configured(flow.settings.app_id or "", flow.settings.api_url), 409)
+        return _html(templates.configured(flow.settings.app_id or "", flow.settings.api_url), 409)
     posted = await request.post()
     account, org = str(posted.get("account", "org")), str(posted.get("org", "")).strip()
     name = str(posted.get("name", "Warden")).strip()
     problem = check_form(org, account, name)
     if problem:
-        return _html(texts.form(flow.settings.web_url, problem, org, name), 400)
+        return _html(templates.form(flow.settings.web_url, problem, org, name), 400)
     public = flow.settings.public_url or f"{request.scheme}://{request.host}"
     try:
         manifest = build_manifest(find_manifest_file(), public, name)
     except WardenError as exc:
-        return _html(texts.refused(str(exc)), 500)
+        return _html(templates.refused(str(exc)), 500)
     target = org if account == "org" else None
     action = registration_url(flow.settings.web_url, target, flow.new_state())
     where = f"the organisation {org}" if target else "your personal account"
-    return _html(texts.hand_off(action, manifest, where))
+    return _html(templates.hand_off(action, manifest, where))
 
 
 async def callback(request: web.Request) -> web.Response:
     flow = request.app[SETUP]
     if not flow.settings.setup_mode:
-        return _html(texts.configured(flow.settings.app_id or "", flow.settings.api_url), 409)
+        return _html(templates.configured(flow.settings.app_id or "", flow.settings.api_url), 409)
     code, state = request.query.get("code", ""), request.query.get("state", "")
     if not code or not flow.take_state(state):
         log.warning("setup callback refused: its state does not match a registration started here")
@@ -110,7 +110,7 @@ async def callback(request: web.Request) -> web.Response:
             "GitHub's answer does not match a registration started on this page (the state "
             "differs, was used already or is over an hour old), so Warden ignored it."
         )
-        return _html(texts.refused(reason), 400)
+        return _html(templates.refused(reason), 400)
     return await _finish(flow, code)
 
 
@@ -125,10 +125,10 @@ async def _finish(flow: SetupFlow, code: str) -> web.Response:
             "GitHub did not hand over the new app's credentials (a code works once, within an "
             "hour); start again."
         )
-        return _html(texts.refused(reason), 502)
+        return _html(templates.refused(reason), 502)
     env_file = await asyncio.to_thread(write_env, Path(settings.env_file), new)
     flow.settings = new.settings(settings)
     log.info("GitHub App %s (%s) registered; credentials written to %s", new.id, new.slug, env_file)
     if flow.activate is not None:
         await flow.activate(flow.settings)
-    return _html(texts.done(new.slug, new.install_url, str(env_file)))
+    return _html(templates.done(new.slug, new.install_url, str(env_file)))
