@@ -8,13 +8,11 @@ import logging
 
 from app.features.offboarding import templates as t
 from app.github import marked_issues
-from app.github.teams import expect_membership, membership_state
+from app.github.teams import remove_from_team
 from app.org import Installation, Org
 from app.store.base import AuditEntry
 
 log = logging.getLogger(__name__)
-
-MEMBERSHIP_URL = "/orgs/{org}/teams/{team_slug}/memberships/{username}"
 
 
 async def audit(org: Installation, kind: str, subject: str, **detail: object) -> None:
@@ -36,9 +34,7 @@ async def offboard(org: Org, login: str, how: str, cause: str) -> int:
     review). Safe to run again: someone already off the team is not removed twice, and the
     open offboarding issue is found by its marker."""
     team, gh = org.config.team, org.gh
-    if await membership_state(gh, org.login, team, login) is not None:
-        await expect_membership(org.ctx, org.id, org.login, team, login, "removed", cause)
-        await gh.delete(MEMBERSHIP_URL, {"org": org.login, "team_slug": team, "username": login})
+    if await remove_from_team(org, team, login, cause):
         await audit(org, "member.removed", cause, login=login, how=how)
         log.info("%s: removed %s from %s (%s)", org.login, login, team, how)
     venues = org.config.onboarding.venues

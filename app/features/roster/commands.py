@@ -6,8 +6,8 @@ import gidgethub.abc
 
 from app.features.roster import records
 from app.features.roster import templates as t
-from app.features.roster.guard import is_admin
 from app.features.roster.reconcile import reconcile_org
+from app.github.teams import is_admin
 from app.intake import commands
 
 

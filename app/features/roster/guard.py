@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from gidgethub import BadRequest
-
 from app.context import Context
 from app.features.roster import records
 from app.features.roster import templates as t
@@ -18,8 +16,8 @@ from app.features.roster.alerts import close_alert, find_alert, raise_alert
 from app.features.roster.listfile import Row
 from app.features.roster.reads import TeamSnapshot
 from app.github.client import GitHubAPI
-from app.github.teams import expect_membership, is_member, membership_state, was_expected
-from app.org import Installation, Org
+from app.github.teams import is_admin, remove_from_team, was_expected
+from app.org import Org
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -86,7 +84,7 @@ async def check_addition(org: Org, login: str, sender: str | None) -> bool:
         return False
     removed = verdict == "remove"
     if removed:
-        await _remove(org, team, login)
+        await remove_from_team(org, team, login, "roster.enforce")
     kept = "admin" if verdict == "alert-kept-admin" else None
     await _alert(org.gh, org.login, org.config, login, sender, removed=removed, kept=kept)
     if not removed:  # only once the alert exists: a failed alert is raised by the next run
@@ -110,34 +108,6 @@ async def _alert(
 ) -> None:
     title, body = t.unauthorised_alert(org, config.team, login, sender, removed, kept)
     await raise_alert(gh, org, config.governance_repo, title, body, _marker(login))
-
-
-async def _remove(org: Installation, team: str, login: str) -> None:
-    """Take ``login`` off the team (roster.enforce); nothing to do if they are gone already."""
-    if await membership_state(org.gh, org.login, team, login) is None:
-        return
-    await expect_membership(org.ctx, org.id, org.login, team, login, "removed", "roster.enforce")
-    url = "/orgs/{org}/teams/{team_slug}/memberships/{username}"
-    try:
-        await org.gh.delete(url, {"org": org.login, "team_slug": team, "username": login})
-    except BadRequest as exc:
-        if exc.status_code != 404:  # 404: removed meanwhile
-            raise
-
-
-async def is_admin(gh: GitHubAPI, org: str, config: WardenConfig, login: str) -> bool:
-    """Whether ``login`` is an admin, asked of GitHub (a maintainer of the team, or a
-    member of the admins team)."""
-    if not config.admins_are_maintainers:
-        return await is_member(gh, org, config.admins, login)
-    url = "/orgs/{org}/teams/{team_slug}/memberships/{username}"
-    try:
-        data = await gh.getitem(url, {"org": org, "team_slug": config.team, "username": login})
-    except BadRequest as exc:
-        if exc.status_code == 404:
-            return False
-        raise
-    return bool(data.get("state") == "active" and data.get("role") == "maintainer")
 
 
 async def follow_renames(

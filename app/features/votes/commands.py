@@ -4,34 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from gidgethub import BadRequest
-
 from app.context import Context
 from app.features.votes import lifecycle, records
 from app.features.votes import templates as t
 from app.features.votes.records import Vote
 from app.github.client import GitHubAPI
 from app.github.markdown import inert
-from app.github.teams import is_member
+from app.github.teams import is_admin, is_member
 from app.intake.commands import Invocation
-from config.model import WardenConfig
 from config.units import UnitError, parse_duration
-
-
-async def is_admin(gh: GitHubAPI, config: WardenConfig, org: str, login: str) -> bool:
-    """Admins: the maintainers of the team (`admins: maintainers`) or members of `admins`."""
-    if not config.admins_are_maintainers:
-        return await is_member(gh, org, config.admins, login)
-    try:
-        data = await gh.getitem(
-            "/orgs/{org}/teams/{team_slug}/memberships/{username}",
-            {"org": org, "team_slug": config.team, "username": login},
-        )
-    except BadRequest as exc:
-        if exc.status_code == 404:
-            return False
-        raise
-    return bool(data.get("state") == "active" and data.get("role") == "maintainer")
 
 
 async def reply(gh: GitHubAPI, call: Invocation, key: str, **values: str) -> None:
@@ -78,7 +59,7 @@ async def on_vote(call: Invocation) -> None:
 
 async def _cancel(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> None:
     allowed = call.sender.lower() == vote.nominator.lower() or await is_admin(
-        gh, call.org.config, call.org.login, call.sender
+        gh, call.org.login, call.org.config, call.sender
     )
     if not allowed:
         await reply(gh, call, "cancel_denied", nominator=vote.nominator)
@@ -91,7 +72,7 @@ async def _cancel(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> 
 
 
 async def _extend(ctx: Context, gh: GitHubAPI, call: Invocation, vote: Vote) -> None:
-    if not await is_admin(gh, call.org.config, call.org.login, call.sender):
+    if not await is_admin(gh, call.org.login, call.org.config, call.sender):
         await reply(gh, call, "extend_denied")
         return
     if vote.state != "open":
@@ -145,4 +126,4 @@ def _no_window(vote: Vote) -> tuple[str, dict[str, str]]:
     return "nothing_to_veto", {"state": vote.state}
 
 
-__all__ = ["is_admin", "on_veto", "on_vote"]
+__all__ = ["on_veto", "on_vote"]

@@ -9,10 +9,10 @@ from app.context import Context
 from app.features.votes import issues as gh_issues
 from app.features.votes import lifecycle, records
 from app.features.votes import templates as t
-from app.features.votes.commands import is_admin
 from app.features.votes.records import Vote
 from app.github import authorship
 from app.github.client import GitHubAPI
+from app.github.teams import is_admin
 from app.org import Installation
 from config.model import WardenConfig
 
@@ -45,7 +45,7 @@ async def restore_label(
     if added == (name in wanted_labels(vote)) or await authorship.is_warden(gh, sender):
         return False
     org = event["repository"]["owner"]["login"]
-    if await is_admin(gh, config, org, sender["login"]):
+    if await is_admin(gh, org, config, sender["login"]):
         return False
     target = {"owner": org, "repo": config.governance_repo, "issue_number": issue["number"]}
     if added:
