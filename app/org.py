@@ -12,6 +12,7 @@ from typing import Any
 
 from app.context import Context
 from app.github.client import GitHubAPI
+from app.store import AuditEntry
 from config import WardenConfig
 
 
@@ -23,6 +24,18 @@ class Installation:
     gh: GitHubAPI
     id: int
     login: str
+
+    async def audit(self, kind: str, subject: str, **detail: object) -> None:
+        """Append to the audit log, with the delivery that caused it (none for a job)."""
+        entry = AuditEntry(
+            at=self.ctx.clock.time(),
+            kind=kind,
+            subject=subject,
+            detail=dict(detail),
+            installation_id=self.id,
+            delivery_id=self.ctx.delivery_id,
+        )
+        await self.ctx.store.append_audit(entry)
 
     def configured(self, config: WardenConfig) -> Org:
         """This installation with the config in force."""

@@ -7,7 +7,6 @@ from typing import Any
 from app.features.advisories.model import Advisory, parse_advisory
 from app.features.advisories.records import Record
 from app.features.advisories.scope import ADVISORY_URL, Scope
-from app.store import AuditEntry
 
 
 async def apply_patch(scope: Scope, adv: Advisory, body: dict[str, Any]) -> Advisory:
@@ -22,12 +21,4 @@ async def apply_patch(scope: Scope, adv: Advisory, body: dict[str, Any]) -> Advi
 
 async def audit(scope: Scope, adv: Advisory | Record, kind: str, detail: dict[str, Any]) -> None:
     """One append-only audit entry about ``adv`` (with the delivery that caused it, if any)."""
-    entry = AuditEntry(
-        scope.now,
-        kind,
-        f"{scope.org.login}/{adv.repo}/{adv.ghsa_id}",
-        detail,
-        scope.org.id,
-        delivery_id=scope.ctx.delivery_id,
-    )
-    await scope.ctx.store.append_audit(entry)
+    await scope.org.audit(kind, f"{scope.org.login}/{adv.repo}/{adv.ghsa_id}", **detail)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from app.features.offboarding import templates as t
-from app.features.offboarding.offboard import audit, offboard
+from app.features.offboarding.offboard import offboard
 from app.features.votes import lifecycle
 from app.features.votes import records as votes
 from app.features.votes import templates as vt
@@ -41,7 +41,7 @@ async def on_resign(call: Invocation) -> None:
     how = f"resigned with `/resign` in #{call.issue['number']}"
     subject = _subject(call)
     number = await offboard(org, call.sender, how, subject)
-    await audit(org, "member.resigned", subject, login=call.sender)
+    await org.audit("member.resigned", subject, login=call.sender)
     for vote in await votes.live_for_nominee(org.ctx.store, org.id, call.sender, "removal"):
         why = vt.closed_why("resigned", who=call.sender)
         await lifecycle.stop(org.ctx, gh, vote, "cancelled", why)

@@ -9,23 +9,9 @@ import logging
 from app.features.offboarding import templates as t
 from app.github import marked_issues
 from app.github.teams import remove_from_team
-from app.org import Installation, Org
-from app.store.base import AuditEntry
+from app.org import Org
 
 log = logging.getLogger(__name__)
-
-
-async def audit(org: Installation, kind: str, subject: str, **detail: object) -> None:
-    """Append to the audit log, with the delivery that caused it (none for a job)."""
-    entry = AuditEntry(
-        at=org.ctx.clock.time(),
-        kind=kind,
-        subject=subject,
-        detail=dict(detail),
-        installation_id=org.id,
-        delivery_id=org.ctx.delivery_id,
-    )
-    await org.ctx.store.append_audit(entry)
 
 
 async def offboard(org: Org, login: str, how: str, cause: str) -> int:
@@ -35,7 +21,7 @@ async def offboard(org: Org, login: str, how: str, cause: str) -> int:
     open offboarding issue is found by its marker."""
     team, gh = org.config.team, org.gh
     if await remove_from_team(org, team, login, cause):
-        await audit(org, "member.removed", cause, login=login, how=how)
+        await org.audit("member.removed", cause, login=login, how=how)
         log.info("%s: removed %s from %s (%s)", org.login, login, team, how)
     venues = org.config.onboarding.venues
     title, body = t.offboarding_issue(org.login, team, login, how, venues)

@@ -9,7 +9,7 @@ from typing import Any
 from app.context import Context
 from app.features.offboarding import records
 from app.features.offboarding import templates as t
-from app.features.offboarding.offboard import audit, offboard
+from app.features.offboarding.offboard import offboard
 from app.features.offboarding.reads import gather, parse_time
 from app.features.offboarding.records import Review
 from app.features.offboarding.rules import (
@@ -117,7 +117,7 @@ async def open_review(org: Org, previous: Review | None) -> Review:
     await records.insert(org.ctx.store, made)
     inactive = [s.login for s in found if s.inactive]
     detail = {"inactive": inactive, "proposed": proposed(found), "warned": warn}
-    await audit(org, "inactivity.reported", made.subject, members=len(found), **detail)
+    await org.audit("inactivity.reported", made.subject, members=len(found), **detail)
     return made
 
 
@@ -161,6 +161,6 @@ async def settle(org: Org, review: Review) -> None:
     if not await records.finish(org.ctx.store, review):
         return
     detail = {"removed": list(result.remove), "kept": list(result.kept)}
-    await audit(org, "inactivity.settled", review.subject, held=result.held, **detail)
+    await org.audit("inactivity.settled", review.subject, held=result.held, **detail)
     comment = t.review_outcome(removed, result.kept, result.held)
     await marked_issues.close(org.gh, org.login, review.repo, number, comment)
