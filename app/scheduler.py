@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from app.context import Context
 from app.github.client import describe_error
+from app.org import Installation, each_installation
 from app.platform.errors import WardenError
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,21 @@ class Failures:
     def raise_if_any(self) -> None:
         if self.failures:
             raise JobFailed(self.failures, self.succeeded)
+
+
+async def over_installations(
+    ctx: Context, what: str, step: Callable[[Installation], Awaitable[int]]
+) -> int:
+    """Run a job's ``step`` for every installation and return the sum of what it returns.
+    One failing installation never stops the others, and the run still fails, naming it as
+    ``{what} of ORG (installation N)``."""
+    total = 0
+    failures = Failures()
+    async for inst in each_installation(ctx):
+        with failures.each(f"{what} of {inst.login} (installation {inst.id})"):
+            total += await step(inst)
+    failures.raise_if_any()
+    return total
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from app.features.advisories.model import OPEN_STATES
 from app.features.advisories.records import Record
 from app.features.advisories.scope import ADVISORY_URL, Scope, open_scope
 from app.features.orgconfig import current_config
-from app.org import Installation, each_installation
-from app.scheduler import Failures
+from app.org import Installation
+from app.scheduler import over_installations
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -29,13 +29,7 @@ SLACK = 60.0  # a job started a little early still sweeps
 
 async def sweep_all_advisories(ctx: Context) -> int:
     """Sweep every installation whose advisories are due; return how many advisories."""
-    seen = 0
-    failures = Failures()  # one broken org must not stop the others, nor pass for a success
-    async for installation in each_installation(ctx):
-        with failures.each(f"advisories of {installation.login} (installation {installation.id})"):
-            seen += await sweep_installation(installation)
-    failures.raise_if_any()
-    return seen
+    return await over_installations(ctx, "advisories", sweep_installation)
 
 
 async def sweep_installation(org: Installation, *, force: bool = False) -> int:

@@ -23,23 +23,20 @@ from app.features.offboarding.rules import (
 from app.features.orgconfig import configured
 from app.github import marked_issues
 from app.github.teams import team_logins
-from app.org import Org, each_installation
-from app.scheduler import Failures
+from app.org import Installation, Org
+from app.scheduler import over_installations
 
 COMMENTS_URL = "/repos/{owner}/{repo}/issues/{issue_number}/comments{?per_page}"
 
 
 async def review_all(ctx: Context) -> int:
     """The ``inactivity`` job: every organisation's review step; how many did something."""
-    done = 0
-    failures = Failures()  # one broken org must not stop the others, nor pass for a success
-    async for inst in each_installation(ctx):
-        with failures.each(f"inactivity review of {inst.login} (installation {inst.id})"):
-            org = await configured(inst)
-            if org is not None and await review_org(org):
-                done += 1
-    failures.raise_if_any()
-    return done
+
+    async def review(inst: Installation) -> int:
+        org = await configured(inst)
+        return int(org is not None and await review_org(org))
+
+    return await over_installations(ctx, "inactivity review", review)
 
 
 def _grace_over(review: Review, now: datetime) -> bool:

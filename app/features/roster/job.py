@@ -14,7 +14,7 @@ from app.features.roster.guard import follow_renames
 from app.features.roster.reads import read_lists, read_team
 from app.features.roster.reconcile import plan, reconcile_org
 from app.org import Installation, each_installation
-from app.scheduler import Failures
+from app.scheduler import over_installations
 from config import WardenConfig
 
 log = logging.getLogger(__name__)
@@ -29,18 +29,16 @@ async def _due(ctx: Context, installation_id: int, config: WardenConfig) -> bool
 
 async def reconcile_due(ctx: Context) -> int:
     """Reconcile every organisation whose `schedule.roster` cadence is due; return how many."""
-    done = 0
-    failures = Failures()  # one broken org must not stop the others, nor pass for a success
-    async for inst in each_installation(ctx):
-        with failures.each(f"roster of {inst.login} (installation {inst.id})"):
-            config = await current_config(inst)
-            if config is None or not await _due(ctx, inst.id, config):
-                continue
-            outcome = await reconcile_org(inst.configured(config))
-            log.info("roster of %s: %s", inst.login, outcome.status)
-            done += 1
-    failures.raise_if_any()
-    return done
+
+    async def reconcile(inst: Installation) -> int:
+        config = await current_config(inst)
+        if config is None or not await _due(ctx, inst.id, config):
+            return 0
+        outcome = await reconcile_org(inst.configured(config))
+        log.info("roster of %s: %s", inst.login, outcome.status)
+        return 1
+
+    return await over_installations(ctx, "roster", reconcile)
 
 
 async def dry_run_lines(org: Installation) -> list[str]:
