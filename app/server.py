@@ -144,8 +144,6 @@ async def _start_processing(
     )
     running.inbox = inbox
     intake = Intake(ctx.store, inbox.wake)
-    intake.start()
-    stack.push_async_callback(intake.stop)
     running.webhook = WebhookView(settings.webhook_secrets(), intake, ctx.clock.time)
     if run_workers:
         await inbox.start()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import socket
@@ -17,7 +16,7 @@ from gidgethub import routing, sansio
 
 from app.context import Context
 from app.github.client import describe_error, retry_after_of
-from app.intake.shapes import check_shape
+from app.intake.shapes import check_shape, parse_json
 from app.platform.batch import Batcher
 from app.platform.logs import log_context
 from app.platform.metrics import event_label
@@ -57,43 +56,18 @@ def ordering_key(event: str, data: Mapping[str, Any]) -> str | None:
 
 
 class Intake:
-    """Stores deliveries, batching concurrent ones into one durable transaction."""
+    """Stores deliveries (the store group-commits concurrent ones) and wakes the workers."""
 
     def __init__(self, store: Store, on_stored: Callable[[], None]) -> None:
         self._store = store
         self._on_stored = on_stored
-        self._batcher: Batcher[NewDelivery, bool] = Batcher(self._write, "intake-writer")
-
-    def start(self) -> None:
-        self._batcher.start()
-
-    async def stop(self) -> None:
-        await self._batcher.stop()
 
     async def submit(self, delivery: NewDelivery) -> bool:
         """Return once the delivery is committed: True if new, False if already stored."""
-        return await self._batcher.submit(delivery)
-
-    async def _write(self, batch: Sequence[NewDelivery]) -> list[bool | Exception]:
-        # One id twice in a batch: only its first copy is new.
-        unique = list({d.id: d for d in reversed(batch)}.values())
-        try:
-            outcomes: list[bool | Exception] = list(await self._store.insert_deliveries(unique))
-        except Exception:
-            if len(unique) == 1:
-                raise
-            # One row the database refuses must not fail its neighbours: each alone.
-            outcomes = [await self._insert_alone(d) for d in unique]
-        stored = dict(zip((d.id for d in unique), outcomes, strict=True))
-        results = [stored.pop(d.id, False) for d in batch]
-        self._on_stored()
-        return results
-
-    async def _insert_alone(self, delivery: NewDelivery) -> bool | Exception:
-        try:
-            return (await self._store.insert_deliveries([delivery]))[0]
-        except Exception as exc:
-            return exc
+        new = await self._store.store_delivery(delivery)
+        if new:
+            self._on_stored()
+        return new
 
 
 Dispatch = Callable[[Delivery], Awaitable[None]]
@@ -250,7 +224,7 @@ class Inbox:
         return "done"
 
     async def _dispatch(self, ctx: Context, delivery: Delivery) -> None:
-        data = json.loads(delivery.body)
+        data = parse_json(delivery.body)
         check_shape(delivery.event, data)  # handlers never see a payload of the wrong shape
         event = sansio.Event(data, event=delivery.event, delivery_id=delivery.id)
         gh = None

@@ -63,6 +63,12 @@ class Store(Deliveries, Jobs, AuditLog):
         """Store new deliveries durably in one transaction; False for an id already stored."""
 
     @abstractmethod
+    async def store_delivery(self, delivery: NewDelivery) -> bool:
+        """Store one webhook delivery durably, in one transaction with the deliveries
+        submitted meanwhile (group commit); False for an id already stored. A delivery the
+        database refuses fails alone (its caller gets the error); its neighbours are stored."""
+
+    @abstractmethod
     async def claim_deliveries(
         self, worker: str, now: float, lease: float, limit: int
     ) -> list[Delivery]:

@@ -35,14 +35,35 @@ CLAIM = """
     RETURNING *
 """
 
-# A new delivery is ready unless its key already has one waiting or running.
+DELIVERY_COLUMNS = (
+    "id, event, action, installation_id, ordering_key, body, received_at, status, "
+    "next_attempt_at, ready"
+)
+# A new delivery is ready unless its key already has one waiting or running. The ``?``
+# before EXISTS is 0 for a delivery whose key came earlier in the same statement (one
+# statement's EXISTS does not see the rows it inserts itself).
+DELIVERY_ROW = (
+    "(?, ?, ?, ?, ?, ?, ?, 'queued', ?, CASE WHEN ? = 0 OR EXISTS (SELECT 1 FROM deliveries "
+    "WHERE ordering_key = ? AND status IN ('queued', 'processing')) THEN 0 ELSE 1 END)"
+)
 INSERT_DELIVERY = (
-    "INSERT INTO deliveries (id, event, action, installation_id, ordering_key, body, "
-    "received_at, status, next_attempt_at, ready) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, "
-    "CASE WHEN EXISTS (SELECT 1 FROM deliveries WHERE ordering_key = ? "
-    "AND status IN ('queued', 'processing')) THEN 0 ELSE 1 END) "
+    f"INSERT INTO deliveries ({DELIVERY_COLUMNS}) VALUES {DELIVERY_ROW} "
     "ON CONFLICT (id) DO NOTHING RETURNING seq"
 )
+
+
+def insert_rows(deliveries: Sequence[NewDelivery]) -> tuple[str, list[Any]]:
+    """One statement storing every delivery (ids not yet stored, each once), and its
+    parameters: a single step of the database, however many rows."""
+    params: list[Any] = []
+    keys: set[str] = set()
+    for d in deliveries:
+        params.extend(d.values(may_lead=d.ordering_key is None or d.ordering_key not in keys))
+        if d.ordering_key is not None:
+            keys.add(d.ordering_key)
+    rows = ", ".join([DELIVERY_ROW] * len(deliveries))
+    return f"INSERT INTO deliveries ({DELIVERY_COLUMNS}) VALUES {rows}", params
+
 
 # A key's head: the one delivery of the key that may be claimed (queued) or runs (processing).
 HEAD = "ready = 1 AND status IN ('queued', 'processing')"
@@ -81,8 +102,8 @@ class NewDelivery:
     body: bytes
     received_at: float
 
-    def values(self) -> tuple[Any, ...]:
-        """The parameters of ``INSERT_DELIVERY``."""
+    def values(self, *, may_lead: bool = True) -> tuple[Any, ...]:
+        """The parameters of ``INSERT_DELIVERY`` (``DELIVERY_ROW``)."""
         return (
             self.id,
             self.event,
@@ -92,6 +113,7 @@ class NewDelivery:
             self.body,
             self.received_at,
             self.received_at,
+            int(may_lead),
             self.ordering_key,
         )
 
@@ -135,6 +157,22 @@ class Delivery:
             lease_until=row.get("lease_until"),
             claimed_by=row.get("claimed_by"),
         )
+
+
+def first_copies(group: Sequence[NewDelivery]) -> list[NewDelivery]:
+    """A group's deliveries, each id once (a redelivery racing its original: the first
+    copy is the one stored)."""
+    return list({d.id: d for d in reversed(group)}.values())
+
+
+def spread(
+    group: Sequence[NewDelivery],
+    unique: Sequence[NewDelivery],
+    outcomes: Sequence[bool | Exception],
+) -> list[bool | Exception]:
+    """Each submitted delivery's outcome: its id's, except that a second copy is not new."""
+    stored = dict(zip((d.id for d in unique), outcomes, strict=True))
+    return [stored.pop(d.id, False) for d in group]
 
 
 class Deliveries(SQL):

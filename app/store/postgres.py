@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
+from app.platform.batch import Batcher
 from app.platform.errors import StoreError
 from app.store.base import (
     CLAIM,
@@ -22,6 +23,7 @@ from app.store.base import (
     Row,
     Store,
 )
+from app.store.deliveries import first_copies, spread
 from app.store.locks import LocalLocks, lock_id
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,7 @@ class PostgresStore(Store):
         self._lock_pool: asyncpg.Pool | None = None
         self._named = LocalLocks()
         self._leader_conn: asyncpg.Connection | None = None
+        self._intake: Batcher[NewDelivery, bool] = Batcher(self._insert_group, "intake-writer")
         name = f"warden-scheduler:{self.schema or 'public'}"
         self._lock_key = int.from_bytes(
             hashlib.sha256(name.encode()).digest()[:8], "big", signed=True
@@ -84,8 +87,10 @@ class PostgresStore(Store):
         except (OSError, asyncpg.PostgresError) as exc:
             raise StoreError(f"cannot connect to PostgreSQL: {exc}") from None
         await self.migrate()
+        self._intake.start()
 
     async def close(self) -> None:
+        await self._intake.stop()
         if self._leader_conn is not None:
             await self._leader_conn.close()
             self._leader_conn = None
@@ -173,6 +178,27 @@ class PostgresStore(Store):
                 seq = await conn.fetchval(sql, *d.values())
                 inserted.append(seq is not None)
         return inserted
+
+    async def store_delivery(self, delivery: NewDelivery) -> bool:
+        if not self._intake.running:
+            raise StoreError("the database is not open")
+        return await self._intake.submit(delivery)
+
+    async def _insert_group(self, group: Sequence[NewDelivery]) -> list[bool | Exception]:
+        """One transaction for the group, or, when the database refuses it, one per
+        delivery, so that one refused row fails alone."""
+        unique = first_copies(group)
+        try:
+            outcomes: list[bool | Exception] = list(await self.insert_deliveries(unique))
+        except Exception:
+            outcomes = [await self._insert_alone(d) for d in unique]
+        return spread(group, unique, outcomes)
+
+    async def _insert_alone(self, delivery: NewDelivery) -> bool | Exception:
+        try:
+            return (await self.insert_deliveries([delivery]))[0]
+        except Exception as exc:
+            return exc
 
     async def claim_deliveries(
         self, worker: str, now: float, lease: float, limit: int

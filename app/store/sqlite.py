@@ -7,7 +7,6 @@ import fcntl
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,37 +15,27 @@ from app.platform.errors import StoreError
 from app.store.base import (
     CLAIM,
     CLAIMABLE,
-    INSERT_DELIVERY,
     Delivery,
     NewDelivery,
     Row,
     Store,
 )
+from app.store.deliveries import PROMOTE, first_copies, insert_rows, spread
+from app.store.lane import Lane
 from app.store.locks import LocalLocks
+from app.store.wal import WriteAheadLog
 
 T = TypeVar("T")
 
 
-class _Lane:
-    """One connection used from one thread, so its statements never interleave."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"sqlite-{name}")
-        self.conn: sqlite3.Connection | None = None
-
-    def connect(self, path: str, synchronous: str) -> None:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(f"PRAGMA synchronous={synchronous}")
-        conn.execute("PRAGMA busy_timeout=10000")
-        self.conn = conn
-
-    def db(self) -> sqlite3.Connection:
-        if self.conn is None:
-            raise StoreError("the database is not open")
-        return self.conn
+def _connect(path: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA busy_timeout=10000")
+    conn.execute("PRAGMA wal_autocheckpoint=0")  # the log's own thread checkpoints
+    return conn
 
 
 class SqliteStore(Store):
@@ -61,7 +50,8 @@ class SqliteStore(Store):
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._main = _Lane("main")
+        self._log = WriteAheadLog(path)
+        self._main: Lane[NewDelivery, bool] = Lane("main", self._insert_group, self._sync_wal)
         self._lock_file: int | None = None
         self._closed = False
         self._named = LocalLocks()
@@ -73,8 +63,11 @@ class SqliteStore(Store):
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot create {parent}: {exc.strerror}") from None
-        await self._call(self._main, self._main.connect, self.path, "NORMAL")
+        self._main.start()
+        self._main.conn = await self._call(self._main, _connect, self.path)
         await self.migrate()
+        if self.path != ":memory:":
+            self._log.start()
 
     async def close(self) -> None:
         if self._closed:
@@ -83,17 +76,17 @@ class SqliteStore(Store):
         if lane.conn is not None:
             conn, lane.conn = lane.conn, None
             await self._call(lane, conn.close)
-        lane.thread.shutdown(wait=True)
+        await lane.stop()
+        await asyncio.get_running_loop().run_in_executor(None, self._log.stop)
         self._closed = True
         if self._lock_file is not None:
             os.close(self._lock_file)
             self._lock_file = None
 
-    async def _call(self, lane: _Lane, fn: Callable[..., T], *args: Any) -> T:
+    async def _call(self, lane: Lane[NewDelivery, bool], fn: Callable[..., T], *args: Any) -> T:
         if self._closed:
             raise StoreError("the database is closed")
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(lane.thread, fn, *args)
+        return await lane.call(fn, *args)
 
     def _db(self) -> sqlite3.Connection:
         return self._main.db()
@@ -146,29 +139,71 @@ class SqliteStore(Store):
         await self._call(self._main, apply)
 
     async def insert_deliveries(self, deliveries: Sequence[NewDelivery]) -> list[bool]:
-        return await self._call(self._main, self._insert, deliveries)
+        return await self._call(self._main, self._insert_durably, deliveries)
+
+    def _insert_durably(self, deliveries: Sequence[NewDelivery]) -> list[bool]:
+        stored = self._insert(deliveries)
+        self._sync_wal()
+        return stored
+
+    def _sync_wal(self) -> None:
+        if self.path != ":memory:":
+            self._log.sync()
+
+    async def store_delivery(self, delivery: NewDelivery) -> bool:
+        if self._closed:
+            raise StoreError("the database is closed")
+        return await self._main.grouped(delivery)
+
+    def _insert_group(self, group: Sequence[NewDelivery]) -> list[bool | Exception]:
+        """On the lane's thread: one transaction for the group, or, when the database
+        refuses it, one per delivery, so that one refused row fails alone."""
+        unique = first_copies(group)
+        try:
+            outcomes: list[bool | Exception] = list(self._insert(unique))
+        except Exception:
+            outcomes = [self._insert_alone(d) for d in unique]
+        return spread(group, unique, outcomes)
+
+    def _insert_alone(self, delivery: NewDelivery) -> bool | Exception:
+        try:
+            return self._insert([delivery])[0]
+        except Exception as exc:
+            return exc
 
     def _insert(self, deliveries: Sequence[NewDelivery]) -> list[bool]:
-        """One transaction of a few statements whatever the batch's size (the ids already
-        stored, then every new row in one ``executemany``), not a round trip per delivery."""
+        """Every delivery in one statement, which is its own transaction: on the lane's
+        thread each statement waits for the interpreter's lock, so a group costs one wait,
+        however large. Not yet durable when it returns: see ``_sync_wal``."""
+        db = self._main.db()
+        sql, params = insert_rows(deliveries)
+        before = db.total_changes
+        cursor = db.execute(sql + " ON CONFLICT (id) DO NOTHING", params)
+        added = db.total_changes - before
+        if added == len(deliveries):
+            return [True] * added
+        return self._after_duplicates(deliveries, cursor.lastrowid or 0, added)
+
+    def _after_duplicates(
+        self, deliveries: Sequence[NewDelivery], last: int, added: int
+    ) -> list[bool]:
+        """Some ids were stored already (a redelivery), or came twice. The rows just added
+        hold the ``added`` highest seqs up to ``last``. A key whose first delivery in the
+        group was such a copy may be left without a head: its oldest waiting one is made
+        ready (the head's own rule, ``PROMOTE``)."""
         db = self._main.db()
         ids = [d.id for d in deliveries]
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            marks = ", ".join("?" for _ in ids)
-            known = {
-                r[0] for r in db.execute(f"SELECT id FROM deliveries WHERE id IN ({marks})", ids)
-            }
-            insert = INSERT_DELIVERY.removesuffix(" RETURNING seq")
-            db.executemany(insert, [d.values() for d in deliveries if d.id not in known])
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        finally:
-            db.execute("PRAGMA synchronous=NORMAL")
-        return [i not in known for i in ids]
+        marks = ", ".join("?" for _ in ids)
+        new = {
+            r[0]
+            for r in db.execute(
+                f"SELECT id FROM deliveries WHERE seq > ? AND seq <= ? AND id IN ({marks})",
+                (last - added, last, *ids),
+            )
+        }
+        for key in {d.ordering_key for d in deliveries if d.ordering_key is not None}:
+            db.execute(PROMOTE, (key, key))
+        return [i in new and (i not in ids[:n]) for n, i in enumerate(ids)]
 
     async def claim_deliveries(
         self, worker: str, now: float, lease: float, limit: int

@@ -214,27 +214,58 @@ async def test_a_malformed_delivery_or_event_header_gets_400_and_nothing_stored(
 
 class PoisonedInserts:
     """The store refuses any transaction holding the delivery ``poison`` (as a disk or a
-    constraint might refuse one row), slowly enough that concurrent requests share a batch."""
+    constraint might refuse one row), slowly enough that concurrent requests share a
+    group commit. Patched where each backend writes a group: SQLite's writer thread runs
+    ``_insert``; PostgreSQL's group writer awaits ``insert_deliveries``."""
 
-    def __init__(self, store: Store) -> None:
-        self.insert = store.insert_deliveries
+    def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
         self.shared_batches = 0
+        if store.dialect == "sqlite":
+            insert = store._insert  # type: ignore[attr-defined]
 
-    async def __call__(self, deliveries: Sequence[NewDelivery]) -> list[bool]:
-        await asyncio.sleep(0.05)
+            def on_thread(deliveries: Sequence[NewDelivery]) -> list[bool]:
+                time.sleep(0.05)
+                self.refuse_poison(deliveries)
+                return list(insert(deliveries))
+
+            monkeypatch.setattr(store, "_insert", on_thread)
+        else:
+            insert_async = store.insert_deliveries
+
+            async def on_loop(deliveries: Sequence[NewDelivery]) -> list[bool]:
+                await asyncio.sleep(0.05)
+                self.refuse_poison(deliveries)
+                return await insert_async(deliveries)
+
+            monkeypatch.setattr(store, "insert_deliveries", on_loop)
+
+    def refuse_poison(self, deliveries: Sequence[NewDelivery]) -> None:
         if any(d.id == "poison" for d in deliveries):
             self.shared_batches += len(deliveries) > 1
             raise OverflowError("Python int too large to convert to SQLite INTEGER")
-        return await self.insert(deliveries)
+
+
+@pytest.fixture
+async def served_on(
+    settings_for: Callable[..., Settings], database_url: str
+) -> AsyncIterator[tuple[Client, Recorder]]:
+    """``served``, once on SQLite and once on PostgreSQL."""
+    recorder = Recorder()
+    app = create_app(
+        settings_for(database_url=database_url),
+        wiring=Wiring.of(Feature("test", router=recorder.router)),
+        run_scheduler=False,
+    )
+    async with TestClient(TestServer(app)) as client:
+        yield client, recorder
 
 
 async def test_one_row_the_database_refuses_does_not_fail_its_batch_neighbours(
-    served: Any, monkeypatch: pytest.MonkeyPatch
+    served_on: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client, recorder = served
+    client, recorder = served_on
     store = store_of(client)
-    poisoned = PoisonedInserts(store)
-    monkeypatch.setattr(store, "insert_deliveries", poisoned)
+    poisoned = PoisonedInserts(store, monkeypatch)
 
     async def send(delivery: str, number: int) -> int:
         payload = example_payload("issues.opened")
