@@ -39,11 +39,11 @@ def _connect(path: str) -> sqlite3.Connection:
 
 
 class SqliteStore(Store):
-    """One connection on one thread. Intake commits are fsynced before the 202
-    (synchronous=FULL); other writes use synchronous=NORMAL, since losing a
-    status update to a power cut only means a delivery runs again, and every
-    handler is idempotent. WAL keeps commits in order, so a later FULL commit
-    also makes the earlier NORMAL ones durable.
+    """One connection on one thread (``Lane``). Every commit is written at
+    synchronous=NORMAL; intake's are fsynced before the 202 (``WriteAheadLog.sync``,
+    one fsync per group of deliveries), while losing another status update to a power
+    cut only means a delivery runs again, and every handler is idempotent. WAL keeps
+    commits in order, so an fsync of the log makes every earlier commit durable too.
     """
 
     dialect = "sqlite"
