@@ -9,13 +9,13 @@ import os
 import socket
 import traceback
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
 
 from gidgethub import routing, sansio
 
 from app.context import Context
 from app.github.client import describe_error, retry_after_of
+from app.intake.envelope import installation_of
 from app.intake.shapes import check_shape, parse_json
 from app.platform.batch import Batcher
 from app.platform.logs import log_context
@@ -29,30 +29,6 @@ POLL_SECONDS = 0.5
 #: Waits between tries to write a delivery's outcome (a full disk, a lost connection);
 #: after the last one the delivery is left to its lease, which expires, and runs again.
 RECORD_RETRIES = (0.05, 0.2, 0.5, 1.0, 2.0, 4.0)
-
-
-def _field(data: Mapping[str, Any], name: str, key: str) -> object:
-    """``data[name][key]`` when ``data[name]`` is an object, else None (never raises)."""
-    value = data.get(name)
-    return value.get(key) if isinstance(value, dict) else None
-
-
-def ordering_key(event: str, data: Mapping[str, Any]) -> str | None:
-    """Deliveries with the same key are processed in the order they arrived."""
-    repo = _field(data, "repository", "id")
-    if event in ("issues", "issue_comment") and isinstance(data.get("issue"), dict):
-        return f"issue:{repo}:{_field(data, 'issue', 'number')}"
-    if event == "repository_advisory" and isinstance(data.get("repository_advisory"), dict):
-        return f"advisory:{_field(data, 'repository_advisory', 'ghsa_id')}"
-    if event in ("membership", "team") and isinstance(data.get("team"), dict):
-        return f"team:{_field(data, 'team', 'id')}"
-    if event == "pull_request" and isinstance(data.get("pull_request"), dict):
-        return f"pull:{repo}:{_field(data, 'pull_request', 'number')}"
-    if event == "push":
-        return f"push:{repo}:{data.get('ref')}"
-    if event in ("installation", "organization") and isinstance(data.get("installation"), dict):
-        return f"installation:{_field(data, 'installation', 'id')}"
-    return None
 
 
 class Intake:
@@ -228,8 +204,10 @@ class Inbox:
         check_shape(delivery.event, data)  # handlers never see a payload of the wrong shape
         event = sansio.Event(data, event=delivery.event, delivery_id=delivery.id)
         gh = None
-        if ctx.github is not None and delivery.installation_id is not None:
-            gh = ctx.github.installation_client(delivery.installation_id)
+        assert isinstance(data, dict)  # check_shape refuses anything else
+        installation_id = installation_of(data)  # as the handlers will read it
+        if ctx.github is not None and installation_id is not None:
+            gh = ctx.github.installation_client(installation_id)
         await self.router.dispatch(event, gh, ctx=ctx)
 
     async def _failed(self, delivery: Delivery, exc: Exception) -> str:

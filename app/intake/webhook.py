@@ -6,13 +6,12 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from aiohttp import web
 from gidgethub import ValidationFailure, sansio
 
-from app.intake.inbox import Intake, ordering_key
-from app.intake.shapes import parse_json
+from app.intake.envelope import Envelope, read_envelope
+from app.intake.inbox import Intake
 from app.store import NewDelivery
 
 log = logging.getLogger(__name__)
@@ -71,10 +70,6 @@ def _refuse_before_reading(request: web.Request) -> web.Response | None:
     return None
 
 
-def fits_int64(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
-
-
 def describe_store_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc)[:200]}"
 
@@ -110,25 +105,22 @@ class WebhookView:
         delivery_id = request.headers.get("X-GitHub-Delivery", "")
         if not EVENT_NAME.fullmatch(event) or not DELIVERY_ID.fullmatch(delivery_id):
             return _reply(400, "missing or malformed X-GitHub-Event or X-GitHub-Delivery header")
-        data = parse_json(body)
-        if not isinstance(data, dict):
+        envelope = read_envelope(event, body)
+        if envelope is None:
             return _reply(400, "body is not a JSON object")
         if event == "ping":
             return _reply(200, "pong")
-        return await self._store(event, delivery_id, data, body)
+        return await self._store(event, delivery_id, envelope, body)
 
     async def _store(
-        self, event: str, delivery_id: str, data: dict[str, Any], body: bytes
+        self, event: str, delivery_id: str, envelope: Envelope, body: bytes
     ) -> web.Response:
-        action = data.get("action")
-        installation = data.get("installation")
-        installation_id = installation.get("id") if isinstance(installation, dict) else None
         delivery = NewDelivery(
             id=delivery_id,
             event=event,
-            action=action if isinstance(action, str) else None,
-            installation_id=installation_id if fits_int64(installation_id) else None,
-            ordering_key=ordering_key(event, data),
+            action=envelope.action,
+            installation_id=envelope.installation_id,
+            ordering_key=envelope.ordering_key,
             body=body,
             received_at=self.now(),
         )
