@@ -1,12 +1,12 @@
 """One SQLite connection on one thread of its own, so its statements never interleave.
 
 The thread also group-commits what must be durable before an answer (webhook intake): it
-takes every item submitted while it was busy, writes them in one transaction ahead of the
-other work queued behind them, makes them durable (``sync``, an fsync), answers their
-callers at once, and starts the next group itself, without waiting for the event loop to
-hand it over. The loop's part is a queue put per item: on a busy loop a hand-off per group
-cost more than the commit, and each statement of the thread's waits for the interpreter's
-lock, so a group is written in as few statements as the writer can manage.
+takes every item submitted while it was busy, writes them in one durable transaction ahead
+of the other work queued behind them, answers their callers at once, and starts the next
+group itself, without waiting for the event loop to hand it over. The loop's part is a
+queue put per item: on a busy loop a hand-off per group cost more than the commit, and each
+statement of the thread's waits for the interpreter's lock, so a group is written in as few
+statements as the writer can manage.
 """
 
 from __future__ import annotations
@@ -64,19 +64,17 @@ def _post(loop: asyncio.AbstractEventLoop, callback: Callable[..., None], *args:
 
 class Lane(Generic[Item, Result]):
     """``call`` runs a function on the lane's thread; ``grouped`` submits one item to the
-    group writer ``write_group``, which returns one result (or exception) per item, and
-    answers once ``sync`` has made the group durable."""
+    group writer ``write_group``, which makes the group durable and returns one result (or
+    exception) per item."""
 
     def __init__(
         self,
         name: str,
         write_group: Callable[[Sequence[Item]], Sequence[Result | Exception]],
-        sync: Callable[[], None],
     ) -> None:
         self.name = name
         self.conn: sqlite3.Connection | None = None
         self._write_group = write_group
-        self._sync = sync
         self._jobs: queue.SimpleQueue[_Job | _Drain | None] = queue.SimpleQueue()
         self._grouped: queue.SimpleQueue[_Pending] = queue.SimpleQueue()
         self._marked = False  # a drain marker is queued and not yet taken
@@ -164,7 +162,6 @@ class Lane(Generic[Item, Result]):
         results: list[object]
         try:
             results = list(self._write_group([item for item, _, _ in group]))
-            self._sync()
         except BaseException as exc:  # not durable: no caller may be told it is stored
             results = [exc] * len(group)
         by_loop: dict[asyncio.AbstractEventLoop, tuple[list[Any], list[object]]] = {}

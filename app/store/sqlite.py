@@ -20,38 +20,40 @@ from app.store.base import (
     Row,
     Store,
 )
+from app.store.checkpoints import Checkpoints
 from app.store.deliveries import PROMOTE, first_copies, insert_rows, spread
 from app.store.lane import Lane
 from app.store.locks import LocalLocks
-from app.store.wal import WriteAheadLog
 
 T = TypeVar("T")
 
 
-def _connect(path: str) -> sqlite3.Connection:
+def _connect(path: str, synchronous: str = "NORMAL") -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(f"PRAGMA synchronous={synchronous}")
     conn.execute("PRAGMA busy_timeout=10000")
     conn.execute("PRAGMA wal_autocheckpoint=0")  # the log's own thread checkpoints
     return conn
 
 
 class SqliteStore(Store):
-    """One connection on one thread (``Lane``). Every commit is written at
-    synchronous=NORMAL; intake's are fsynced before the 202 (``WriteAheadLog.sync``,
-    one fsync per group of deliveries), while losing another status update to a power
-    cut only means a delivery runs again, and every handler is idempotent. WAL keeps
-    commits in order, so an fsync of the log makes every earlier commit durable too.
+    """Two connections on one thread (``Lane``). Intake's commits are fsynced before
+    the 202 (synchronous=FULL, one fsync per group of deliveries); every other commit is
+    written at synchronous=NORMAL, since losing a status update to a power cut only
+    means a delivery runs again, and every handler is idempotent. WAL keeps commits in
+    order, so an fsync of the log makes every earlier commit durable too. Checkpoints
+    run on a thread of their own (``Checkpoints``).
     """
 
     dialect = "sqlite"
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._log = WriteAheadLog(path)
-        self._main: Lane[NewDelivery, bool] = Lane("main", self._insert_group, self._sync_wal)
+        self._checkpoints = Checkpoints(path)
+        self._intake: sqlite3.Connection | None = None  # the lane's second connection
+        self._main: Lane[NewDelivery, bool] = Lane("main", self._insert_group)
         self._lock_file: int | None = None
         self._closed = False
         self._named = LocalLocks()
@@ -66,18 +68,31 @@ class SqliteStore(Store):
         self._main.start()
         self._main.conn = await self._call(self._main, _connect, self.path)
         await self.migrate()
+        # Intake's commits must be durable before their 202: its own connection fsyncs
+        # the log at each commit (synchronous=FULL), inside the one statement a group
+        # costs. The lane's thread runs both connections, one statement at a time, so
+        # they never wait for each other's lock. (In memory a second connection would be
+        # a second database, and nothing is durable anyway.)
+        if self.path == ":memory:":
+            self._intake = self._main.conn
+        else:
+            self._intake = await self._call(self._main, _connect, self.path, "FULL")
         if self.path != ":memory:":
-            self._log.start()
+            self._checkpoints.start()
 
     async def close(self) -> None:
         if self._closed:
             return
         lane = self._main
+        if self._intake is not None:
+            intake, self._intake = self._intake, None
+            if intake is not lane.conn:
+                await self._call(lane, intake.close)
         if lane.conn is not None:
             conn, lane.conn = lane.conn, None
             await self._call(lane, conn.close)
         await lane.stop()
-        await asyncio.get_running_loop().run_in_executor(None, self._log.stop)
+        await asyncio.get_running_loop().run_in_executor(None, self._checkpoints.stop)
         self._closed = True
         if self._lock_file is not None:
             os.close(self._lock_file)
@@ -90,6 +105,11 @@ class SqliteStore(Store):
 
     def _db(self) -> sqlite3.Connection:
         return self._main.db()
+
+    def _intake_db(self) -> sqlite3.Connection:
+        if self._intake is None:
+            raise StoreError("the database is not open")
+        return self._intake
 
     async def ping(self) -> bool:
         try:
@@ -139,16 +159,7 @@ class SqliteStore(Store):
         await self._call(self._main, apply)
 
     async def insert_deliveries(self, deliveries: Sequence[NewDelivery]) -> list[bool]:
-        return await self._call(self._main, self._insert_durably, deliveries)
-
-    def _insert_durably(self, deliveries: Sequence[NewDelivery]) -> list[bool]:
-        stored = self._insert(deliveries)
-        self._sync_wal()
-        return stored
-
-    def _sync_wal(self) -> None:
-        if self.path != ":memory:":
-            self._log.sync()
+        return await self._call(self._main, self._insert, deliveries)
 
     async def store_delivery(self, delivery: NewDelivery) -> bool:
         if self._closed:
@@ -174,12 +185,13 @@ class SqliteStore(Store):
     def _insert(self, deliveries: Sequence[NewDelivery]) -> list[bool]:
         """Every delivery in one statement, which is its own transaction: on the lane's
         thread each statement waits for the interpreter's lock, so a group costs one wait,
-        however large. Not yet durable when it returns: see ``_sync_wal``."""
-        db = self._main.db()
+        however large. Durable when it returns (the intake connection's FULL commit)."""
+        db = self._intake_db()
         sql, params = insert_rows(deliveries)
         before = db.total_changes
         cursor = db.execute(sql + " ON CONFLICT (id) DO NOTHING", params)
         added = db.total_changes - before
+        self._checkpoints.wrote(sum(len(d.body) for d in deliveries))
         if added == len(deliveries):
             return [True] * added
         return self._after_duplicates(deliveries, cursor.lastrowid or 0, added)
@@ -191,7 +203,7 @@ class SqliteStore(Store):
         hold the ``added`` highest seqs up to ``last``. A key whose first delivery in the
         group was such a copy may be left without a head: its oldest waiting one is made
         ready (the head's own rule, ``PROMOTE``)."""
-        db = self._main.db()
+        db = self._intake_db()
         ids = [d.id for d in deliveries]
         marks = ", ".join("?" for _ in ids)
         new = {
