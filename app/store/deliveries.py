@@ -39,12 +39,16 @@ DELIVERY_COLUMNS = (
     "id, event, action, installation_id, ordering_key, body, received_at, status, "
     "next_attempt_at, ready"
 )
-# A new delivery is ready unless its key already has one waiting or running. The ``?``
-# before EXISTS is 0 for a delivery whose key came earlier in the same statement (one
-# statement's EXISTS does not see the rows it inserts itself).
+# A new delivery is ready unless its key already has one waiting or running: a head
+# (``deliveries_heads``: a running delivery is always its key's head) or one waiting behind
+# it (``deliveries_waiting``). The ``?`` before them is 0 for a delivery whose key came
+# earlier in the same statement (one statement's EXISTS does not see the rows it inserts).
 DELIVERY_ROW = (
-    "(?, ?, ?, ?, ?, ?, ?, 'queued', ?, CASE WHEN ? = 0 OR EXISTS (SELECT 1 FROM deliveries "
-    "WHERE ordering_key = ? AND status IN ('queued', 'processing')) THEN 0 ELSE 1 END)"
+    "(?, ?, ?, ?, ?, ?, ?, 'queued', ?, CASE WHEN ? = 0 "
+    "OR EXISTS (SELECT 1 FROM deliveries WHERE ordering_key = ? AND ready = 1 "
+    "AND status IN ('queued', 'processing')) "
+    "OR EXISTS (SELECT 1 FROM deliveries WHERE ordering_key = ? AND status = 'queued' "
+    "AND ready = 0) THEN 0 ELSE 1 END)"
 )
 INSERT_DELIVERY = (
     f"INSERT INTO deliveries ({DELIVERY_COLUMNS}) VALUES {DELIVERY_ROW} "
@@ -68,12 +72,13 @@ def insert_rows(deliveries: Sequence[NewDelivery]) -> tuple[str, list[Any]]:
 # A key's head: the one delivery of the key that may be claimed (queued) or runs (processing).
 HEAD = "ready = 1 AND status IN ('queued', 'processing')"
 
-# The next head of a key whose head just finished: its oldest waiting delivery. Both
-# lookups are one index probe (deliveries_waiting, deliveries_heads), however many wait.
+# The next head of a key whose head just finished: its oldest waiting delivery (a key
+# without a head has only waiting ones queued). Both lookups are one index probe
+# (deliveries_waiting, deliveries_heads), however many wait.
 PROMOTE = f"""
     UPDATE deliveries SET ready = 1
     WHERE seq = (SELECT MIN(w.seq) FROM deliveries w
-                 WHERE w.ordering_key = ? AND w.status = 'queued')
+                 WHERE w.ordering_key = ? AND w.status = 'queued' AND w.ready = 0)
       AND ready = 0
       AND NOT EXISTS (SELECT 1 FROM deliveries h WHERE h.ordering_key = ? AND h.{HEAD})
 """
@@ -84,7 +89,8 @@ REPAIR_HEADS = f"""
     UPDATE deliveries SET ready = 1
     WHERE ready = 0 AND seq IN (
         SELECT MIN(w.seq) FROM deliveries w
-        WHERE w.status = 'queued' AND w.ordering_key IS NOT NULL GROUP BY w.ordering_key)
+        WHERE w.status = 'queued' AND w.ready = 0 AND w.ordering_key IS NOT NULL
+        GROUP BY w.ordering_key)
       AND NOT EXISTS (
         SELECT 1 FROM deliveries h WHERE h.ordering_key = deliveries.ordering_key AND h.{HEAD})
 """
@@ -114,6 +120,7 @@ class NewDelivery:
             self.received_at,
             self.received_at,
             int(may_lead),
+            self.ordering_key,
             self.ordering_key,
         )
 
@@ -201,7 +208,7 @@ class Deliveries(SQL):
             "SELECT DISTINCT d.ordering_key FROM deliveries d "
             f"WHERE d.id IN ({marks}) AND d.ordering_key IS NOT NULL AND EXISTS ("
             "SELECT 1 FROM deliveries w WHERE w.ordering_key = d.ordering_key "
-            "AND w.status = 'queued')",
+            "AND w.status = 'queued' AND w.ready = 0)",
             *delivery_ids,
         )
         for row in rows:

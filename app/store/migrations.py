@@ -299,6 +299,19 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             "WHERE ready = 1 AND status IN ('queued', 'processing')",
         ],
     ),
+    (
+        15,
+        "inbox: only deliveries waiting behind their key's head are indexed as waiting, and "
+        "the key index every open delivery went into is gone: a new delivery about a subject "
+        "nothing else waits on enters one index ordered by key instead of three, which was "
+        "a third of intake's writes",
+        [
+            "DROP INDEX deliveries_key_seq",
+            "DROP INDEX deliveries_waiting",
+            "CREATE INDEX deliveries_waiting ON deliveries (ordering_key, seq) "
+            "WHERE status = 'queued' AND ready = 0",
+        ],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {
