@@ -143,7 +143,7 @@ async def _start_processing(
         ctx, ctx.wiring.router, workers=settings.workers, max_attempts=settings.max_attempts
     )
     running.inbox = inbox
-    intake = Intake(ctx.store, inbox.wake)
+    intake = Intake(ctx.store, inbox.stored)
     running.webhook = WebhookView(settings.webhook_secrets(), intake, ctx.clock.time)
     if run_workers:
         await inbox.start()
