@@ -16,7 +16,6 @@ from gidgethub import routing, sansio
 
 from app.context import Context
 from app.github.client import describe_error, retry_after_of
-from app.intake.envelope import installation_of
 from app.intake.shapes import check_shape, parse_json
 from app.platform.batch import Batcher
 from app.platform.logs import log_context
@@ -226,10 +225,8 @@ class Inbox:
         check_shape(delivery.event, data)  # handlers never see a payload of the wrong shape
         event = sansio.Event(data, event=delivery.event, delivery_id=delivery.id)
         gh = None
-        assert isinstance(data, dict)  # check_shape refuses anything else
-        installation_id = installation_of(data)  # as the handlers will read it
-        if ctx.github is not None and installation_id is not None:
-            gh = ctx.github.installation_client(installation_id)
+        if ctx.github is not None and delivery.installation_id is not None:
+            gh = ctx.github.installation_client(delivery.installation_id)
         await self.router.dispatch(event, gh, ctx=ctx)
 
     async def _failed(self, delivery: Delivery, exc: Exception) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from app.store.sql import SQL, Row
+
+T = TypeVar("T")
 
 QUEUED, PROCESSING, DONE, FAILED = "queued", "processing", "done", "failed"
 
@@ -169,14 +171,15 @@ class Delivery:
 def first_copies(group: Sequence[NewDelivery]) -> list[NewDelivery]:
     """A group's deliveries, each id once (a redelivery racing its original: the first
     copy is the one stored)."""
-    return list({d.id: d for d in reversed(group)}.values())
+    first: dict[str, NewDelivery] = {}
+    for delivery in group:
+        first.setdefault(delivery.id, delivery)
+    return list(first.values())  # in the order they came
 
 
 def spread(
-    group: Sequence[NewDelivery],
-    unique: Sequence[NewDelivery],
-    outcomes: Sequence[bool | Exception],
-) -> list[bool | Exception]:
+    group: Sequence[NewDelivery], unique: Sequence[NewDelivery], outcomes: Sequence[T]
+) -> list[T | bool]:
     """Each submitted delivery's outcome: its id's, except that a second copy is not new."""
     stored = dict(zip((d.id for d in unique), outcomes, strict=True))
     return [stored.pop(d.id, False) for d in group]

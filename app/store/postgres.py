@@ -17,13 +17,12 @@ from app.platform.errors import StoreError
 from app.store.base import (
     CLAIM,
     CLAIMABLE,
-    INSERT_DELIVERY,
     Delivery,
     NewDelivery,
     Row,
     Store,
 )
-from app.store.deliveries import first_copies, spread
+from app.store.deliveries import PROMOTE, first_copies, insert_rows, spread
 from app.store.locks import LocalLocks, lock_id
 
 log = logging.getLogger(__name__)
@@ -171,13 +170,17 @@ class PostgresStore(Store):
             )
 
     async def insert_deliveries(self, deliveries: Sequence[NewDelivery]) -> list[bool]:
-        sql = to_dollar(INSERT_DELIVERY)
-        inserted: list[bool] = []
+        """Every delivery in one statement (one round trip, whatever the group's size)."""
+        unique = first_copies(deliveries)
+        sql, params = insert_rows(unique)
+        sql = to_dollar(sql + " ON CONFLICT (id) DO NOTHING RETURNING id")
         async with self._db().acquire() as conn, conn.transaction():
-            for d in deliveries:
-                seq = await conn.fetchval(sql, *d.values())
-                inserted.append(seq is not None)
-        return inserted
+            new = {row["id"] for row in await conn.fetch(sql, *params)}
+            if len(new) < len(unique):  # a redelivery: a key may be left without a head
+                promote = to_dollar(PROMOTE)
+                for key in {d.ordering_key for d in unique if d.ordering_key is not None}:
+                    await conn.execute(promote, key, key)
+        return spread(deliveries, unique, [d.id in new for d in unique])
 
     async def store_delivery(self, delivery: NewDelivery) -> bool:
         if not self._intake.running:

@@ -187,24 +187,25 @@ class SqliteStore(Store):
         thread each statement waits for the interpreter's lock, so a group costs one wait,
         however large. Durable when it returns (the intake connection's FULL commit)."""
         db = self._intake_db()
-        sql, params = insert_rows(deliveries)
+        unique = first_copies(deliveries)
+        sql, params = insert_rows(unique)
         before = db.total_changes
         cursor = db.execute(sql + " ON CONFLICT (id) DO NOTHING", params)
         added = db.total_changes - before
-        self._checkpoints.wrote(sum(len(d.body) for d in deliveries))
-        if added == len(deliveries):
-            return [True] * added
-        return self._after_duplicates(deliveries, cursor.lastrowid or 0, added)
+        self._checkpoints.wrote(sum(len(d.body) for d in unique))
+        if added == len(unique):
+            new = {d.id for d in unique}
+        else:
+            new = self._after_duplicates(unique, cursor.lastrowid or 0, added)
+        return spread(deliveries, unique, [d.id in new for d in unique])
 
-    def _after_duplicates(
-        self, deliveries: Sequence[NewDelivery], last: int, added: int
-    ) -> list[bool]:
-        """Some ids were stored already (a redelivery), or came twice. The rows just added
-        hold the ``added`` highest seqs up to ``last``. A key whose first delivery in the
-        group was such a copy may be left without a head: its oldest waiting one is made
-        ready (the head's own rule, ``PROMOTE``)."""
+    def _after_duplicates(self, unique: Sequence[NewDelivery], last: int, added: int) -> set[str]:
+        """Some ids were stored already (a redelivery): the ids this statement added,
+        which hold the ``added`` highest seqs up to ``last``. A key whose first delivery
+        in the group was such a copy may be left without a head: its oldest waiting one
+        is made ready (the head's own rule, ``PROMOTE``)."""
         db = self._intake_db()
-        ids = [d.id for d in deliveries]
+        ids = [d.id for d in unique]
         marks = ", ".join("?" for _ in ids)
         new = {
             r[0]
@@ -213,9 +214,9 @@ class SqliteStore(Store):
                 (last - added, last, *ids),
             )
         }
-        for key in {d.ordering_key for d in deliveries if d.ordering_key is not None}:
+        for key in {d.ordering_key for d in unique if d.ordering_key is not None}:
             db.execute(PROMOTE, (key, key))
-        return [i in new and (i not in ids[:n]) for n, i in enumerate(ids)]
+        return new
 
     async def claim_deliveries(
         self, worker: str, now: float, lease: float, limit: int
