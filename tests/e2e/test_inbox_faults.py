@@ -17,7 +17,7 @@ from gidgethub import routing, sansio
 
 from app.context import Context
 from app.feature import Feature, Wiring
-from app.intake.inbox import Inbox
+from app.intake.inbox import BURST_CLAIM_GAP, BURST_SECONDS, Inbox
 from app.platform.settings import Settings
 from app.runtime import open_runtime
 from app.server import RUNNING, create_app
@@ -153,3 +153,34 @@ async def test_stuck_deliveries_are_listed_and_counted(
     assert lines[1].split()[:2] == ["d1", "issues.opened"]
     assert lines[1].split()[-1] == "dead-worker"
     assert len(lines) == 2  # d2 is queued, not stuck
+
+
+async def test_workers_claim_at_a_pause_in_a_burst_of_webhooks_or_soon_after_it_began(
+    context: tuple[Context, list[str]],
+) -> None:
+    # While webhooks keep arriving, answering them comes first: the feeder claims at a
+    # pause in the burst, or BURST_CLAIM_GAP after it began waiting, never later.
+    ctx, _ = context
+    inbox = Inbox(ctx, ctx.wiring.router, workers=4, max_attempts=3)
+    start = time.monotonic()
+    await inbox._yield_to_intake()
+    assert time.monotonic() - start < BURST_SECONDS  # no burst: no wait
+
+    async def burst(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            inbox.stored()
+            await asyncio.sleep(BURST_SECONDS / 5)
+
+    stored = asyncio.create_task(burst(1.0))
+    await asyncio.sleep(0.01)
+    start = time.monotonic()
+    await inbox._yield_to_intake()
+    waited = time.monotonic() - start
+    stored.cancel()
+    assert BURST_CLAIM_GAP * 0.9 <= waited < BURST_CLAIM_GAP + 0.05
+
+    inbox.stored()  # the last webhook of a burst: the claim follows the pause
+    start = time.monotonic()
+    await inbox._yield_to_intake()
+    assert BURST_SECONDS * 0.5 <= time.monotonic() - start < BURST_CLAIM_GAP

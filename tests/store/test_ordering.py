@@ -134,3 +134,24 @@ async def test_postgres_claims_read_heads_only(pg_schema_url: str) -> None:
     few = await _postgres_claim_blocks(pg_schema_url, 10)
     many = await _postgres_claim_blocks(pg_schema_url, 5000)
     assert many <= 2 * few, f"{few} blocks read with 10 waiting, {many} with 5,000"
+
+
+async def test_a_redelivery_sharing_a_group_with_a_new_delivery_of_its_key_leaves_a_head(
+    store: Store,
+) -> None:
+    # d-1 ran; GitHub's redelivery of it arrives in the same group commit as d-2, the next
+    # delivery about the same issue. The copy is not stored again, and d-2 must still run.
+    await store.insert_deliveries([delivery(1)])
+    assert await claim_ids(store) == ["d-1"]
+    await store.complete_delivery("d-1", 5001.0)
+    assert await store.insert_deliveries([delivery(1), delivery(2)]) == [False, True]
+    assert await claim_ids(store, 5002.0) == ["d-2"]
+
+
+async def test_one_id_twice_in_a_group_is_stored_once_and_keeps_the_order(store: Store) -> None:
+    stored = await store.insert_deliveries([delivery(1), delivery(2), delivery(1), delivery(3)])
+    assert stored == [True, True, False, True]
+    assert await claim_ids(store) == ["d-1"]
+    for n, now in ((1, 5001.0), (2, 5002.0)):
+        await store.complete_delivery(f"d-{n}", now)
+        assert await claim_ids(store, now + 0.5) == [f"d-{n + 1}"]
