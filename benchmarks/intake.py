@@ -242,6 +242,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--serve", choices=["bare", "warden", "intake-only"])
     parser.add_argument("--port", type=int)
+    parser.add_argument(
+        "--flood", metavar="URL", help="only send --count deliveries to URL (an outside check)"
+    )
     parser.add_argument("--kinds", default="bare,intake-only,warden", help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, default=10000)
     parser.add_argument("--concurrency", type=int, default=32)
@@ -253,6 +256,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.serve:
         serve(args.serve, args.port)
+    elif args.flood:
+        asyncio.run(flood(args.flood, args.count, args.concurrency))
     else:
         asyncio.run(measure(args))
 
