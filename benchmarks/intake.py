@@ -188,23 +188,45 @@ async def _nothing(*args: object, **kwargs: object) -> None:
     return None
 
 
-async def measure(args: argparse.Namespace) -> None:
-    results: dict[str, dict[str, float]] = {}
+async def measure_one(kind: str, args: argparse.Namespace) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        for kind in args.kinds.split(","):
-            proc, url = start(kind, Path(tmp))
-            try:
-                await flood(url, 200, 16)  # warm up
-                throughput = await flood(url, args.count, args.concurrency)
-                latencies = await paced(url, args.rate, args.seconds)
-            finally:
-                proc.terminate()
-                proc.wait(10)
-            results[kind] = {
-                "throughput": throughput,
-                "p50": statistics.median(latencies),
-                "p99": pct(latencies, 99),
-            }
+        proc, url = start(kind, Path(tmp))
+        try:
+            await flood(url, 200, 16)  # warm up
+            throughput = await flood(url, args.count, args.concurrency)
+            latencies = await paced(url, args.rate, args.seconds)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    return {
+        "throughput": throughput,
+        "p50": statistics.median(latencies),
+        "p99": pct(latencies, 99),
+    }
+
+
+async def measure(args: argparse.Namespace) -> None:
+    """Each round starts every server in turn, alone, on a fresh database, so the ratios
+    pair figures taken seconds apart (no server's leftover work runs beside another's);
+    the medians of the rounds are printed."""
+    kinds = args.kinds.split(",")
+    rounds: dict[str, list[dict[str, float]]] = {kind: [] for kind in kinds}
+    for _ in range(args.rounds):
+        for kind in kinds:
+            rounds[kind].append(await measure_one(kind, args))
+    results = {
+        kind: {key: statistics.median(r[key] for r in rounds[kind]) for key in rounds[kind][0]}
+        for kind in kinds
+    }
+    ratios = {
+        kind: statistics.median(
+            w["throughput"] / b["throughput"]
+            for w, b in zip(rounds[kind], rounds["bare"], strict=True)
+        )
+        for kind in kinds
+    }
+    for kind in kinds:
+        results[kind]["paired"] = ratios[kind]
     report(args, results)
     if args.process:
         with tempfile.TemporaryDirectory() as tmp:
@@ -225,7 +247,10 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, float]]) -> No
         f"intake benchmark: {args.count} deliveries at concurrency {args.concurrency}; "
         f"latency at {args.rate:.0f}/s for {args.seconds:.0f}s (SQLite, fsync on commit)"
     )
-    print("  intake only: the webhook route with the workers off; whole server: workers on")
+    print(
+        f"  medians of {args.rounds} rounds; intake only: the webhook route with the workers "
+        "off; whole server: workers on"
+    )
     bare = results["bare"]
     wardens = [k for k in results if k != "bare"]
     print(f"{'':<22}{LABELS['bare']:>14}" + "".join(f"{LABELS[k]:>22}" for k in wardens))
@@ -236,6 +261,9 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, float]]) -> No
             for k in wardens
         )
         print(f"{label:<22}{form.format(bare[key]):>14}{cells}  {GOALS.get(key, '')}")
+        if key == "throughput":
+            paired = "".join(f"{results[k]['paired']:>22.2f}" for k in wardens)
+            print(f"{'  paired ratio':<22}{'':>14}{paired}  median of the rounds' ratios")
 
 
 def main() -> None:
@@ -247,6 +275,7 @@ def main() -> None:
     )
     parser.add_argument("--kinds", default="bare,intake-only,warden", help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, default=10000)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--rate", type=float, default=1000.0)
     parser.add_argument("--seconds", type=float, default=3.0)
