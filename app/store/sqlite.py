@@ -77,7 +77,6 @@ class SqliteStore(Store):
             self._intake = self._main.conn
         else:
             self._intake = await self._call(self._main, _connect, self.path, "FULL")
-        if self.path != ":memory:":
             self._checkpoints.start()
 
     async def close(self) -> None:
