@@ -7,8 +7,11 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import asyncpg
+
 from app.store import NewDelivery, Store, open_store
-from app.store.deliveries import CLAIM, CLAIMABLE
+from app.store.deliveries import CLAIM, CLAIMABLE, insert_rows
+from app.store.postgres import PostgresStore, split_schema, to_dollar
 from app.store.sqlite import SqliteStore
 
 
@@ -155,3 +158,30 @@ async def test_one_id_twice_in_a_group_is_stored_once_and_keeps_the_order(store:
     for n, now in ((1, 5001.0), (2, 5002.0)):
         await store.complete_delivery(f"d-{n}", now)
         assert await claim_ids(store, now + 0.5) == [f"d-{n + 1}"]
+
+
+async def test_postgres_a_delivery_stored_while_its_head_finishes_runs_after_the_repair(
+    pg_schema_url: str,
+) -> None:
+    # The race between replicas: one stores d-2 (its key's head d-1 still runs, so d-2
+    # waits) while another finishes d-1 and finds nothing waiting (d-2 is not committed
+    # yet). d-2 is then left without a head: no claim takes it until the heartbeat's
+    # repair (every lease/3, 10 s by default) marks it ready, and then it runs.
+    store = open_store(pg_schema_url)
+    await store.open()
+    assert isinstance(store, PostgresStore)
+    url, schema = split_schema(pg_schema_url)
+    other = await asyncpg.connect(url, server_settings={"search_path": schema or "public"})
+    try:
+        await store.insert_deliveries([delivery(1)])
+        assert await claim_ids(store) == ["d-1"]
+        sql, params = insert_rows([delivery(2)])
+        async with other.transaction():  # the replica storing d-2
+            await other.execute(to_dollar(sql), *params)
+            await store.complete_delivery("d-1", 5001.0)  # the replica finishing d-1
+        assert await claim_ids(store, 5002.0) == []  # headless until the repair
+        await store.repair_heads()
+        assert await claim_ids(store, 5003.0) == ["d-2"]
+    finally:
+        await other.close()
+        await store.close()
