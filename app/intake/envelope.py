@@ -13,10 +13,7 @@ from typing import Any, NamedTuple
 
 import simdjson
 
-from app.intake.shapes import parse_json
-
-INT64 = 2**63
-
+from app.intake.shapes import fits_int64, parse_json
 
 #: A parsed payload: the workers' dictionaries, or intake's lazy simdjson object.
 _Object = Mapping[str, Any] | simdjson.Object
@@ -28,10 +25,6 @@ class Envelope(NamedTuple):
     action: str | None
     installation_id: int | None
     ordering_key: str | None
-
-
-def fits_int64(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and -INT64 <= value < INT64
 
 
 def read_envelope(event: str, body: bytes) -> Envelope | None:
@@ -65,11 +58,7 @@ def _envelope(event: str, data: _Object) -> Envelope:
 def installation_of(data: _Object) -> int | None:
     """The payload's installation id, when it is one a database column can hold."""
     installation_id = _field(data, "installation", "id")
-    return (
-        installation_id
-        if isinstance(installation_id, int) and fits_int64(installation_id)
-        else None
-    )
+    return installation_id if fits_int64(installation_id) else None
 
 
 def _field(data: _Object, name: str, key: str) -> str | int | float | None:

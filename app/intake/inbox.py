@@ -82,9 +82,6 @@ class Inbox:
         self._running: set[asyncio.Task[str]] = set()
         self._completer: Batcher[str, None] = Batcher(self._complete, "completer")
 
-    def wake(self) -> None:
-        self._wake.set()
-
     def stored(self) -> None:
         """Intake stored a delivery: wake the feeder, and note the time (bursts)."""
         self._last_stored = time.monotonic()

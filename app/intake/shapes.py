@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import util
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import orjson
 
@@ -143,6 +143,11 @@ def shape_errors(event: str, action: object, data: object) -> list[str]:
     return errors or _id_errors(data)
 
 
+def fits_int64(value: object) -> TypeGuard[int]:
+    """An integer a 64-bit database column holds (a JSON boolean is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool) and -INT64 <= value < INT64
+
+
 def _widen(allowed: frozenset[str]) -> frozenset[str]:
     return allowed | {"integer"} if "number" in allowed else allowed
 
@@ -153,8 +158,7 @@ def _id_errors(data: Mapping[str, Any]) -> list[str]:
     for name in ("installation", "repository", "team"):
         value = data.get(name)
         ident = value.get("id") if isinstance(value, dict) else None
-        fits = isinstance(ident, int) and not isinstance(ident, bool) and -INT64 <= ident < INT64
-        if ident is not None and not fits:
+        if ident is not None and not fits_int64(ident):
             errors.append(f"{name}.id is not a 64-bit integer")
     return errors
 

@@ -12,7 +12,6 @@ from app.store.audit import AuditEntry, AuditLog
 from app.store.deliveries import (
     CLAIM,
     CLAIMABLE,
-    INSERT_DELIVERY,
     Deliveries,
     Delivery,
     NewDelivery,
@@ -113,7 +112,6 @@ class Store(Deliveries, Jobs, AuditLog):
 __all__ = [
     "CLAIM",
     "CLAIMABLE",
-    "INSERT_DELIVERY",
     "AuditEntry",
     "Delivery",
     "JobState",

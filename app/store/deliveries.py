@@ -52,10 +52,6 @@ DELIVERY_ROW = (
     "OR EXISTS (SELECT 1 FROM deliveries WHERE ordering_key = ? AND status = 'queued' "
     "AND ready = 0) THEN 0 ELSE 1 END)"
 )
-INSERT_DELIVERY = (
-    f"INSERT INTO deliveries ({DELIVERY_COLUMNS}) VALUES {DELIVERY_ROW} "
-    "ON CONFLICT (id) DO NOTHING RETURNING seq"
-)
 
 
 def insert_rows(deliveries: Sequence[NewDelivery]) -> tuple[str, list[Any]]:
@@ -111,7 +107,7 @@ class NewDelivery:
     received_at: float
 
     def values(self, *, may_lead: bool = True) -> tuple[Any, ...]:
-        """The parameters of ``INSERT_DELIVERY`` (``DELIVERY_ROW``)."""
+        """The parameters of its row in ``insert_rows``' statement (``DELIVERY_ROW``)."""
         return (
             self.id,
             self.event,

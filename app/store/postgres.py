@@ -195,13 +195,13 @@ class PostgresStore(Store):
 
     async def _insert_group(self, group: Sequence[NewDelivery]) -> list[bool | Exception]:
         """One transaction for the group, or, when the database refuses it, one per
-        delivery, so that one refused row fails alone."""
-        unique = first_copies(group)
+        delivery, so that one refused row fails alone. (``insert_deliveries`` files a
+        copy of an id as not new itself; only the fallback drops copies here.)"""
         try:
-            outcomes: list[bool | Exception] = list(await self.insert_deliveries(unique))
+            return list(await self.insert_deliveries(group))
         except Exception:
-            outcomes = [await self._insert_alone(d) for d in unique]
-        return spread(group, unique, outcomes)
+            unique = first_copies(group)
+            return spread(group, unique, [await self._insert_alone(d) for d in unique])
 
     async def _insert_alone(self, delivery: NewDelivery) -> bool | Exception:
         try:

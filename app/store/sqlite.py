@@ -167,13 +167,13 @@ class SqliteStore(Store):
 
     def _insert_group(self, group: Sequence[NewDelivery]) -> list[bool | Exception]:
         """On the lane's thread: one transaction for the group, or, when the database
-        refuses it, one per delivery, so that one refused row fails alone."""
-        unique = first_copies(group)
+        refuses it, one per delivery, so that one refused row fails alone. (``_insert``
+        files a copy of an id as not new itself; only the fallback drops copies here.)"""
         try:
-            outcomes: list[bool | Exception] = list(self._insert(unique))
+            return list(self._insert(group))
         except Exception:
-            outcomes = [self._insert_alone(d) for d in unique]
-        return spread(group, unique, outcomes)
+            unique = first_copies(group)
+            return spread(group, unique, [self._insert_alone(d) for d in unique])
 
     def _insert_alone(self, delivery: NewDelivery) -> bool | Exception:
         try:
