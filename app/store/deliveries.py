@@ -81,8 +81,22 @@ PROMOTE = f"""
       AND NOT EXISTS (SELECT 1 FROM deliveries h WHERE h.ordering_key = ? AND h.{HEAD})
 """
 
-# The heartbeat's repair: a head for every key whose deliveries all wait (a head lost to a
-# race between replicas on PostgreSQL). It reads every waiting row, so it runs rarely.
+
+def waiting_keys(count: int) -> str:
+    """The keys of ``count`` deliveries (``?`` each) that have deliveries waiting: the keys
+    whose next delivery a finished one may have to make ready (usually none)."""
+    marks = ", ".join("?" for _ in range(count))
+    return (
+        "SELECT DISTINCT d.ordering_key FROM deliveries d "
+        f"WHERE d.id IN ({marks}) AND d.ordering_key IS NOT NULL AND EXISTS ("
+        "SELECT 1 FROM deliveries w WHERE w.ordering_key = d.ordering_key "
+        "AND w.status = 'queued' AND w.ready = 0)"
+    )
+
+
+# The heartbeat's repair: a head for every key whose deliveries all wait. A safety net (on
+# PostgreSQL the key locks keep replicas from losing a head; a row edited by hand could).
+# It reads every waiting row, so it runs rarely.
 REPAIR_HEADS = f"""
     UPDATE deliveries SET ready = 1
     WHERE ready = 0 AND seq IN (
@@ -202,20 +216,13 @@ class Deliveries(SQL):
 
     async def _promote_after(self, delivery_ids: Sequence[str]) -> None:
         """Make ready the next delivery of each finished delivery's key."""
-        marks = ", ".join("?" for _ in delivery_ids)
-        rows = await self.fetch(  # only keys with deliveries waiting: usually none
-            "SELECT DISTINCT d.ordering_key FROM deliveries d "
-            f"WHERE d.id IN ({marks}) AND d.ordering_key IS NOT NULL AND EXISTS ("
-            "SELECT 1 FROM deliveries w WHERE w.ordering_key = d.ordering_key "
-            "AND w.status = 'queued' AND w.ready = 0)",
-            *delivery_ids,
-        )
+        rows = await self.fetch(waiting_keys(len(delivery_ids)), *delivery_ids)
         for row in rows:
             await self.execute(PROMOTE, row["ordering_key"], row["ordering_key"])
 
     async def repair_heads(self) -> None:
-        """Make ready the head of any key whose deliveries all wait (a head lost to a race
-        between replicas); a few milliseconds even with thousands waiting."""
+        """Make ready the head of any key whose deliveries all wait (a safety net); a few
+        milliseconds even with thousands waiting."""
         await self.execute(REPAIR_HEADS)
 
     async def retry_delivery(self, delivery_id: str, error: str, next_attempt_at: float) -> None:

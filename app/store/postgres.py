@@ -22,7 +22,7 @@ from app.store.base import (
     Row,
     Store,
 )
-from app.store.deliveries import PROMOTE, first_copies, insert_rows, spread
+from app.store.deliveries import PROMOTE, first_copies, insert_rows, spread, waiting_keys
 from app.store.locks import LocalLocks, lock_id
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,23 @@ LOCK_CONNECTIONS = 20
 INTAKE_IN_FLIGHT = 4
 
 _PLACEHOLDER = re.compile(r"\?")
+
+# Storing a delivery and finishing its key's head take turns, key by key, across replicas:
+# otherwise a delivery stored while its head finishes on another replica could be left
+# waiting with no head (the insert saw the head running; the finish saw nothing waiting,
+# the insert not being committed yet). Transaction-scoped advisory locks, in the two-key
+# space (apart from the leader's and the named locks' one-key space), taken in hash order
+# so that two transactions locking several keys never wait for each other in a circle.
+KEY_LOCKS = 0x5744
+LOCK_KEYS = """
+    SELECT pg_advisory_xact_lock($1, h)
+    FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY h) AS keys
+"""
+LOCK_KEYS_OF = """
+    SELECT pg_advisory_xact_lock($1, h)
+    FROM (SELECT DISTINCT hashtext(ordering_key) AS h FROM deliveries
+          WHERE id = ANY($2::text[]) AND ordering_key IS NOT NULL ORDER BY h) AS keys
+"""
 
 
 def to_dollar(sql: str) -> str:
@@ -180,13 +197,27 @@ class PostgresStore(Store):
         unique = first_copies(deliveries)
         sql, params = insert_rows(unique)
         sql = to_dollar(sql + " ON CONFLICT (id) DO NOTHING RETURNING id")
+        keys = [d.ordering_key for d in unique if d.ordering_key is not None]
         async with self._db().acquire() as conn, conn.transaction():
+            if keys:
+                await conn.execute(LOCK_KEYS, KEY_LOCKS, keys)
             new = {row["id"] for row in await conn.fetch(sql, *params)}
             if len(new) < len(unique):  # a redelivery: a key may be left without a head
                 promote = to_dollar(PROMOTE)
                 for key in {d.ordering_key for d in unique if d.ordering_key is not None}:
                     await conn.execute(promote, key, key)
         return spread(deliveries, unique, [d.id in new for d in unique])
+
+    async def _promote_after(self, delivery_ids: Sequence[str]) -> None:
+        """Make ready the next delivery of each finished delivery's key, holding the keys'
+        locks: a delivery another replica is storing for one of them is either committed
+        (and seen waiting here) or stored after, seeing its head finished."""
+        async with self._db().acquire() as conn, conn.transaction():
+            await conn.execute(LOCK_KEYS_OF, KEY_LOCKS, list(delivery_ids))
+            keys = await conn.fetch(to_dollar(waiting_keys(len(delivery_ids))), *delivery_ids)
+            promote = to_dollar(PROMOTE)
+            for row in keys:
+                await conn.execute(promote, row["ordering_key"], row["ordering_key"])
 
     async def store_delivery(self, delivery: NewDelivery) -> bool:
         if not self._intake.running:

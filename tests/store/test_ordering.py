@@ -3,6 +3,7 @@ claiming the next one costs the same however many wait behind it."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -11,7 +12,7 @@ import asyncpg
 
 from app.store import NewDelivery, Store, open_store
 from app.store.deliveries import CLAIM, CLAIMABLE, insert_rows
-from app.store.postgres import PostgresStore, split_schema, to_dollar
+from app.store.postgres import KEY_LOCKS, LOCK_KEYS, PostgresStore, split_schema, to_dollar
 from app.store.sqlite import SqliteStore
 
 
@@ -160,28 +161,57 @@ async def test_one_id_twice_in_a_group_is_stored_once_and_keeps_the_order(store:
         assert await claim_ids(store, now + 0.5) == [f"d-{n + 1}"]
 
 
-async def test_postgres_a_delivery_stored_while_its_head_finishes_runs_after_the_repair(
+async def test_postgres_a_delivery_stored_while_its_head_finishes_on_another_replica_runs(
     pg_schema_url: str,
 ) -> None:
     # The race between replicas: one stores d-2 (its key's head d-1 still runs, so d-2
-    # waits) while another finishes d-1 and finds nothing waiting (d-2 is not committed
-    # yet). d-2 is then left without a head: no claim takes it until the heartbeat's
-    # repair (every lease/3, 10 s by default) marks it ready, and then it runs.
+    # waits) while another finishes d-1. Without the key's lock the finish would find
+    # nothing waiting (d-2 not committed yet) and leave d-2 without a head until the
+    # heartbeat's repair; with it, the finish waits for the insert and makes d-2 ready.
+    store, other = await _two_replicas(pg_schema_url)
+    try:
+        await store.insert_deliveries([delivery(1)])
+        assert await claim_ids(store) == ["d-1"]
+        sql, params = insert_rows([delivery(2)])
+        async with other.transaction():  # the replica storing d-2, as the store does
+            await other.execute(LOCK_KEYS, KEY_LOCKS, ["issue:1"])
+            await other.execute(to_dollar(sql), *params)
+            finishing = asyncio.create_task(store.complete_delivery("d-1", 5001.0))
+            await asyncio.sleep(0.3)
+            assert not finishing.done()  # it waits for the key
+        await finishing
+        assert await claim_ids(store, 5002.0) == ["d-2"]  # no repair needed
+    finally:
+        await other.close()
+        await store.close()
+
+
+async def test_postgres_a_delivery_stored_while_another_replica_finishes_its_head_runs(
+    pg_schema_url: str,
+) -> None:
+    # The other order: the replica finishing d-1 holds the key; the insert of d-2 waits
+    # for it and then sees d-1 done, so d-2 is its key's head at once.
+    store, other = await _two_replicas(pg_schema_url)
+    try:
+        await store.insert_deliveries([delivery(1)])
+        assert await claim_ids(store) == ["d-1"]
+        async with other.transaction():  # the replica finishing d-1
+            await other.execute(LOCK_KEYS, KEY_LOCKS, ["issue:1"])
+            await other.execute("UPDATE deliveries SET status = 'done' WHERE id = 'd-1'")
+            storing = asyncio.create_task(store.insert_deliveries([delivery(2)]))
+            await asyncio.sleep(0.3)
+            assert not storing.done()  # it waits for the key
+        assert await storing == [True]
+        assert await claim_ids(store, 5002.0) == ["d-2"]
+    finally:
+        await other.close()
+        await store.close()
+
+
+async def _two_replicas(pg_schema_url: str) -> tuple[PostgresStore, asyncpg.Connection]:
     store = open_store(pg_schema_url)
     await store.open()
     assert isinstance(store, PostgresStore)
     url, schema = split_schema(pg_schema_url)
     other = await asyncpg.connect(url, server_settings={"search_path": schema or "public"})
-    try:
-        await store.insert_deliveries([delivery(1)])
-        assert await claim_ids(store) == ["d-1"]
-        sql, params = insert_rows([delivery(2)])
-        async with other.transaction():  # the replica storing d-2
-            await other.execute(to_dollar(sql), *params)
-            await store.complete_delivery("d-1", 5001.0)  # the replica finishing d-1
-        assert await claim_ids(store, 5002.0) == []  # headless until the repair
-        await store.repair_heads()
-        assert await claim_ids(store, 5003.0) == ["d-2"]
-    finally:
-        await other.close()
-        await store.close()
+    return store, other
