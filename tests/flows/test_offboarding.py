@@ -194,6 +194,31 @@ async def test_warn_then_remove_keeps_who_replies_in_time_and_removes_who_does_n
         assert "inactivity reviews: 1 (3 inactive, 2 proposed for removal, 1 removed " in report
 
 
+async def test_a_removal_vote_on_a_member_the_inactivity_review_removes_ends_as_cancelled(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox, config(action="remove"))
+    async with running(sandbox, clock, tmp_path) as stack:
+        installation_id = await rw.install(stack)
+        await tracking_issue_with_comment_by(stack, "alice", "grace", "bob", "erin", "frank")
+        await inactivity(stack)
+        report = review_issue(sandbox)
+        await sandbox.comment(ORG, GOV, report.number, "dave", "Still here.")
+        clock.advance(10 * DAY)
+        await sandbox.comment(ORG, GOV, report.number, "guido", "/removal @heidi")
+        await rw.settled(stack)
+        [removal] = issues_labelled(sandbox, labels.REMOVAL)
+        clock.advance(4 * DAY)  # the grace period (14 days) ends; the vote has 3 days to go
+        assert await stack.scheduler.run_job("votes")
+        await inactivity(stack)
+
+        assert "heidi" not in team(sandbox)
+        vote = await votes.find(stack.ctx.store, installation_id, GOV, removal.number)
+        assert vote is not None and vote.state == "cancelled"
+        body = sandbox.world.comments[vote.comment_id or 0].body
+        assert "Cancelled: @heidi is no longer a member of @python/psrt" in body
+
+
 async def test_removal_without_a_member_to_remove_is_answered_and_opens_nothing(
     sandbox: Sandbox, clock: Clock, tmp_path: Path
 ) -> None:
@@ -253,3 +278,45 @@ async def test_a_member_who_resigns_during_their_removal_vote_ends_it_as_cancell
         body = sandbox.world.comments[vote.comment_id or 0].body
         assert "Cancelled: @dave resigned from the team during the vote" in body
         assert removal.state == "closed"
+
+
+async def test_a_member_removed_by_hand_during_their_removal_vote_ends_it_as_cancelled(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        installation_id = await rw.install(stack)
+        number = await sandbox.open_issue(ORG, GOV, "guido", "Removals", "...")
+        await sandbox.comment(ORG, GOV, number, "guido", "/removal @dave")
+        await rw.settled(stack)
+        [removal] = issues_labelled(sandbox, labels.REMOVAL)
+        await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
+        await rw.settled(stack)
+
+        vote = await votes.find(stack.ctx.store, installation_id, GOV, removal.number)
+        assert vote is not None and vote.state == "cancelled"
+        body = sandbox.world.comments[vote.comment_id or 0].body
+        assert "Cancelled: @dave is no longer a member of @python/psrt" in body
+        assert removal.state == "closed"
+        assert "Dave Diaz,dave," in rw.file_text(sandbox, rw.EMERITUS).splitlines()
+
+
+async def test_a_removal_vote_stays_open_when_its_member_is_back_before_the_webhook_runs(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    # Removed and added back at once: the removal's delivery finds @dave a member again (it
+    # asks GitHub, not the payload), so the vote about him goes on.
+    seed(sandbox)
+    async with running(sandbox, clock, tmp_path) as stack:
+        installation_id = await rw.install(stack)
+        number = await sandbox.open_issue(ORG, GOV, "guido", "Removals", "...")
+        await sandbox.comment(ORG, GOV, number, "guido", "/removal @dave")
+        await rw.settled(stack)
+        [removal] = issues_labelled(sandbox, labels.REMOVAL)
+        await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
+        await sandbox.add_team_member(ORG, "psrt", "dave", sender="alice")
+        await rw.settled(stack)
+
+        vote = await votes.find(stack.ctx.store, installation_id, GOV, removal.number)
+        assert vote is not None and vote.state == "open"
+        assert removal.state == "open"

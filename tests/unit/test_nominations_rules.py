@@ -148,6 +148,7 @@ def test_every_reason_a_vote_closed_matches_golden() -> None:
         "issue_closed": {"who": "bob"},
         "joined": {"who": "grace", "org": "python", "team": "psrt"},
         "resigned": {"who": "dave"},
+        "left": {"who": "dave", "org": "python", "team": "psrt"},
     }
     assert set(values) == set(t.CLOSED)  # a new reason is added to the golden file
     text = "".join(f"{key}: {t.closed_why(key, **values[key])}\n" for key in values)

@@ -21,6 +21,8 @@ from app.features.offboarding.rules import (
     to_remove,
 )
 from app.features.orgconfig import configured
+from app.features.votes import no_longer_member
+from app.features.votes import records as votes
 from app.github import marked_issues
 from app.github.teams import team_logins
 from app.org import Installation, Org
@@ -154,6 +156,8 @@ async def settle(org: Org, review: Review) -> None:
     how = f"removed after the inactivity review in #{number}: no reply within the grace period"
     for login in result.remove:
         await offboard(org, login, how, review.subject)
+        live = await votes.live_for_nominee(org.ctx.store, org.id, login, "removal")
+        await no_longer_member(org.ctx, org.gh, live)  # a removal vote on them is moot now
     removed = [x for x in review.warned if x not in result.kept] if result.held else result.remove
     if not await records.finish(org.ctx.store, review):
         return

@@ -5,6 +5,8 @@ from app.features.votes.events import (
     comment_deleted,
     comment_edited,
     joined_team,
+    left_team,
+    no_longer_member,
     restore_label,
 )
 from app.features.votes.lifecycle import refresh, sweep_votes
@@ -18,6 +20,8 @@ __all__ = [
     "comment_edited",
     "engine_rule",
     "joined_team",
+    "left_team",
+    "no_longer_member",
     "open_nomination",
     "refresh",
     "restore_label",

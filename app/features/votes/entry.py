@@ -66,6 +66,14 @@ async def on_member_added(event: sansio.Event, inst: Installation) -> None:
     await nominations.joined_team(inst, data["team"]["slug"], data["member"]["login"])
 
 
+@handles(router, "membership", action="removed")
+async def on_member_removed(event: sansio.Event, inst: Installation) -> None:
+    data = event.data
+    await nominations.left_team(
+        inst, data["team"]["slug"], data["member"]["login"], data.get("sender") or {}
+    )
+
+
 FEATURE = Feature(
     name="votes",
     router=router,

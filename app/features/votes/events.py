@@ -1,5 +1,5 @@
 """What other people's actions do to a vote: labels, closing by hand, deleted comments,
-the nominee joining the team some other way."""
+the nominee joining the team some other way, a member leaving it during their removal vote."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from app.features.votes import templates as t
 from app.features.votes.records import Vote
 from app.github import authorship
 from app.github.client import GitHubAPI
-from app.github.teams import is_admin
+from app.github.teams import is_admin, is_member
 from app.org import Installation
 from config.model import WardenConfig
 
@@ -110,4 +110,32 @@ async def joined_team(org: Installation, team: str, login: str) -> list[Vote]:
             continue
         why = t.closed_why("joined", who=vote.nominee, org=org.login, team=team)
         stopped.append(await lifecycle.stop(org.ctx, org.gh, vote, "cancelled", why))
+    return stopped
+
+
+async def left_team(org: Installation, team: str, login: str, sender: dict[str, Any]) -> list[Vote]:
+    """The member a removal vote is about left the team some other way (removed by hand): the
+    vote is moot. Warden's own removals (``/resign``, the inactivity review) end the vote
+    themselves; that the member is gone is asked of GitHub, not read from the payload (a
+    delivery replayed after they were added back changes nothing)."""
+    if await authorship.is_warden(org.gh, sender):
+        return []
+    live = [
+        vote
+        for vote in await records.live_for_nominee(org.ctx.store, org.id, login, "removal")
+        if vote.team.lower() == team.lower() and vote.org == org.login
+    ]
+    if not live or await is_member(org.gh, org.login, team, login):
+        return []
+    return await no_longer_member(org.ctx, org.gh, live)
+
+
+async def no_longer_member(ctx: Context, gh: GitHubAPI, votes: list[Vote]) -> list[Vote]:
+    """End these removal votes as cancelled: their member is off the team already."""
+    stopped = []
+    for vote in votes:
+        if vote.state != "open":
+            continue  # a removal that passed is being carried out: that is what removed them
+        why = t.closed_why("left", who=vote.nominee, org=vote.org, team=vote.team)
+        stopped.append(await lifecycle.stop(ctx, gh, vote, "cancelled", why))
     return stopped

@@ -306,6 +306,8 @@ CLOSED = {
     "so there is nothing left to decide.",
     "resigned": "Cancelled: @{who} resigned from the team during the vote, so there is nothing "
     "left to decide.",
+    "left": "Cancelled: @{who} is no longer a member of @{org}/{team}, so there is nothing left "
+    "to decide.",
 }
 
 
