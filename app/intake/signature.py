@@ -25,9 +25,6 @@ class Signatures:
     def __init__(self, secrets: Sequence[str]) -> None:
         self._keys = [_pads(secret.encode()) for secret in secrets]
 
-    def __len__(self) -> int:
-        return len(self._keys)
-
     def valid(self, body: bytes, signature: str) -> bool:
         """True when ``signature`` is ``sha256=`` and the HMAC of ``body`` under a secret
         (GitHub always signs with SHA-256; the SHA-1 header is not accepted)."""
