@@ -144,6 +144,32 @@ async def paced(url: str, rate: float, seconds: float) -> list[float]:
     return latencies
 
 
+def wrk_script(path: Path) -> None:
+    """A wrk script that posts one real signed ``issues.opened`` payload with a new
+    ``X-GitHub-Delivery`` per request (the signature does not cover headers), so every
+    request is stored as a new delivery: the outside check of the throughput figure."""
+    body = json.dumps(example_payload("issues.opened"))
+    headers = webhook_headers(body.encode(), delivery="unused")
+    lines = ["wrk.method = 'POST'", f"wrk.body = {json.dumps(body)}"]
+    lines += [
+        f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}"
+        for name, value in headers.items()
+        if name != "X-GitHub-Delivery"
+    ]
+    lines += [
+        "local run = tostring(os.time()) .. '-' .. tostring(math.random(1, 1000000000))",
+        "local n = 0",
+        "request = function()",
+        "  n = n + 1",
+        "  wrk.headers['X-GitHub-Delivery'] = run .. '-' .. n",
+        "  return wrk.format()",
+        "end",
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    print(f"wrote {path}; time a running server with:")
+    print(f"  wrk -t1 -c32 -d5s -s {path} http://127.0.0.1:PORT/webhook")
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
@@ -273,6 +299,9 @@ def main() -> None:
     parser.add_argument(
         "--flood", metavar="URL", help="only send --count deliveries to URL (an outside check)"
     )
+    parser.add_argument(
+        "--wrk-lua", metavar="PATH", type=Path, help="only write a wrk script for the outside check"
+    )
     parser.add_argument("--kinds", default="bare,intake-only,warden", help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=3)
@@ -285,6 +314,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.serve:
         serve(args.serve, args.port)
+    elif args.wrk_lua:
+        wrk_script(args.wrk_lua)
     elif args.flood:
         asyncio.run(flood(args.flood, args.count, args.concurrency))
     else:

@@ -3,6 +3,7 @@ each Warden figure with its ratio to bare aiohttp's."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -28,3 +29,28 @@ def test_a_tiny_run_prints_each_figure_with_its_ratio_and_goal() -> None:
     assert re.search(rf"ack p99 \(ms\)\s+{number}\s+{number}\s+{ratio}.*goal <= 10 ms", out), out
     assert re.search(r"about one issue:.*/s\s+goal >= 200/s", out), out
     assert "about 30 issues:" in out, out
+
+
+def test_the_wrk_script_posts_a_validly_signed_payload_with_a_new_delivery_id_each_time(
+    tmp_path: Path,
+) -> None:
+    from app.intake.signature import Signatures
+    from tests.conftest import SECRET
+
+    script = tmp_path / "post.lua"
+    result = subprocess.run(
+        [sys.executable, "benchmarks/intake.py", "--wrk-lua", str(script)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lua = script.read_text()
+    body_line = re.search(r"^wrk\.body = (.*)$", lua, re.M)
+    signature_line = re.search(r'"X-Hub-Signature-256"\] = "(.*)"$', lua, re.M)
+    assert body_line is not None and signature_line is not None, lua
+    body, signature = json.loads(body_line.group(1)), signature_line.group(1)
+    assert Signatures([SECRET]).valid(body.encode(), signature)
+    assert "wrk.headers['X-GitHub-Delivery'] = run .. '-' .. n" in lua
+    assert '"X-GitHub-Event"] = "issues"' in lua
