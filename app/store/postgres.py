@@ -197,14 +197,14 @@ class PostgresStore(Store):
         unique = first_copies(deliveries)
         sql, params = insert_rows(unique)
         sql = to_dollar(sql + " ON CONFLICT (id) DO NOTHING RETURNING id")
-        keys = [d.ordering_key for d in unique if d.ordering_key is not None]
+        keys = list(dict.fromkeys(d.ordering_key for d in unique if d.ordering_key is not None))
         async with self._db().acquire() as conn, conn.transaction():
             if keys:
                 await conn.execute(LOCK_KEYS, KEY_LOCKS, keys)
             new = {row["id"] for row in await conn.fetch(sql, *params)}
             if len(new) < len(unique):  # a redelivery: a key may be left without a head
                 promote = to_dollar(PROMOTE)
-                for key in {d.ordering_key for d in unique if d.ordering_key is not None}:
+                for key in keys:
                     await conn.execute(promote, key, key)
         return spread(deliveries, unique, [d.id in new for d in unique])
 
