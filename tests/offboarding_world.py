@@ -58,6 +58,15 @@ def issues_labelled(sb: Sandbox, label: str) -> list[Any]:
     return [i for i in sb.repo(ORG, GOV).issues.values() if label in i.labels]
 
 
+async def removal_vote_on(sb: Sandbox, stack: Stack, login: str) -> Any:
+    """@guido (a removal voter) asks for a removal vote on ``login``; the removal issue."""
+    number = await sb.open_issue(ORG, GOV, "guido", "Removals", "...")
+    await sb.comment(ORG, GOV, number, "guido", f"/removal @{login}")
+    await rw.settled(stack)
+    [removal] = issues_labelled(sb, labels.REMOVAL)
+    return removal
+
+
 def review_issue(sb: Sandbox) -> Any:
     [found] = issues_labelled(sb, t.INACTIVITY)
     return found

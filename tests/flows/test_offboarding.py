@@ -25,6 +25,7 @@ from tests.offboarding_world import (
     credit_coordinator,
     inactivity,
     issues_labelled,
+    removal_vote_on,
     review_issue,
     seed,
     team,
@@ -245,10 +246,7 @@ async def test_the_removal_label_taken_off_a_removal_vote_by_a_non_admin_is_put_
     seed(sandbox)
     async with running(sandbox, clock, tmp_path) as stack:
         await rw.install(stack)
-        number = await sandbox.open_issue(ORG, GOV, "guido", "Removals", "...")
-        await sandbox.comment(ORG, GOV, number, "guido", "/removal @dave")
-        await rw.settled(stack)
-        [removal] = issues_labelled(sandbox, labels.REMOVAL)
+        removal = await removal_vote_on(sandbox, stack, "dave")
         await sandbox.remove_label(ORG, GOV, removal.number, "bob", labels.REMOVAL)
         await sandbox.add_labels(ORG, GOV, removal.number, "bob", [labels.NOMINATION])
         await rw.settled(stack)
@@ -265,10 +263,7 @@ async def test_a_member_who_resigns_during_their_removal_vote_ends_it_as_cancell
     seed(sandbox)
     async with running(sandbox, clock, tmp_path) as stack:
         installation_id = await rw.install(stack)
-        number = await sandbox.open_issue(ORG, GOV, "guido", "Removals", "...")
-        await sandbox.comment(ORG, GOV, number, "guido", "/removal @dave")
-        await rw.settled(stack)
-        [removal] = issues_labelled(sandbox, labels.REMOVAL)
+        removal = await removal_vote_on(sandbox, stack, "dave")
         await sandbox.comment(ORG, GOV, removal.number, "dave", "/resign")
         await rw.settled(stack)
 
@@ -286,10 +281,7 @@ async def test_a_member_removed_by_hand_during_their_removal_vote_ends_it_as_can
     seed(sandbox)
     async with running(sandbox, clock, tmp_path) as stack:
         installation_id = await rw.install(stack)
-        number = await sandbox.open_issue(ORG, GOV, "guido", "Removals", "...")
-        await sandbox.comment(ORG, GOV, number, "guido", "/removal @dave")
-        await rw.settled(stack)
-        [removal] = issues_labelled(sandbox, labels.REMOVAL)
+        removal = await removal_vote_on(sandbox, stack, "dave")
         await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
         await rw.settled(stack)
 
@@ -309,10 +301,7 @@ async def test_a_removal_vote_stays_open_when_its_member_is_back_before_the_webh
     seed(sandbox)
     async with running(sandbox, clock, tmp_path) as stack:
         installation_id = await rw.install(stack)
-        number = await sandbox.open_issue(ORG, GOV, "guido", "Removals", "...")
-        await sandbox.comment(ORG, GOV, number, "guido", "/removal @dave")
-        await rw.settled(stack)
-        [removal] = issues_labelled(sandbox, labels.REMOVAL)
+        removal = await removal_vote_on(sandbox, stack, "dave")
         await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
         await sandbox.add_team_member(ORG, "psrt", "dave", sender="alice")
         await rw.settled(stack)

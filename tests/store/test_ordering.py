@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -168,10 +170,7 @@ async def test_postgres_a_delivery_stored_while_its_head_finishes_on_another_rep
     # waits) while another finishes d-1. Without the key's lock the finish would find
     # nothing waiting (d-2 not committed yet) and leave d-2 without a head until the
     # heartbeat's repair; with it, the finish waits for the insert and makes d-2 ready.
-    store, other = await _two_replicas(pg_schema_url)
-    try:
-        await store.insert_deliveries([delivery(1)])
-        assert await claim_ids(store) == ["d-1"]
+    async with _d1_running_and_another_replica(pg_schema_url) as (store, other):
         sql, params = insert_rows([delivery(2)])
         async with other.transaction():  # the replica storing d-2, as the store does
             await other.execute(LOCK_KEYS, KEY_LOCKS, ["issue:1"])
@@ -181,9 +180,6 @@ async def test_postgres_a_delivery_stored_while_its_head_finishes_on_another_rep
             assert not finishing.done()  # it waits for the key
         await finishing
         assert await claim_ids(store, 5002.0) == ["d-2"]  # no repair needed
-    finally:
-        await other.close()
-        await store.close()
 
 
 async def test_postgres_a_delivery_stored_while_another_replica_finishes_its_head_runs(
@@ -191,10 +187,7 @@ async def test_postgres_a_delivery_stored_while_another_replica_finishes_its_hea
 ) -> None:
     # The other order: the replica finishing d-1 holds the key; the insert of d-2 waits
     # for it and then sees d-1 done, so d-2 is its key's head at once.
-    store, other = await _two_replicas(pg_schema_url)
-    try:
-        await store.insert_deliveries([delivery(1)])
-        assert await claim_ids(store) == ["d-1"]
+    async with _d1_running_and_another_replica(pg_schema_url) as (store, other):
         async with other.transaction():  # the replica finishing d-1
             await other.execute(LOCK_KEYS, KEY_LOCKS, ["issue:1"])
             await other.execute("UPDATE deliveries SET status = 'done' WHERE id = 'd-1'")
@@ -203,15 +196,23 @@ async def test_postgres_a_delivery_stored_while_another_replica_finishes_its_hea
             assert not storing.done()  # it waits for the key
         assert await storing == [True]
         assert await claim_ids(store, 5002.0) == ["d-2"]
-    finally:
-        await other.close()
-        await store.close()
 
 
-async def _two_replicas(pg_schema_url: str) -> tuple[PostgresStore, asyncpg.Connection]:
+@asynccontextmanager
+async def _d1_running_and_another_replica(
+    pg_schema_url: str,
+) -> AsyncIterator[tuple[PostgresStore, asyncpg.Connection]]:
+    """A PostgreSQL store whose d-1 (key ``issue:1``) is claimed and running, and a plain
+    connection to the same schema playing the other replica."""
     store = open_store(pg_schema_url)
     await store.open()
     assert isinstance(store, PostgresStore)
     url, schema = split_schema(pg_schema_url)
     other = await asyncpg.connect(url, server_settings={"search_path": schema or "public"})
-    return store, other
+    try:
+        await store.insert_deliveries([delivery(1)])
+        assert await claim_ids(store) == ["d-1"]
+        yield store, other
+    finally:
+        await other.close()
+        await store.close()
