@@ -6,7 +6,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import timedelta
 
 from app.context import Context
 from app.github.client import describe_error
@@ -14,6 +16,11 @@ from app.org import Installation, each_installation
 from app.platform.errors import WardenError
 
 log = logging.getLogger(__name__)
+
+#: Whether the job running now was asked for by name (``tick JOB``) rather than found due.
+_FORCED: ContextVar[bool] = ContextVar("warden_job_forced", default=True)
+#: A scheduled run this much early still counts as on time (the scheduler ticks each minute).
+CADENCE_SLACK = 30.0
 
 
 class JobFailed(WardenError):
@@ -37,19 +44,31 @@ class Failures:
         self.succeeded = 0
 
     @contextmanager
-    def each(self, subject: str) -> Iterator[None]:
-        """``with failures.each("acme (installation 7)"):`` one subject's work."""
+    def each(self, subject: str, *, counted: bool = True) -> Iterator[None]:
+        """``with failures.each("acme (installation 7)"):`` one subject's work. A step
+        that only leads to the subjects (reading whether they are due) is not ``counted``
+        as one done; its failure is named all the same."""
         try:
             yield
         except Exception as exc:
             log.warning("%s failed: %s", subject, describe_error(exc), exc_info=exc)
             self.failures.append(f"{subject}: {describe_error(exc)[:300]}")
         else:
-            self.succeeded += 1
+            self.succeeded += counted
 
     def raise_if_any(self) -> None:
         if self.failures:
             raise JobFailed(self.failures, self.succeeded)
+
+
+async def org_due(ctx: Context, installation_id: int, job: str, cadence: timedelta) -> bool:
+    """Whether ``job`` should do an organisation's part now: always when the job was asked
+    for by name (``tick JOB``), else once its ``schedule`` cadence has passed since the last
+    time. Record the run with ``ctx.store.record_org_run``."""
+    if _FORCED.get():
+        return True
+    last = await ctx.store.org_ran_at(installation_id, job)
+    return last is None or ctx.clock.time() - last >= cadence.total_seconds() - CADENCE_SLACK
 
 
 async def over_installations(
@@ -121,11 +140,17 @@ class Scheduler:
             await self.ctx.store.ensure_job(job.name, now if job.at_start else now + job.every)
             state = await self.ctx.store.job_state(job.name)
             if state is not None and state.next_due_at <= now:
-                ran.append(await self.run_job(job.name))
+                found_due = _FORCED.set(False)  # each organisation on its own cadence
+                try:
+                    ran.append(await self.run_job(job.name))
+                finally:
+                    _FORCED.reset(found_due)
         return ran
 
     async def run_job(self, name: str) -> JobRun:
-        """Run one job now, whether due or not; its outcome is recorded and counted."""
+        """Run one job now, whether due or not; its outcome is recorded and counted. Asked
+        for by name, the votes and inactivity jobs do every organisation's part, whatever
+        its ``schedule`` cadence (``org_due``)."""
         job = self.jobs[name]
         started = self.ctx.clock.time()
         await self.ctx.store.ensure_job(name, started)

@@ -1,4 +1,5 @@
-"""Scheduled jobs' state: when each is due, when it last ran and how it ended."""
+"""Scheduled jobs' state: when each is due, when it last ran and how it ended, and when
+each organisation's part of a job last ran."""
 
 from __future__ import annotations
 
@@ -53,4 +54,22 @@ class Jobs(SQL):
             next_due,
             error,
             name,
+        )
+
+    async def org_ran_at(self, installation_id: int, job: str) -> float | None:
+        """When ``job`` last ran for the installation's organisation (None: never)."""
+        row = await self.fetchrow(
+            "SELECT ran_at FROM org_job_runs WHERE installation_id = ? AND job = ?",
+            installation_id,
+            job,
+        )
+        return None if row is None else float(row["ran_at"])
+
+    async def record_org_run(self, installation_id: int, job: str, at: float) -> None:
+        await self.execute(
+            "INSERT INTO org_job_runs (installation_id, job, ran_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (installation_id, job) DO UPDATE SET ran_at = excluded.ran_at",
+            installation_id,
+            job,
+            at,
         )

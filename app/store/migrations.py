@@ -312,6 +312,19 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             "WHERE status = 'queued' AND ready = 0",
         ],
     ),
+    (
+        16,
+        "scheduled jobs: when each organisation's part of a job last ran, so the votes and "
+        "inactivity jobs follow the organisation's schedule.votes and schedule.inactivity",
+        [
+            """CREATE TABLE org_job_runs (
+                installation_id BIGINT NOT NULL,
+                job TEXT NOT NULL,
+                ran_at {float} NOT NULL,
+                PRIMARY KEY (installation_id, job)
+            )""",
+        ],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {

@@ -309,3 +309,31 @@ async def test_a_removal_vote_stays_open_when_its_member_is_back_before_the_webh
         vote = await votes.find(stack.ctx.store, installation_id, GOV, removal.number)
         assert vote is not None and vote.state == "open"
         assert removal.state == "open"
+
+
+@pytest.mark.parametrize(
+    ("cadence", "removed_within_the_hour"), [("1h", True), ("1d", False)], ids=["hourly", "daily"]
+)
+async def test_schedule_inactivity_sets_how_soon_a_grace_period_that_ended_is_acted_on(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, cadence: str, removed_within_the_hour: bool
+) -> None:
+    seed(sandbox, config(action="remove", extra=f"schedule: {{inactivity: {cadence}}}\n"))
+    async with running(sandbox, clock, tmp_path) as stack:
+        await rw.install(stack)
+        await tracking_issue_with_comment_by(stack, "alice", "grace", "bob", "erin", "frank")
+        await inactivity(stack)  # `tick inactivity` opens the review; the 14-day grace starts
+        assert "@dave, @heidi: nothing of yours counted" in review_issue(sandbox).body
+        await stack.scheduler.run_due()
+        clock.advance(14 * DAY - 600)
+        await stack.scheduler.run_due()  # the organisation looked at, grace not over
+        await rw.settled(stack)
+        assert "heidi" in team(sandbox)
+
+        clock.advance(3600 + 600)  # grace over; the hourly job runs again
+        assert "inactivity" in await stack.scheduler.run_due()
+        await rw.settled(stack)
+        assert ("heidi" not in team(sandbox)) is removed_within_the_hour
+        clock.advance(DAY)
+        await stack.scheduler.run_due()
+        await rw.settled(stack)
+        assert "heidi" not in team(sandbox)

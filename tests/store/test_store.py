@@ -106,6 +106,17 @@ async def test_job_state_records_runs(store: Store) -> None:
     assert state is not None and (state.next_due_at, state.runs) == (400.0, 1)
 
 
+async def test_each_organisations_last_run_of_a_job_is_kept_apart(store: Store) -> None:
+    assert await store.org_ran_at(7, "votes") is None
+    await store.record_org_run(7, "votes", 100.0)
+    await store.record_org_run(7, "inactivity", 50.0)
+    await store.record_org_run(8, "votes", 10.0)
+    await store.record_org_run(7, "votes", 160.0)  # a later run replaces the earlier
+    assert await store.org_ran_at(7, "votes") == 160.0
+    assert await store.org_ran_at(7, "inactivity") == 50.0
+    assert await store.org_ran_at(8, "votes") == 10.0
+
+
 async def test_audit_log_is_append_only_and_ordered(store: Store) -> None:
     for n in range(3):
         await store.append_audit(

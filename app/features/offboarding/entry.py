@@ -13,10 +13,11 @@ FEATURE = Feature(
     jobs=[
         Job(
             name="inactivity",
-            every=86400.0,
+            every=3600.0,
             run=review_all,
             description="open the inactivity review when due (inactivity.report, inactivity.day); "
-            "remove warned members after the grace period (action: remove)",
+            "remove warned members after the grace period (action: remove); each organisation "
+            "on its schedule.inactivity cadence",
         )
     ],
 )

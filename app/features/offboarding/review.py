@@ -26,7 +26,7 @@ from app.features.votes import records as votes
 from app.github import marked_issues
 from app.github.teams import team_logins
 from app.org import Installation, Org
-from app.scheduler import over_installations
+from app.scheduler import org_due, over_installations
 
 COMMENTS_URL = "/repos/{owner}/{repo}/issues/{issue_number}/comments{?per_page}"
 
@@ -36,7 +36,13 @@ async def review_all(ctx: Context) -> int:
 
     async def review(inst: Installation) -> int:
         org = await configured(inst)
-        return int(org is not None and await review_org(org))
+        if org is None or not await org_due(
+            ctx, org.id, "inactivity", org.config.schedule.inactivity
+        ):
+            return 0
+        acted = await review_org(org)
+        await ctx.store.record_org_run(org.id, "inactivity", ctx.clock.time())
+        return int(acted)
 
     return await over_installations(ctx, "inactivity review", review)
 

@@ -81,9 +81,10 @@ FEATURE = Feature(
     jobs=[
         Job(
             name="votes",
-            every=600.0,
+            every=60.0,
             run=nominations.sweep_votes,
-            description="count open votes (reactions send no webhook), close those decided or due",
+            description="count open votes (reactions send no webhook), close those decided or "
+            "due; each organisation on its schedule.votes cadence",
         )
     ],
 )

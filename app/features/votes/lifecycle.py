@@ -20,7 +20,7 @@ from app.features.votes.tally import Reaction, Tally, tally
 from app.github.client import GitHubAPI
 from app.github.teams import expect_membership, membership_state
 from app.org import Installation, Org
-from app.scheduler import Failures
+from app.scheduler import Failures, org_due
 from app.store.base import AuditEntry
 
 log = logging.getLogger(__name__)
@@ -343,19 +343,36 @@ async def _stop(
 
 
 async def sweep_votes(ctx: Context) -> int:
-    """The ``votes`` job: count every live vote, close those decided or due; how many seen."""
+    """The ``votes`` job: count every live vote, close those decided or due; how many seen.
+    Each organisation's votes are counted on its ``schedule.votes`` cadence."""
     if ctx.github is None:
         return 0
+    by_org: dict[tuple[int, str], list[Vote]] = {}
+    for vote in await records.live_votes(ctx.store):
+        by_org.setdefault((vote.installation_id, vote.org), []).append(vote)
     seen = 0
     failures = Failures()  # one broken vote must not stop the others, nor pass for a success
-    for vote in await records.live_votes(ctx.store):
-        gh = ctx.github.installation_client(vote.installation_id)
-        with failures.each(
-            f"vote {vote.subject} of {vote.org} (installation {vote.installation_id})"
-        ):
-            if await current_config(Installation(ctx, gh, vote.installation_id, vote.org)) is None:
-                continue  # the org is not set up (any more): Warden acts on nothing there
-            await refresh(ctx, gh, vote)
-            seen += 1
+    for (installation_id, login), votes in by_org.items():
+        org = Installation(
+            ctx, ctx.github.installation_client(installation_id), installation_id, login
+        )
+        due = False
+        with failures.each(f"votes of {login} (installation {installation_id})", counted=False):
+            due = await _org_due(org)
+        if not due:
+            continue
+        for vote in votes:
+            with failures.each(f"vote {vote.subject} of {login} (installation {installation_id})"):
+                await refresh(ctx, org.gh, vote)
+                seen += 1
+        await ctx.store.record_org_run(installation_id, "votes", ctx.clock.time())
     failures.raise_if_any()
     return seen
+
+
+async def _org_due(org: Installation) -> bool:
+    """Whether the organisation is set up and its ``schedule.votes`` cadence has come."""
+    config = await current_config(org)
+    if config is None:
+        return False  # the org is not set up (any more): Warden acts on nothing there
+    return await org_due(org.ctx, org.id, "votes", config.schedule.votes)
