@@ -22,14 +22,14 @@ GRANTED_TOO_LITTLE = {"metadata": "read", "contents": "write", "issues": "write"
                       "pull_requests": "read", "repository_advisories": "write"}  # fmt: skip
 
 
-def seed_broken(sb: Sandbox) -> None:
+def seed_broken(sb: Sandbox, config: str = CONFIG) -> None:
     """An org where the config names a missing team, admin team and roster repo, and the
     governance repo is public."""
     for login in ("alice", "bob"):
         sb.add_user(login)
     sb.add_org(ORG, admins=["alice"])
     sb.add_repo(ORG, "psrt-governance", private=False)
-    sb.add_repo(ORG, ".github", files={".github/warden.yml": CONFIG})
+    sb.add_repo(ORG, ".github", files={".github/warden.yml": config})
 
 
 def setup_issues(sb: Sandbox) -> list[Any]:
@@ -140,3 +140,31 @@ async def test_ghes_without_the_advisories_api_switches_advisories_off_in_one_li
             "SELECT unsupported_at FROM advisory_sweeps WHERE installation_id = ?", installation_id
         )
         assert swept is not None and swept["unsupported_at"] is not None  # the sweep is off
+
+
+async def test_a_downstream_repository_warden_cannot_open_issues_in_is_named_before_publication(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    downstream = "advisories: {publish: {downstream: [acme/distro-security, python/notices]}}\n"
+    seed_broken(sandbox, CONFIG + downstream)
+    sandbox.add_team(ORG, "psrt", maintainers=["alice", "bob"])
+    sandbox.add_team(ORG, "security-admins", members=["alice", "bob"])
+    sandbox.repo(ORG, "psrt-governance").private = True
+    sandbox.add_repo(ORG, "devguide", files={"security/psrt.csv": "Name,GitHub username\n"})
+    sandbox.add_org("acme", admins=["bob"])
+    sandbox.add_repo("acme", "distro-security")
+    async with running(sandbox, clock, tmp_path) as stack:
+        installation_id = sandbox.install(ORG, notify=True)
+        await settled(stack)
+        [issue] = setup_issues(sandbox)
+        body = issue.body or ""
+        assert "found 2 things to fix" in body
+        for name, owner in (("acme/distro-security", "acme"), ("python/notices", "python")):
+            assert f"- [ ] Warden cannot open issues in `{name}`" in body
+            assert f"Install the app on `{owner}` with access to `{name}`" in body
+
+        sandbox.install("acme")
+        sandbox.add_repo(ORG, "notices")
+        again = await check_installation(installation(stack, installation_id), reload=True)
+        assert again.problems == ()
+        assert issue.state == "closed"

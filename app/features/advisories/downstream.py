@@ -8,6 +8,7 @@ import logging
 from gidgethub import BadRequest
 from gidgethub.abc import GitHubAPI
 
+from app.context import Context
 from app.features.advisories import publications
 from app.features.advisories import publish_templates as t
 from app.features.advisories.osv import Published
@@ -50,16 +51,25 @@ async def _client_for(scope: Scope, owner: str, name: str) -> GitHubAPI | None:
     """The organisation's own client, or the one of Warden's installation on ``owner``."""
     if owner.lower() == scope.org.login.lower():
         return scope.gh
-    app = scope.ctx.github
-    if app is None:
+    installation_id = await installation_on(scope.ctx, owner, name)
+    if installation_id is None or scope.ctx.github is None:
         return None
+    return scope.ctx.github.installation_client(installation_id)
+
+
+async def installation_on(ctx: Context, owner: str, name: str) -> int | None:
+    """Warden's installation with access to ``owner/name``, if any (the installation check
+    names a downstream repository without one before an advisory needs it)."""
+    if ctx.github is None:
+        return None
+    variables = {"owner": owner, "repo": name}
     try:
-        found = await app.app_client().getitem(INSTALLATION_URL, {"owner": owner, "repo": name})
+        found = await ctx.github.app_client().getitem(INSTALLATION_URL, variables)
     except BadRequest as exc:
         if exc.status_code != 404:
             raise
         return None
-    return app.installation_client(int(found["id"]))
+    return int(found["id"])
 
 
 async def _found(gh: GitHubAPI, owner: str, name: str, pub: Published) -> int | None:

@@ -11,6 +11,7 @@ from gidgethub import BadRequest
 
 from app.context import Context
 from app.features.advisories import records as advisory_records
+from app.features.advisories.downstream import installation_on
 from app.features.orgconfig import current_config, reload_config
 from app.features.orgconfig import records as stored
 from app.features.orgconfig.reads import CONFIG_REPO, read_config_file
@@ -104,7 +105,22 @@ async def _gather(inst: Installation, found: Findings, config: WardenConfig | No
         roster,
         await _advisories_api(gh, org),
         await _permissions(inst),
+        await _downstream(inst, config) if config is not None else {},
     )
+
+
+async def _downstream(inst: Installation, config: WardenConfig) -> dict[str, bool]:
+    """Each ``advisories.publish.downstream`` repository: whether Warden can open its issue
+    there (a repository of this organisation the installation sees, or one where Warden is
+    installed too)."""
+    found: dict[str, bool] = {}
+    for full_name in config.advisories.publish.downstream:
+        owner, _, name = full_name.partition("/")
+        if owner.lower() == inst.login.lower():
+            found[full_name] = (await _repo(inst.gh, owner, name)).exists
+        else:
+            found[full_name] = await installation_on(inst.ctx, owner, name) is not None
+    return found
 
 
 async def _exists(gh: GitHubAPI, url: str, **variables: str) -> bool:

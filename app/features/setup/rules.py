@@ -49,6 +49,8 @@ class Findings:
     roster: RepoFacts | None = None
     advisories_api: bool = True
     permissions: Mapping[str, str] = field(default_factory=dict)
+    #: each ``advisories.publish.downstream`` repository -> whether Warden may open its issue
+    downstream: Mapping[str, bool] = field(default_factory=dict)
 
 
 def needed_permissions(config: WardenConfig | None, advisories_api: bool) -> dict[str, str]:
@@ -70,6 +72,7 @@ def problems(found: Findings, config: WardenConfig | None) -> list[Problem]:
         *_config_problems(found),
         *_team_problems(found, config),
         *_repo_problems(found, config),
+        *_downstream_problems(found),
         *_permission_problems(found, config),
     ]
 
@@ -175,6 +178,20 @@ def _repo_problems(found: Findings, config: WardenConfig | None) -> list[Problem
             )
         )
     return out
+
+
+def _downstream_problems(found: Findings) -> list[Problem]:
+    return [
+        Problem(
+            f"downstream:{name}",
+            f"Warden cannot open issues in `{name}` (`advisories.publish.downstream`): a "
+            "published advisory would get no issue there.",
+            f"Install the app on `{name.partition('/')[0]}` with access to `{name}`, or take "
+            "it out of `advisories.publish.downstream`.",
+        )
+        for name, reachable in sorted(found.downstream.items())
+        if not reachable
+    ]
 
 
 def _permission_problems(found: Findings, config: WardenConfig | None) -> list[Problem]:
