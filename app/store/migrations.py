@@ -325,6 +325,16 @@ MIGRATIONS: Final[list[tuple[int, str, list[str]]]] = [
             )""",
         ],
     ),
+    (
+        17,
+        "inbox: the indexes of queued deliveries by seq and of all deliveries by arrival time "
+        "are gone: no query reads them (claims read deliveries_ready), and every new delivery "
+        "wrote both",
+        [
+            "DROP INDEX deliveries_queued",
+            "DROP INDEX deliveries_received",
+        ],
+    ),
 ]
 
 DIALECT_TYPES: Final[dict[str, dict[str, str]]] = {
