@@ -28,6 +28,7 @@ async def open_runtime(
     """A ready ``Context``; everything it opened is closed on exit."""
     metrics = metrics or Metrics()
     store: Store = open_store(settings.database_url)
+    store.intake_observer = metrics.observe_intake
     await store.open()
     timeout = aiohttp.ClientTimeout(total=30, connect=10)
     session = aiohttp.ClientSession(timeout=timeout)

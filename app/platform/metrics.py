@@ -71,6 +71,27 @@ class Metrics:
             ["job", "outcome"],
             registry=self.registry,
         )
+        self._add_intake()
+
+    def _add_intake(self) -> None:
+        self.intake_commit_seconds = Histogram(
+            "warden_intake_commit_seconds",
+            "Time to make one group of webhook deliveries durable (one commit, fsynced on "
+            "SQLite) before their 202s: a slow disk or database shows here first.",
+            buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+            registry=self.registry,
+        )
+        self.intake_group_deliveries = Histogram(
+            "warden_intake_group_deliveries",
+            "Webhook deliveries made durable together, in one commit.",
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+            registry=self.registry,
+        )
+
+    def observe_intake(self, size: int, seconds: float) -> None:
+        """One group commit of intake (``Store.intake_observer``)."""
+        self.intake_commit_seconds.observe(seconds)
+        self.intake_group_deliveries.observe(size)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -228,11 +229,14 @@ class PostgresStore(Store):
         """One transaction for the group, or, when the database refuses it, one per
         delivery, so that one refused row fails alone. (``insert_deliveries`` files a
         copy of an id as not new itself; only the fallback drops copies here.)"""
+        started = time.perf_counter()
         try:
             return list(await self.insert_deliveries(group))
         except Exception:
             unique = first_copies(group)
             return spread(group, unique, [await self._insert_alone(d) for d in unique])
+        finally:
+            self._observe_group(len(group), started)
 
     async def _insert_alone(self, delivery: NewDelivery) -> bool | Exception:
         try:

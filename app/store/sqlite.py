@@ -6,6 +6,7 @@ import asyncio
 import fcntl
 import os
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -169,11 +170,14 @@ class SqliteStore(Store):
         """On the lane's thread: one transaction for the group, or, when the database
         refuses it, one per delivery, so that one refused row fails alone. (``_insert``
         files a copy of an id as not new itself; only the fallback drops copies here.)"""
+        started = time.perf_counter()
         try:
             return list(self._insert(group))
         except Exception:
             unique = first_copies(group)
             return spread(group, unique, [self._insert_alone(d) for d in unique])
+        finally:
+            self._observe_group(len(group), started)
 
     def _insert_alone(self, delivery: NewDelivery) -> bool | Exception:
         try:

@@ -190,6 +190,38 @@ async def test_metrics_count_deliveries_by_event_and_outcome(served: Any) -> Non
     assert "warden_queue_depth 0.0" in text
 
 
+async def test_metrics_show_how_long_intake_takes_to_make_deliveries_durable(
+    settings_for: Callable[..., Settings], database_url: str
+) -> None:
+    recorder = Recorder()
+    app = create_app(
+        settings_for(database_url=database_url),
+        wiring=Wiring.of(Feature("test", router=recorder.router, jobs=[])),
+        run_scheduler=False,
+    )
+    async with TestClient(TestServer(app)) as client:
+        bodies = []
+        for number in range(5):
+            payload = example_payload("issues.opened")
+            payload["issue"]["number"] = number
+            bodies.append(json.dumps(payload).encode())
+        answers = await asyncio.gather(
+            *(client.post("/webhook", data=b, headers=webhook_headers(b)) for b in bodies)
+        )
+        assert [a.status for a in answers] == [202] * 5
+        text = await (await client.get("/metrics")).text()
+    samples = {
+        line.split(" ")[0]: float(line.split(" ")[1])
+        for line in text.splitlines()
+        if line.startswith("warden_intake_")
+    }
+    groups = samples["warden_intake_commit_seconds_count"]
+    assert 1 <= groups <= 5  # concurrent deliveries may share a commit
+    assert samples["warden_intake_group_deliveries_count"] == groups
+    assert samples["warden_intake_group_deliveries_sum"] == 5.0  # each delivery counted once
+    assert 0 < samples["warden_intake_commit_seconds_sum"] < 5
+
+
 async def test_readyz_fails_when_the_database_is_gone(served: Any) -> None:
     client, _ = served
     await client.app[RUNNING].ctx.store.close()
