@@ -46,7 +46,7 @@ async def measure(
             intake = pass_of(sb, installation_id, before)
             fork = sb.core.world.advisory(sb.repo(ORG, CPY), ghsa).private_fork
             if fork is not None:
-                files = {"Lib/tarfile.py": f"# fix {n}\n"}
+                files: dict[str, str | None] = {"Lib/tarfile.py": f"# fix {n}\n"}
                 name = fork.split("/")[1]
                 await sb.open_pull_request(ORG, name, "bob", "Fix", "fix", files=files)
         await sweep(stack, installation_id)  # experts from the fork pull requests

@@ -23,6 +23,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import NamedTuple
 
 import aiohttp
 
@@ -99,8 +100,14 @@ def bodies(n: int) -> list[tuple[bytes, dict[str, str]]]:
     return out
 
 
-async def flood(url: str, n: int, concurrency: int) -> float:
-    """Send n deliveries as fast as ``concurrency`` connections allow; deliveries/s."""
+class Flood(NamedTuple):
+    rate: float  # deliveries/s
+    client_us: float  # the load generator's own CPU per delivery, in microseconds
+
+
+async def flood(url: str, n: int, concurrency: int) -> Flood:
+    """Send n deliveries as fast as ``concurrency`` connections allow; deliveries/s, and
+    what sending them cost this process (the load generator shares the machine's cores)."""
     work = bodies(n)
     queue: asyncio.Queue[tuple[bytes, dict[str, str]]] = asyncio.Queue()
     for item in work:
@@ -114,9 +121,10 @@ async def flood(url: str, n: int, concurrency: int) -> float:
                 async with session.post(url, data=body, headers=headers) as r:
                     assert r.status == 202, r.status
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return n / (time.perf_counter() - start)
+        elapsed, spent = time.perf_counter() - start, time.process_time() - cpu
+        return Flood(n / elapsed, spent / n * 1e6)
 
 
 async def paced(url: str, rate: float, seconds: float) -> list[float]:
@@ -219,13 +227,14 @@ async def measure_one(kind: str, args: argparse.Namespace) -> dict[str, float]:
         proc, url = start(kind, Path(tmp))
         try:
             await flood(url, 200, 16)  # warm up
-            throughput = await flood(url, args.count, args.concurrency)
+            flooded = await flood(url, args.count, args.concurrency)
             latencies = await paced(url, args.rate, args.seconds)
         finally:
             proc.terminate()
             proc.wait(10)
     return {
-        "throughput": throughput,
+        "throughput": flooded.rate,
+        "client": flooded.client_us,
         "p50": statistics.median(latencies),
         "p99": pct(latencies, 99),
     }
@@ -290,6 +299,11 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, float]]) -> No
         if key == "throughput":
             paired = "".join(f"{results[k]['paired']:>22.2f}" for k in wardens)
             print(f"{'  paired ratio':<22}{'':>14}{paired}  median of the rounds' ratios")
+            client = "".join(f"{results[k]['client']:>22.0f}" for k in wardens)
+            print(
+                f"{'  client CPU (us/del)':<22}{bare['client']:>14.0f}{client}  the load "
+                "generator's own, on the same cores"
+            )
 
 
 def main() -> None:
@@ -317,7 +331,8 @@ def main() -> None:
     elif args.wrk_lua:
         wrk_script(args.wrk_lua)
     elif args.flood:
-        asyncio.run(flood(args.flood, args.count, args.concurrency))
+        flooded = asyncio.run(flood(args.flood, args.count, args.concurrency))
+        print(f"{flooded.rate:.0f} deliveries/s; client CPU {flooded.client_us:.0f} us each")
     else:
         asyncio.run(measure(args))
 

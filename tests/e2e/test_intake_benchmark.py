@@ -26,6 +26,8 @@ def test_a_tiny_run_prints_each_figure_with_its_ratio_and_goal() -> None:
     number, ratio = r"[\d.]+", r"\(\d+\.\d\d\)"
     throughput = rf"throughput \(deliv/s\)\s+{number}\s+{number}\s+{ratio}\s+{number}\s+{ratio}"
     assert re.search(throughput + r"\s+goal >= 0\.50 of bare", out), out
+    client = rf"client CPU \(us/del\)\s+{number}\s+{number}\s+{number}\s+the load generator's"
+    assert re.search(client, out), out
     assert re.search(rf"ack p99 \(ms\)\s+{number}\s+{number}\s+{ratio}.*goal <= 10 ms", out), out
     assert re.search(r"about one issue:.*/s\s+goal >= 200/s", out), out
     assert "about 30 issues:" in out, out
