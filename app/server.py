@@ -108,6 +108,7 @@ async def _facts(ctx: Context) -> StartupFacts:
         ctx.wiring.jobs,
         settings.setup_mode,
         ctx.clock.time(),
+        setup_keyed=settings.setup_key is not None,
     )
 
 

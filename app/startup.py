@@ -55,6 +55,7 @@ class StartupFacts:
     database: str
     installations: tuple[str, ...]
     jobs: tuple[tuple[str, float], ...]  # name, next run (epoch seconds)
+    setup_keyed: bool = False  # WARDEN_SETUP_KEY is set (its value is never shown)
 
     @property
     def mode(self) -> str:
@@ -62,7 +63,8 @@ class StartupFacts:
 
     def line(self) -> str:
         if self.setup_mode:
-            mode = f"setup mode: no GitHub App yet, open {self.url}/setup to register one"
+            asks = " (it asks for WARDEN_SETUP_KEY)" if self.setup_keyed else ""
+            mode = f"setup mode: no GitHub App yet, open {self.url}/setup to register one{asks}"
         else:
             mode = f"receiving webhooks at {self.url}/webhook"
         known = ", ".join(self.installations) if self.installations else "none yet"
@@ -90,7 +92,13 @@ class StartupFacts:
 
 
 async def gather_facts(
-    store: Store, url: str, database_url: str, jobs: Sequence[Job], setup_mode: bool, now: float
+    store: Store,
+    url: str,
+    database_url: str,
+    jobs: Sequence[Job],
+    setup_mode: bool,
+    now: float,
+    setup_keyed: bool = False,
 ) -> StartupFacts:
     """Read what the start-up line says from the database."""
     rows = await store.fetch("SELECT org FROM org_configs ORDER BY org")
@@ -101,7 +109,8 @@ async def gather_facts(
             state = await store.job_state(job.name)
             default = now if job.at_start else now + job.every
             planned.append((job.name, state.next_due_at if state else default))
-    return StartupFacts(url, setup_mode, describe_database(database_url), orgs, tuple(planned))
+    database = describe_database(database_url)
+    return StartupFacts(url, setup_mode, database, orgs, tuple(planned), setup_keyed)
 
 
 def _hhmm(when: float) -> str:

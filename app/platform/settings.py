@@ -58,6 +58,9 @@ class Settings:
     cve_api_user: str | None = None
     cve_api_key: Secret | None = None
     public_url: str | None = None
+    #: When set, ``/setup`` asks for it (``/setup?key=...``): only who knows it can register
+    #: the app while Warden is in setup mode.
+    setup_key: Secret | None = None
     #: Where the manifest flow writes the app's credentials (the .env file settings read).
     env_file: str = ".env"
     extra: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -124,6 +127,7 @@ def load_settings(
         cve_api_user=_opt(env, "CVE_API_USER"),
         cve_api_key=_secret(env, "CVE_API_KEY"),
         public_url=(_opt(env, "PUBLIC_URL") or "").rstrip("/") or None,
+        setup_key=_secret(env, "WARDEN_SETUP_KEY"),
         env_file=str(dotenv) if dotenv is not None else ".env",
     )
     _check_consistency(settings)

@@ -17,8 +17,9 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
+from app.features.setup.web import SETUP
 from app.platform.clock import Clock
-from app.platform.settings import Settings, load_settings
+from app.platform.settings import Secret, Settings, load_settings
 from app.server import RUNNING, create_app
 from sandbox import Sandbox
 from sandbox.webhooks import sign
@@ -48,7 +49,7 @@ def seed_org(sb: Sandbox) -> None:
 
 @asynccontextmanager
 async def setup_mode_warden(
-    sb: Sandbox, clock: Clock, tmp_path: Path
+    sb: Sandbox, clock: Clock, tmp_path: Path, setup_key: str | None = None
 ) -> AsyncIterator[tuple[TestServer, str]]:
     """Warden with no app yet (setup mode), reachable at its PUBLIC_URL."""
     port = free_port()
@@ -60,6 +61,7 @@ async def setup_mode_warden(
         public_url=public,
         env_file=str(tmp_path / ".env"),
         tick_seconds=3600.0,
+        setup_key=Secret(setup_key) if setup_key else None,
     )
     server = TestServer(create_app(settings, clock=clock, run_scheduler=False), port=port)
     await server.start_server()
@@ -77,11 +79,17 @@ def hidden_form(page: str) -> tuple[str, str]:
     return html.unescape(action.group(1)), html.unescape(manifest.group(1))
 
 
-async def register(http: aiohttp.ClientSession, public: str) -> tuple[str, str]:
-    """Fill in the form and confirm on GitHub; return GitHub's redirect and the action URL."""
+FORM = {"account": "org", "org": "python", "name": "Warden PSRT"}
+
+
+async def register(http: aiohttp.ClientSession, public: str, key: str = "") -> tuple[str, str]:
+    """Fill in the form (with the setup ``key`` when it asks for one) and confirm on GitHub;
+    return GitHub's redirect and the action URL."""
     async with http.get(f"{public}/setup") as page:
-        assert page.status == 200 and "Continue to GitHub" in await page.text()
-    form = {"account": "org", "org": "python", "name": "Warden PSRT"}
+        text = await page.text()
+        assert page.status == 200 and "Continue to GitHub" in text
+    assert ("name=key" in text) is bool(key)
+    form = {**FORM, "key": key} if key else FORM
     async with http.post(f"{public}/setup", data=form) as handed:
         action, manifest = hidden_form(await handed.text())
     async with http.post(action, data={"manifest": manifest}, allow_redirects=False) as github:
@@ -158,3 +166,48 @@ async def test_a_callback_whose_state_does_not_match_is_refused(
             assert genuine.status == 200
         async with http.get(callback) as again:
             assert again.status == 409  # already configured: the page says so
+
+
+async def test_with_a_setup_key_only_who_knows_it_can_register_the_app(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    seed_org(sandbox)
+    key = "k3y-0f-th3-0p3rat0r"
+    async with (
+        setup_mode_warden(sandbox, clock, tmp_path, setup_key=key) as (server, public),
+        aiohttp.ClientSession() as http,
+    ):
+        for form in (FORM, {**FORM, "key": "guess"}):
+            async with http.post(f"{public}/setup", data=form) as refused:
+                text = html.unescape(await refused.text())
+                assert refused.status == 403 and "not this Warden's setup key" in text
+                assert key not in text and "Continue to GitHub" in text  # the form, again
+        assert server.app[SETUP].pending == {}  # no registration was started
+
+        callback, _ = await register(http, public, key)
+        async with http.get(callback) as done:
+            assert done.status == 200 and "Warden is registered" in await done.text()
+        assert load_settings(environ={}, dotenv=tmp_path / ".env").app_id == str(sandbox.app_id)
+        async with http.get(f"{public}/setup") as after:  # registered: nothing left to guard
+            assert "Warden is configured" in await after.text()
+    assert key not in caplog.text
+    assert "setup refused: the form did not carry WARDEN_SETUP_KEY" in caplog.text
+
+
+def test_the_setup_key_is_read_from_the_environment_and_never_shown() -> None:
+    settings = load_settings(environ={"WARDEN_SETUP_KEY": "hush"}, dotenv=None)
+    assert settings.setup_key is not None and settings.setup_key.reveal() == "hush"
+    assert "hush" not in repr(settings)
+    assert load_settings(environ={}, dotenv=None).setup_key is None
+
+
+def test_the_start_up_line_says_the_setup_form_asks_for_the_key_without_showing_it() -> None:
+    from app.startup import StartupFacts
+
+    facts = StartupFacts("http://127.0.0.1:3000", True, "SQLite", (), (), setup_keyed=True)
+    assert "open http://127.0.0.1:3000/setup to register one (it asks for WARDEN_SETUP_KEY)" in (
+        facts.line()
+    )
+    plain = StartupFacts("http://127.0.0.1:3000", True, "SQLite", (), ())
+    assert "WARDEN_SETUP_KEY" not in plain.line()

@@ -9,9 +9,22 @@ from typing import Any
 from app.pages import page
 
 
-def form(web_url: str, error: str | None = None, org: str = "", name: str = "Warden") -> str:
-    """Step 1: where to register the app."""
+def form(
+    web_url: str,
+    error: str | None = None,
+    org: str = "",
+    name: str = "Warden",
+    ask_key: bool = False,
+) -> str:
+    """Step 1: where to register the app; ``ask_key``: and the setup key
+    (``WARDEN_SETUP_KEY``), which the form posts and no address or log ever shows."""
     problem = f"<p class=error role=alert>{escape(error)}</p>" if error else ""
+    key = (
+        "<label for=key>Setup key (<code>WARDEN_SETUP_KEY</code>)</label>"
+        "<input type=password id=key name=key autocomplete=off required>"
+        if ask_key
+        else ""
+    )
     return page(
         "Set up Warden",
         "<p>Warden has no GitHub App yet, so it serves only this page and the health routes. "
@@ -26,7 +39,7 @@ def form(web_url: str, error: str | None = None, org: str = "", name: str = "War
         f"<label for=org>Organisation login</label><input type=text id=org name=org "
         f'value="{escape(org)}" placeholder="python">'
         f"<label for=name>App name (unique on GitHub)</label><input type=text id=name "
-        f'name=name value="{escape(name)}" maxlength=34>'
+        f'name=name value="{escape(name)}" maxlength=34>{key}'
         "<button type=submit>Continue to GitHub</button></form>",
     )
 

@@ -4,6 +4,7 @@ GitHub) and ``GET /setup/callback`` (the code exchanged, ``.env`` written, setup
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -71,11 +72,18 @@ def _html(text: str, status: int = 200) -> web.Response:
     return web.Response(text=text, status=status, content_type="text/html")
 
 
+def _key_right(flow: SetupFlow, given: str) -> bool:
+    """With ``WARDEN_SETUP_KEY`` set, only who knows it can register the app: the form
+    asks for it (a field, never in an address, so no access log shows it)."""
+    key = flow.settings.setup_key
+    return key is None or hmac.compare_digest(given.encode(), key.reveal().encode())
+
+
 async def setup_form(request: web.Request) -> web.Response:
     settings = request.app[SETUP].settings
     if not settings.setup_mode:
         return _html(templates.configured(settings.app_id or "", settings.api_url))
-    return _html(templates.form(settings.web_url))
+    return _html(templates.form(settings.web_url, ask_key=settings.setup_key is not None))
 
 
 async def hand_off(request: web.Request) -> web.Response:
@@ -85,9 +93,14 @@ async def hand_off(request: web.Request) -> web.Response:
     posted = await request.post()
     account, org = str(posted.get("account", "org")), str(posted.get("org", "")).strip()
     name = str(posted.get("name", "Warden")).strip()
+    asks = flow.settings.setup_key is not None
+    if not _key_right(flow, str(posted.get("key", ""))):
+        log.warning("setup refused: the form did not carry WARDEN_SETUP_KEY")
+        wrong = "That is not this Warden's setup key (WARDEN_SETUP_KEY in its environment)."
+        return _html(templates.form(flow.settings.web_url, wrong, org, name, asks), 403)
     problem = check_form(org, account, name)
     if problem:
-        return _html(templates.form(flow.settings.web_url, problem, org, name), 400)
+        return _html(templates.form(flow.settings.web_url, problem, org, name, asks), 400)
     public = flow.settings.public_url or f"{request.scheme}://{request.host}"
     try:
         manifest = build_manifest(find_manifest_file(), public, name)
