@@ -58,8 +58,8 @@ class Settings:
     cve_api_user: str | None = None
     cve_api_key: Secret | None = None
     public_url: str | None = None
-    #: When set, ``/setup`` asks for it (``/setup?key=...``): only who knows it can register
-    #: the app while Warden is in setup mode.
+    #: When set, the ``/setup`` form asks for it (a form field, never in an address): only
+    #: who knows it can register the app while Warden is in setup mode.
     setup_key: Secret | None = None
     #: Where the manifest flow writes the app's credentials (the .env file settings read).
     env_file: str = ".env"

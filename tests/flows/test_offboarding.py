@@ -10,13 +10,13 @@ import pytest
 from app.cli import _replay
 from app.features.advisories.report_reads import print_report
 from app.features.offboarding import templates as t
-from app.features.votes import records as votes
 from app.features.votes import templates as vt
 from app.github import labels
 from app.platform.clock import Clock
 from sandbox import Sandbox
 from tests import roster_world as rw
 from tests.harness import running
+from tests.nomination_world import stored
 from tests.offboarding_world import (
     DAY,
     GOV,
@@ -135,8 +135,8 @@ async def test_removal_vote_passed_by_the_steering_council_removes_the_member(
             f"the removal vote on @dave is open in #{removal.number}"
             in bot_replies(sandbox, report, "guido")[0]
         )
-        vote = await votes.find(stack.ctx.store, installation_id, GOV, removal.number)
-        assert vote is not None and (vote.kind, sorted(vote.voters)) == ("removal", ["guido"])
+        vote = await stored(stack, installation_id, removal.number)
+        assert (vote.kind, sorted(vote.voters)) == ("removal", ["guido"])
         [typed] = [
             d
             for d in sandbox.deliveries
@@ -214,8 +214,8 @@ async def test_a_removal_vote_on_a_member_the_inactivity_review_removes_ends_as_
         await inactivity(stack)
 
         assert "heidi" not in team(sandbox)
-        vote = await votes.find(stack.ctx.store, installation_id, GOV, removal.number)
-        assert vote is not None and vote.state == "cancelled"
+        vote = await stored(stack, installation_id, removal.number)
+        assert vote.state == "cancelled"
         body = sandbox.world.comments[vote.comment_id or 0].body
         assert "Cancelled: @heidi is no longer a member of @python/psrt" in body
 
@@ -267,8 +267,8 @@ async def test_a_member_who_resigns_during_their_removal_vote_ends_it_as_cancell
         await sandbox.comment(ORG, GOV, removal.number, "dave", "/resign")
         await rw.settled(stack)
 
-        vote = await votes.find(stack.ctx.store, installation_id, GOV, removal.number)
-        assert vote is not None and vote.state == "cancelled"
+        vote = await stored(stack, installation_id, removal.number)
+        assert vote.state == "cancelled"
         assert "dave" not in team(sandbox)
         body = sandbox.world.comments[vote.comment_id or 0].body
         assert "Cancelled: @dave resigned from the team during the vote" in body
@@ -285,8 +285,8 @@ async def test_a_member_removed_by_hand_during_their_removal_vote_ends_it_as_can
         await sandbox.remove_team_member(ORG, "psrt", "dave", sender="alice")
         await rw.settled(stack)
 
-        vote = await votes.find(stack.ctx.store, installation_id, GOV, removal.number)
-        assert vote is not None and vote.state == "cancelled"
+        vote = await stored(stack, installation_id, removal.number)
+        assert vote.state == "cancelled"
         body = sandbox.world.comments[vote.comment_id or 0].body
         assert "Cancelled: @dave is no longer a member of @python/psrt" in body
         assert removal.state == "closed"
@@ -306,8 +306,8 @@ async def test_a_removal_vote_stays_open_when_its_member_is_back_before_the_webh
         await sandbox.add_team_member(ORG, "psrt", "dave", sender="alice")
         await rw.settled(stack)
 
-        vote = await votes.find(stack.ctx.store, installation_id, GOV, removal.number)
-        assert vote is not None and vote.state == "open"
+        vote = await stored(stack, installation_id, removal.number)
+        assert vote.state == "open"
         assert removal.state == "open"
 
 
