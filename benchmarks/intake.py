@@ -237,6 +237,7 @@ async def measure_one(kind: str, args: argparse.Namespace) -> dict[str, float]:
         "client": flooded.client_us,
         "p50": statistics.median(latencies),
         "p99": pct(latencies, 99),
+        "max": max(latencies),
     }
 
 
@@ -290,7 +291,8 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, float]]) -> No
     wardens = [k for k in results if k != "bare"]
     print(f"{'':<22}{LABELS['bare']:>14}" + "".join(f"{LABELS[k]:>22}" for k in wardens))
     rows = (("throughput", "throughput (deliv/s)", "{:.0f}"), ("p50", "ack p50 (ms)", "{:.2f}"))
-    for key, label, form in (*rows, ("p99", "ack p99 (ms)", "{:.2f}")):
+    tail = (("p99", "ack p99 (ms)", "{:.2f}"), ("max", "ack max (ms)", "{:.1f}"))
+    for key, label, form in (*rows, *tail):
         cells = "".join(
             f"{form.format(results[k][key]):>12}{f'({results[k][key] / bare[key]:.2f})':>10}"
             for k in wardens

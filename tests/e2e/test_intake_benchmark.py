@@ -29,6 +29,7 @@ def test_a_tiny_run_prints_each_figure_with_its_ratio_and_goal() -> None:
     client = rf"client CPU \(us/del\)\s+{number}\s+{number}\s+{number}\s+the load generator's"
     assert re.search(client, out), out
     assert re.search(rf"ack p99 \(ms\)\s+{number}\s+{number}\s+{ratio}.*goal <= 10 ms", out), out
+    assert re.search(rf"ack max \(ms\)\s+{number}\s+{number}\s+{ratio}\s+{number}\s+{ratio}", out)
     assert re.search(r"about one issue:.*/s\s+goal >= 200/s", out), out
     assert "about 30 issues:" in out, out
 
