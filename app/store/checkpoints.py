@@ -12,7 +12,7 @@ A passive checkpoint never blocks a writer.
 How a checkpoint reaches the disk matters as much as when. SQLite's own checkpoint copies
 the log's pages into the database file and then fsyncs it in one call: after a burst that
 is tens of megabytes written at once, and on ext4 (``data=ordered``) an intake commit that
-needs the file system's journal meanwhile waits for all of it (acks stalled 40-90 ms after
+needs the file system's journal meanwhile waits for all of it (acks stalled 40-100 ms after
 a 10,000-delivery burst). So the copy is made without SQLite's fsync and the database
 file is then written out a mebibyte at a time (``sync_file_range``, then one ``fsync``),
 so an intake commit waits for one step at most. The log is held meanwhile: a read
