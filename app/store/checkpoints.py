@@ -129,7 +129,7 @@ def checkpoint(path: str, conn: sqlite3.Connection, hold: sqlite3.Connection) ->
 def _sync(path: str) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
-        os.fdatasync(fd)
+        getattr(os, "fdatasync", os.fsync)(fd)  # macOS has no fdatasync
     finally:
         os.close(fd)
 
@@ -149,8 +149,11 @@ def write_out(path: str, step: int = FLUSH_STEP) -> None:
 def _sync_file_range() -> Callable[[int, int, int], None] | None:
     """Linux's ``sync_file_range`` (wait for earlier writes of the range, write it, wait
     for that), or None where the C library has none: then the fsync writes it all."""
-    name = ctypes.util.find_library("c")
-    function = getattr(ctypes.CDLL(name, use_errno=True), "sync_file_range", None)
+    try:
+        library = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    except (OSError, TypeError):  # no C library to load (Windows)
+        return None
+    function = getattr(library, "sync_file_range", None)
     if function is None:
         return None
     function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]

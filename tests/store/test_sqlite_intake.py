@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import shutil
 import sqlite3
@@ -187,11 +188,14 @@ def test_a_failed_write_out_keeps_the_log_held_until_one_succeeds(
     hold.close()
 
 
-def test_the_file_is_written_out_without_sync_file_range_too(
+def test_the_file_is_written_out_without_sync_file_range_or_fdatasync_too(
     database: tuple[Path, sqlite3.Connection], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path, _ = database
-    monkeypatch.setattr(checkpoints, "SYNC_FILE_RANGE", None)  # not Linux: one fsync
+    monkeypatch.setattr(ctypes, "CDLL", lambda *args, **kwargs: object())
+    assert checkpoints._sync_file_range() is None  # a C library without it: one fsync
+    monkeypatch.setattr(checkpoints, "SYNC_FILE_RANGE", None)
+    monkeypatch.delattr(os, "fdatasync", raising=False)  # macOS
     conn, hold = checkpointer(path)
     checkpoints.checkpoint(str(path), conn, hold)
     assert rows_in_database_file(path, tmp_path) == 50
